@@ -215,9 +215,9 @@ class ResNetSmall(nn.Module):
 RECIPES = {
     "lenet5": dict(build=LeNet5, epochs=12, batch=128, lr=3e-3, wd=1e-4,
                    pad=0, flip=False, keep_bn=False),
-    "vgg_bn": dict(build=VggBn, epochs=10, batch=128, lr=4e-3, wd=5e-4,
+    "vgg_bn": dict(build=VggBn, epochs=8, batch=128, lr=4e-3, wd=5e-4,
                    pad=2, flip=True, keep_bn=True),
-    "resnet_small": dict(build=ResNetSmall, epochs=10, batch=128, lr=4e-3, wd=5e-4,
+    "resnet_small": dict(build=ResNetSmall, epochs=8, batch=128, lr=4e-3, wd=5e-4,
                          pad=2, flip=True, keep_bn=False),
 }
 
