@@ -33,6 +33,10 @@ unsigned getElementSize(ElementType Ty);
 bool isFloatType(ElementType Ty);
 bool isIntegerType(ElementType Ty);
 
+/// IEEE 754 binary16 <-> binary32 conversions (round to nearest even).
+float halfToFloat(uint16_t Bits);
+uint16_t floatToHalf(float F);
+
 /// Maps C++ scalar types to element types, for typed tensor access.
 template <typename T> struct ElementTypeOf;
 template <> struct ElementTypeOf<float> {

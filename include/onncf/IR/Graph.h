@@ -80,6 +80,7 @@ public:
 
   /// Every (op, operand index) that reads \p V. Linear in graph size.
   llvm::SmallVector<std::pair<Op *, unsigned>, 4> getUses(const Value *V) const;
+  /// True if an op reads \p V or \p V is a graph output.
   bool hasUses(const Value *V) const;
   /// True if \p V is a graph output.
   bool isOutput(const Value *V) const;
@@ -94,8 +95,11 @@ private:
 
   std::string Name;
   AttributeMap Metadata;
-  std::vector<std::unique_ptr<Value>> ValueStorage;
-  llvm::StringMap<Value *> ValuesByName;
+  /// Owns every value; keyed by its unique name.
+  llvm::StringMap<std::unique_ptr<Value>> ValuesByName;
+  /// Per hint, the last suffix getUniqueName() handed out, so generating
+  /// many names from one hint stays linear.
+  mutable llvm::StringMap<unsigned> NextSuffix;
   llvm::SmallVector<Value *, 2> Inputs;
   std::vector<Value *> Constants;
   llvm::SmallVector<Value *, 2> Outputs;

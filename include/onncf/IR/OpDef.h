@@ -18,9 +18,11 @@
 #include "onncf/IR/TensorType.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace onncf {
@@ -82,6 +84,7 @@ public:
 private:
   OpRegistry() = default;
   std::vector<std::unique_ptr<OpDef>> Defs;
+  llvm::StringMap<const OpDef *> ByName;
 };
 
 /// Defined by lib/IR/ONNX*Ops.cpp; called once by OpRegistry::get().

@@ -1,0 +1,163 @@
+//===- Verifier.cpp - Structural checks and type inference ----------------===//
+//
+// Part of onnc-fault. verifyGraph() checks what every pass may rely on:
+// topological order, arity, attribute kinds, the op's own verifier and that
+// declared result types agree with what inference computes. Each message
+// names the op (Op::getDescription) and the problem.
+//
+//===----------------------------------------------------------------------===//
+#include "onncf/IR/Graph.h"
+#include "onncf/IR/OpDef.h"
+#include "onncf/Support/Diagnostics.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace llvm;
+
+namespace onncf {
+
+Expected<SmallVector<TensorType, 1>> inferOpTypes(const Op &O) {
+  SmallVector<TensorType, 1> Current;
+  for (Value *R : O.getResults())
+    Current.push_back(R->getType());
+  const OpDef &Def = O.getDef();
+  if (!Def.InferTypes)
+    return Current;
+
+  unsigned N = O.getNumOperands();
+  SmallVector<TensorType, 4> Types(N);
+  SmallVector<const Tensor *, 4> Data(N, nullptr);
+  // std::vector<bool> has no ArrayRef view; use a plain array of bools.
+  std::unique_ptr<bool[]> Present(new bool[N ? N : 1]());
+  for (unsigned I = 0; I < N; ++I) {
+    Value *V = O.getOperand(I);
+    if (!V)
+      continue;
+    Present[I] = true;
+    Types[I] = V->getType();
+    if (V->isConstant() && !V->getConstantData().isNull())
+      Data[I] = &V->getConstantData();
+  }
+  InferenceInputs In;
+  In.Types = Types;
+  In.Data = Data;
+  In.Present = ArrayRef<bool>(Present.get(), N);
+  auto Inferred = Def.InferTypes(O, In);
+  if (!Inferred)
+    return makeError(O.getDescription() + ": " + toString(Inferred.takeError()));
+  if (Inferred->size() != O.getNumResults())
+    return makeError(O.getDescription() + ": type inference produced " +
+                     Twine(Inferred->size()) + " types for " +
+                     Twine(O.getNumResults()) + " results");
+  return std::move(*Inferred);
+}
+
+static Error verifyAttrs(const Op &O) {
+  const OpDef &Def = O.getDef();
+  for (const auto &KV : O.getAttrs()) {
+    const AttrSpec *Spec = Def.findAttr(KV.first);
+    if (!Spec)
+      return makeError(O.getDescription() + ": unknown attribute '" +
+                       KV.first + "' for " + Def.Name);
+    if (!KV.second.is(Spec->Kind))
+      return makeError(O.getDescription() + ": attribute '" + KV.first +
+                       "' must be " + getAttrKindName(Spec->Kind) + ", got " +
+                       getAttrKindName(KV.second.getKind()));
+  }
+  for (const AttrSpec &Spec : Def.Attrs)
+    if (Spec.Required && !O.hasAttr(Spec.Name))
+      return makeError(O.getDescription() + ": missing required attribute '" +
+                       Spec.Name + "'");
+  return Error::success();
+}
+
+static Error verifyOp(const Graph &G, const Op &O,
+                      const DenseSet<const Value *> &Defined) {
+  const OpDef &Def = O.getDef();
+  if (O.getParent() != &G)
+    return makeError(O.getDescription() + ": op belongs to another graph");
+  unsigned N = O.getNumOperands();
+  if (N < Def.MinOperands || N > Def.MaxOperands)
+    return makeError(O.getDescription() + ": has " + Twine(N) +
+                     " operands, expected " + Twine(Def.MinOperands) +
+                     (Def.MaxOperands == ~0u ? " or more"
+                      : Def.MaxOperands != Def.MinOperands
+                          ? " to " + std::to_string(Def.MaxOperands)
+                          : std::string()));
+  unsigned R = O.getNumResults();
+  if (R < Def.MinResults || R > Def.MaxResults)
+    return makeError(O.getDescription() + ": has " + Twine(R) +
+                     " results, expected " + Twine(Def.MinResults) +
+                     (Def.MaxResults != Def.MinResults ? " or more"
+                                                       : std::string()));
+  for (unsigned I = 0; I < N; ++I) {
+    const Value *V = O.getOperand(I);
+    if (!V) {
+      if (I < Def.MinOperands)
+        return makeError(O.getDescription() + ": required operand " +
+                         Twine(I) + " is absent");
+      continue;
+    }
+    if (G.lookup(V->getName()) != V)
+      return makeError(O.getDescription() + ": operand " + Twine(I) + " ('" +
+                       V->getName() + "') does not belong to this graph");
+    if (!Defined.count(V))
+      return makeError(O.getDescription() + ": operand " + Twine(I) + " ('" +
+                       V->getName() + "') is used before its definition");
+  }
+  for (unsigned I = 0; I < R; ++I) {
+    const Value *V = O.getResult(I);
+    if (!V || V->getDefiningOp() != &O || V->getResultIndex() != I)
+      return makeError(O.getDescription() + ": result " + Twine(I) +
+                       " is not linked to its op");
+  }
+  if (Error E = verifyAttrs(O))
+    return E;
+  if (Def.Verify)
+    if (Error E = Def.Verify(O))
+      return makeError(O.getDescription() + ": " + toString(std::move(E)));
+  if (Def.InferTypes) {
+    auto Types = inferOpTypes(O);
+    if (!Types)
+      return Types.takeError();
+    for (unsigned I = 0; I < R; ++I)
+      if (!isCompatible(O.getResult(I)->getType(), (*Types)[I]))
+        return makeError(O.getDescription() + ": result " + Twine(I) + " '" +
+                         O.getResult(I)->getName() + "' has type " +
+                         O.getResult(I)->getType().str() +
+                         " but inference gives " + (*Types)[I].str());
+  }
+  return Error::success();
+}
+
+Error verifyGraph(const Graph &G) {
+  DenseSet<const Value *> Defined;
+  for (const Value *V : G.getInputs())
+    Defined.insert(V);
+  for (const Value *V : G.getConstants()) {
+    const Tensor &T = V->getConstantData();
+    if (T.isNull())
+      return makeError("constant '" + V->getName() + "' has no data");
+    if (T.getType().getShape() != V->getType().getShape() ||
+        T.getElementType() != V->getType().getElementType())
+      return makeError("constant '" + V->getName() + "' has type " +
+                       V->getType().str() + " but its data is " +
+                       T.getType().str());
+    Defined.insert(V);
+  }
+  for (const auto &O : G.getOps()) {
+    if (Error E = verifyOp(G, *O, Defined))
+      return E;
+    for (const Value *R : O->getResults())
+      Defined.insert(R);
+  }
+  for (const Value *V : G.getOutputs()) {
+    if (!V)
+      return makeError("graph '" + G.getName() + "' has a null output");
+    if (!Defined.count(V))
+      return makeError("graph output '" + V->getName() +
+                       "' is not defined in graph '" + G.getName() + "'");
+  }
+  return Error::success();
+}
+
+} // namespace onncf
