@@ -4,7 +4,8 @@
 // libonnx-testdata: one folder per case with model.onnx and
 // test_data_set_*/{input,output}_*.pb), runs every case whose operators are
 // all supported through the importer and the reference interpreter, and
-// compares each output at rtol/atol. A case with an unsupported operator is
+// compares each output at rtol/atol. Each imported model must also
+// round-trip through the text IR exactly. A case with an unsupported operator is
 // skipped and listed with the reason; a supported case that fails for any
 // reason (import, run or mismatch) is a failure unless it is listed in the
 // known-failures file with a reason, in which case it is reported as an
@@ -15,6 +16,8 @@
 #include "onncf/Data/TensorProtoIO.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
 #include "onncf/IR/OpDef.h"
+#include "onncf/IR/Parser.h"
+#include "onncf/IR/Printer.h"
 #include "onncf/Interp/Interpreter.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Support/FileUtils.h"
@@ -134,6 +137,14 @@ CaseResult runCase(StringRef CaseDir) {
   auto G = importONNXFile(ModelPath);
   if (!G)
     return {Outcome::Fail, "import: " + toString(G.takeError())};
+  // Every imported model must round-trip through the text IR exactly.
+  std::string Text = printGraphToString(**G);
+  auto Reparsed = parseGraph(Text, ModelPath.str() + ".ir");
+  if (!Reparsed)
+    return {Outcome::Fail, "text IR: " + toString(Reparsed.takeError())};
+  if (printGraphToString(**Reparsed) != Text)
+    return {Outcome::Fail, "text IR does not round-trip"};
+
   auto Interp = Interpreter::create(**G, InterpreterOptions{1});
   if (!Interp)
     return {Outcome::Fail, "plan: " + toString(Interp.takeError())};
