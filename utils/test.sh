@@ -13,15 +13,24 @@ bash utils/bootstrap.sh
 
 jobs=$(nproc)
 build=${ONNCF_BUILD_DIR:-build}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+san=${ONNCF_SAN_BUILD_DIR:-build-san}
+san_flag=-DONNCF_SANITIZER_BUILD_DIR=
+if [ "${ONNCF_SKIP_SANITIZERS:-0}" != 1 ]; then
+  san_flag=-DONNCF_SANITIZER_BUILD_DIR=$top/$san
+fi
+
+echo "== building (Release) in $build"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$san_flag" >/dev/null
 cmake --build "$build" -j "$jobs"
 
-ctest_args=(--test-dir "$build" -j "$jobs" --output-on-failure)
 if [ "${ONNCF_SKIP_SANITIZERS:-0}" != 1 ]; then
-  # Sanitized tools run the malformed-input lit tests: no input may crash.
-  san=${ONNCF_SAN_BUILD_DIR:-build-san}
-  cmake -S . -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  # The sanitized tools and units rerun the malformed-input tests: no input
+  # may crash a tool (ASan + UBSan, any report fails the test).
+  echo "== building (ASan+UBSan) in $san"
+  cmake -S . -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DONNCF_ENABLE_ASAN=ON -DONNCF_ENABLE_UBSAN=ON >/dev/null
   cmake --build "$san" -j "$jobs"
 fi
-exec ctest "${ctest_args[@]}"
+
+echo "== running the suite"
+exec ctest --test-dir "$build" -j "$jobs" --output-on-failure
