@@ -4,13 +4,19 @@
 // register function; this file calls them all.
 //
 //===----------------------------------------------------------------------===//
-#include "onncf/IR/OpDef.h"
+#include "OpHelpers.h"
 
 namespace onncf {
 
 void registerONNXOps(OpRegistry &R) {
-  // Filled in as op families are defined.
-  (void)R;
+  onnxops::registerConvOps(R);
+  onnxops::registerPoolOps(R);
+  onnxops::registerLinearOps(R);
+  onnxops::registerNormOps(R);
+  onnxops::registerElementwiseOps(R);
+  onnxops::registerTensorOps(R);
+  onnxops::registerShapeOps(R);
+  onnxops::registerReduceOps(R);
 }
 
 } // namespace onncf
