@@ -63,8 +63,9 @@ namespace onncf {
 
 class Op;
 
-/// An error whose message starts with the op's description.
-llvm::Error makeOpError(const Op &O, const llvm::Twine &Msg);
+// Errors from these helpers and from the onnx.* verifiers and inference
+// functions do not name the op: verifyGraph() and inferOpTypes() prefix
+// Op::getDescription(), and other callers should do the same.
 
 /// Maps an axis in [-Rank, Rank) to [0, Rank); error otherwise.
 llvm::Expected<unsigned> normalizeAxis(int64_t Axis, int64_t Rank);

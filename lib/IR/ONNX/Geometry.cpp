@@ -13,6 +13,8 @@ using namespace llvm;
 
 namespace onncf {
 
+using onnxops::makeOpError;
+
 /// Reads an ints attribute of \p Len entries (default \p Default when
 /// absent), each >= \p Min.
 static Error readWindowInts(const Op &O, StringRef Name, unsigned Len,

@@ -10,15 +10,32 @@ using namespace llvm;
 
 namespace onncf {
 
-Error makeOpError(const Op &O, const Twine &Msg) {
-  return makeError(O.getDescription() + ": " + Msg);
-}
-
 namespace onnxops {
+
+Error makeOpError(const Op &O, const Twine &Msg) { return makeError(Msg); }
 
 /// Unknown attributes and wrong kinds are rejected here, once for every
 /// onnx.* op, so the op-specific code may call the typed accessors.
 static Error checkAttrSchema(const OpDef &Def, const Op &O) {
+  unsigned N = O.getNumOperands();
+  if (N < Def.MinOperands || N > Def.MaxOperands)
+    return makeOpError(O, "has " + Twine(N) + " operands, expected " +
+                              Twine(Def.MinOperands) +
+                              (Def.MaxOperands == ~0u ? " or more"
+                               : Def.MaxOperands != Def.MinOperands
+                                   ? " to " + std::to_string(Def.MaxOperands)
+                                   : std::string()));
+  for (unsigned I = 0; I < Def.MinOperands; ++I)
+    if (!O.getOperand(I))
+      return makeOpError(O, "required operand " + Twine(I) + " is absent");
+  unsigned R = O.getNumResults();
+  if (R < Def.MinResults || R > Def.MaxResults)
+    return makeOpError(O, "has " + Twine(R) + " results, expected " +
+                              Twine(Def.MinResults) +
+                              (Def.MaxResults == ~0u ? " or more"
+                               : Def.MaxResults != Def.MinResults
+                                   ? " to " + std::to_string(Def.MaxResults)
+                                   : std::string()));
   for (const auto &KV : O.getAttrs()) {
     const AttrSpec *Spec = Def.findAttr(KV.first);
     if (!Spec)
@@ -40,6 +57,10 @@ void addOp(OpRegistry &R, OpDef Def) {
   // (the OpDef itself moves into the registry).
   auto Attrs = std::make_shared<OpDef>();
   Attrs->Attrs = Def.Attrs;
+  Attrs->MinOperands = Def.MinOperands;
+  Attrs->MaxOperands = Def.MaxOperands;
+  Attrs->MinResults = Def.MinResults;
+  Attrs->MaxResults = Def.MaxResults;
   VerifyFn V = std::move(Def.Verify);
   Def.Verify = [Attrs, V](const Op &O) -> Error {
     if (Error E = checkAttrSchema(*Attrs, O))

@@ -17,12 +17,17 @@
 namespace onncf {
 namespace onnxops {
 
+/// An error about \p O. The op is not named in the message: the IR's
+/// verifier and inferOpTypes() prefix its description.
+llvm::Error makeOpError(const Op &O, const llvm::Twine &Msg);
+
 using TypeList = llvm::SmallVector<TensorType, 1>;
 using Shape = llvm::SmallVector<int64_t, 4>;
 
 /// Registers \p Def after wrapping its Verify and InferTypes so that both
-/// first check every attribute present against the schema (unknown names
-/// and wrong kinds are errors).
+/// first check arity and every attribute present against the schema
+/// (unknown names and wrong kinds are errors): inference may be called
+/// before the op was verified, e.g. by Builder::createOp.
 void addOp(OpRegistry &R, OpDef Def);
 
 /// Operand I's type when the op has it (for verifiers, which see no

@@ -13,6 +13,8 @@ using namespace llvm;
 
 namespace onncf {
 
+using onnxops::makeOpError;
+
 Expected<unsigned> normalizeAxis(int64_t Axis, int64_t Rank) {
   if (Axis < -Rank || Axis >= Rank)
     return makeError("axis " + Twine(Axis) + " is out of range [" +

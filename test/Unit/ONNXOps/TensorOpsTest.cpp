@@ -225,3 +225,44 @@ TEST_F(TensorOpsTest, ShapeGatherConstants) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(TensorOpsTest, ArityAndVerifierMessages) {
+  // Arity is checked before inference indexes the operands.
+  EXPECT_TRUE(contains(shape("onnx.Conv", {in({1, 3, 8, 8})}), "operands"));
+  EXPECT_TRUE(contains(shape("onnx.Split", {in({4})}, {}, 0), "results"));
+  EXPECT_TRUE(contains(shape("onnx.MatMul", {in({4}), nullptr}),
+                       "required operand 1 is absent"));
+  // verifyGraph names the op once.
+  Value *X = in({1, 6, 8, 8});
+  auto O = G.createOp("onnx.Conv", {X, f32({8, 2, 3, 3})},
+                      {TensorType(ElementType::F32, {1, 8, 6, 6})},
+                      {{"group", 4}});
+  ASSERT_TRUE(bool(O));
+  (*O)->setName("conv1");
+  llvm::Error E = verifyGraph(G);
+  ASSERT_TRUE(bool(E));
+  EXPECT_EQ(llvm::toString(std::move(E)),
+            "onnx.Conv 'conv1': group 4 does not divide the input channels 6");
+}
+
+TEST_F(TensorOpsTest, QuantizationPropagation) {
+  TensorType Q(ElementType::I8, {2, 3, 4});
+  QuantParams P;
+  P.Scales = {0.5f};
+  Q.setQuant(P);
+  auto X = G.addInput("q", Q);
+  ASSERT_TRUE(bool(X));
+  Op *R = build("onnx.Reshape", {*X, ints({6, 4})});
+  ASSERT_TRUE(R) << Err;
+  EXPECT_TRUE(R->getResult()->getType().getQuant().has_value());
+  Op *M = build("onnx.MaxPool", {*X}, {{"kernel_shape", V{2}}});
+  ASSERT_TRUE(M) << Err;
+  EXPECT_TRUE(M->getResult()->getType().getQuant().has_value());
+  Op *A = build("onnx.Add", {*X, *X});
+  ASSERT_TRUE(A) << Err;
+  EXPECT_FALSE(A->getResult()->getType().getQuant().has_value());
+}
+
+} // namespace
