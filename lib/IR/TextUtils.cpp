@@ -57,6 +57,9 @@ void printKey(raw_ostream &OS, StringRef S) {
   bool Bare = !S.empty() && isIdentStart(S[0]);
   for (char C : S)
     Bare &= isIdentChar(C);
+  // The lexer reads these as float literals.
+  if (S == "inf" || S == "nan")
+    Bare = false;
   if (Bare)
     OS << S;
   else
