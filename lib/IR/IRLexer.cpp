@@ -200,8 +200,9 @@ Token IRLexer::next() {
     if (Cur < End && *Cur == '"') {
       Token T = lexString(Cur, K);
       T.Loc = Start;
-      if (T.is(K) && T.Str.empty())
-        return error(Start, "empty name");
+      // A graph may be unnamed (@""); a value may not.
+      if (T.is(Token::ValueName) && T.Str.empty())
+        return error(Start, "empty value name");
       return T;
     }
     while (Cur < End && text::isNameChar(*Cur))

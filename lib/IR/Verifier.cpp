@@ -10,6 +10,7 @@
 #include "onncf/IR/OpDef.h"
 #include "onncf/Support/Diagnostics.h"
 #include "llvm/ADT/DenseSet.h"
+#include <cmath>
 
 using namespace llvm;
 
@@ -49,6 +50,41 @@ Expected<SmallVector<TensorType, 1>> inferOpTypes(const Op &O) {
                      Twine(Inferred->size()) + " types for " +
                      Twine(O.getNumResults()) + " results");
   return std::move(*Inferred);
+}
+
+/// Checks what the type system cannot: dims are sizes or kDynamicDim, and
+/// quantization parameters fit the shape. \p What names the value.
+static Error verifyType(const TensorType &T, const Twine &What) {
+  for (int64_t D : T.getShape())
+    if (D < kDynamicDim)
+      return makeError(What + " has invalid dimension " + Twine(D) +
+                       " in type " + T.str());
+  const auto &Q = T.getQuant();
+  if (!Q)
+    return Error::success();
+  if (Q->Bits < 1 || Q->Bits > 8 * getElementSize(T.getElementType()))
+    return makeError(What + " has " + Twine(Q->Bits) +
+                     "-bit quantization in type " + T.str());
+  for (float S : Q->Scales)
+    if (!std::isfinite(S) || S < 0)
+      return makeError(What + " has invalid quantization scale in type " +
+                       T.str());
+  if (!Q->isPerAxis()) {
+    if (Q->Scales.size() != 1)
+      return makeError(What + " has " + Twine(Q->Scales.size()) +
+                       " scales but per-tensor quantization in type " +
+                       T.str());
+    return Error::success();
+  }
+  if (unsigned(Q->Axis) >= T.getRank())
+    return makeError(What + " has quantization axis " + Twine(Q->Axis) +
+                     " out of range in type " + T.str());
+  int64_t Dim = T.getDim(Q->Axis);
+  if (Dim != kDynamicDim && int64_t(Q->Scales.size()) != Dim)
+    return makeError(What + " has " + Twine(Q->Scales.size()) +
+                     " scales for axis " + Twine(Q->Axis) + " of size " +
+                     Twine(Dim) + " in type " + T.str());
+  return Error::success();
 }
 
 static Error verifyAttrs(const Op &O) {
@@ -109,6 +145,9 @@ static Error verifyOp(const Graph &G, const Op &O,
     if (!V || V->getDefiningOp() != &O || V->getResultIndex() != I)
       return makeError(O.getDescription() + ": result " + Twine(I) +
                        " is not linked to its op");
+    if (Error E = verifyType(V->getType(), O.getDescription() + ": result '" +
+                                               V->getName() + "'"))
+      return E;
   }
   if (Error E = verifyAttrs(O))
     return E;
@@ -131,9 +170,14 @@ static Error verifyOp(const Graph &G, const Op &O,
 
 Error verifyGraph(const Graph &G) {
   DenseSet<const Value *> Defined;
-  for (const Value *V : G.getInputs())
+  for (const Value *V : G.getInputs()) {
+    if (Error E = verifyType(V->getType(), "input '" + V->getName() + "'"))
+      return E;
     Defined.insert(V);
+  }
   for (const Value *V : G.getConstants()) {
+    if (Error E = verifyType(V->getType(), "constant '" + V->getName() + "'"))
+      return E;
     const Tensor &T = V->getConstantData();
     if (T.isNull())
       return makeError("constant '" + V->getName() + "' has no data");

@@ -152,6 +152,50 @@ TEST_F(GraphTest, VerifierFindsProblems) {
   cantFail(verifyGraph(G));
 }
 
+TEST_F(GraphTest, VerifierChecksTypes) {
+  Graph G;
+  TensorType T(ElementType::I8, {4, 2});
+  QuantParams Q;
+  Q.Axis = 0;
+  Q.Scales = {0.5f, 0.5f};
+  T.setQuant(Q);
+  Value *X = cantFail(G.addInput("x", T));
+  std::string E = errText(verifyGraph(G));
+  EXPECT_NE(E.find("input 'x' has 2 scales for axis 0 of size 4"),
+            std::string::npos)
+      << E;
+  Q.Axis = 1;
+  T.setQuant(Q);
+  X->setType(T);
+  cantFail(verifyGraph(G));
+  Q.Axis = 2;
+  T.setQuant(Q);
+  X->setType(T);
+  EXPECT_NE(errText(verifyGraph(G)).find("axis 2 out of range"),
+            std::string::npos);
+  Q.Axis = -1;
+  T.setQuant(Q);
+  X->setType(T);
+  EXPECT_NE(errText(verifyGraph(G)).find("per-tensor"), std::string::npos);
+  Q.Scales = {0.5f};
+  Q.Bits = 9;
+  T.setQuant(Q);
+  X->setType(T);
+  EXPECT_NE(errText(verifyGraph(G)).find("9-bit"), std::string::npos);
+  X->setType(TensorType(ElementType::F32, {-3}));
+  EXPECT_NE(errText(verifyGraph(G)).find("invalid dimension -3"),
+            std::string::npos);
+  X->setType(TensorType(ElementType::F32, {kDynamicDim}));
+  G.addOutput(X);
+  cantFail(verifyGraph(G));
+  // An output that is not in the graph.
+  Graph Other;
+  Value *Y = cantFail(Other.addInput("y", TensorType(ElementType::F32, {1})));
+  G.addOutput(Y);
+  EXPECT_NE(errText(verifyGraph(G)).find("graph output 'y' is not defined"),
+            std::string::npos);
+}
+
 TEST_F(GraphTest, InferTypesUpdatesResults) {
   Graph G;
   Value *X = cantFail(G.addInput("x", f32({5, 5})));

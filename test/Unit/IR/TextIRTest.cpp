@@ -229,6 +229,16 @@ TEST(TextIRTest, ElideAndInlineLimit) {
   EXPECT_EQ(roundTrip(Blobs, NoInline), Blobs);
 }
 
+TEST(TextIRTest, EmptyGraphAndGraphName) {
+  Graph G("");
+  std::string Text = printGraphToString(G);
+  EXPECT_EQ(Text, "graph @\"\" {\n  return\n}\n");
+  EXPECT_EQ(roundTrip(Text), Text);
+  EXPECT_NE(parseError("graph @g {\n  input %\"\" : f32[1]\n}")
+                .find("bad.ir:2:9: empty value name"),
+            std::string::npos);
+}
+
 TEST(TextIRTest, HandWrittenSyntax) {
   test::registerTestOps();
   // Comments, free layout, float lists given with ints, f16 given as float.
