@@ -76,6 +76,10 @@ public:
       return;
     Group.print(streamOr(OS));
     streamOr(OS).flush();
+    // Printed timers would otherwise be queued and printed again when
+    // they and the group are destroyed.
+    for (auto &T : Timers)
+      T->clear();
   }
 
 private:
