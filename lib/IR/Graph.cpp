@@ -96,13 +96,12 @@ Expected<Op *> Graph::createOp(StringRef Kind, ArrayRef<Value *> Operands,
     return makeError("unknown op kind '" + Kind + "'");
   unsigned NOps = Operands.size(), NRes = ResultTypes.size();
   if (NOps < Def->MinOperands || NOps > Def->MaxOperands) {
-    std::string Range =
-        Def->MaxOperands == ~0u
-            ? "at least " + std::to_string(Def->MinOperands)
-        : Def->MinOperands == Def->MaxOperands
-            ? std::to_string(Def->MinOperands)
-            : std::to_string(Def->MinOperands) + " to " +
-                  std::to_string(Def->MaxOperands);
+    std::string Range = Def->MaxOperands == ~0u
+                            ? "at least " + std::to_string(Def->MinOperands)
+                        : Def->MinOperands == Def->MaxOperands
+                            ? std::to_string(Def->MinOperands)
+                            : std::to_string(Def->MinOperands) + " to " +
+                                  std::to_string(Def->MaxOperands);
     return makeError(Kind + " expects " + Range + " operands, got " +
                      Twine(NOps));
   }
@@ -115,9 +114,8 @@ Expected<Op *> Graph::createOp(StringRef Kind, ArrayRef<Value *> Operands,
       continue;
     }
     if (lookup(V->getName()) != V)
-      return makeError(Kind + ": operand " + Twine(I) + " ('" +
-                       V->getName() + "') does not belong to graph '" + Name +
-                       "'");
+      return makeError(Kind + ": operand " + Twine(I) + " ('" + V->getName() +
+                       "') does not belong to graph '" + Name + "'");
   }
   if (NRes < Def->MinResults || NRes > Def->MaxResults)
     return makeError(Kind + " expects " + Twine(Def->MinResults) +
@@ -207,8 +205,7 @@ void Graph::eraseUnusedConstants() {
   Constants = std::move(Kept);
 }
 
-SmallVector<std::pair<Op *, unsigned>, 4>
-Graph::getUses(const Value *V) const {
+SmallVector<std::pair<Op *, unsigned>, 4> Graph::getUses(const Value *V) const {
   SmallVector<std::pair<Op *, unsigned>, 4> Uses;
   for (const auto &O : Ops)
     for (unsigned I = 0, E = O->getNumOperands(); I < E; ++I)

@@ -15,13 +15,13 @@ namespace onncf {
 struct Token {
   enum Kind {
     Eof,
-    Error,      ///< Spelling holds the message; Loc the position.
-    Ident,      ///< f32, onnx.Conv, input, q8, ...
-    ValueName,  ///< %name or %"name"; Str holds the decoded name.
-    GraphName,  ///< @name or @"name"; Str holds the decoded name.
-    Int,        ///< -12, 0x3c00
-    Float,      ///< 1.5, -1e-05, inf, -nan
-    String,     ///< "..."; Str holds the decoded bytes
+    Error,     ///< Spelling holds the message; Loc the position.
+    Ident,     ///< f32, onnx.Conv, input, q8, ...
+    ValueName, ///< %name or %"name"; Str holds the decoded name.
+    GraphName, ///< @name or @"name"; Str holds the decoded name.
+    Int,       ///< -12, 0x3c00
+    Float,     ///< 1.5, -1e-05, inf, -nan
+    String,    ///< "..."; Str holds the decoded bytes
     LParen,
     RParen,
     LSquare,

@@ -44,7 +44,8 @@ Expected<SmallVector<TensorType, 1>> inferOpTypes(const Op &O) {
   In.Present = ArrayRef<bool>(Present.get(), N);
   auto Inferred = Def.InferTypes(O, In);
   if (!Inferred)
-    return makeError(O.getDescription() + ": " + toString(Inferred.takeError()));
+    return makeError(O.getDescription() + ": " +
+                     toString(Inferred.takeError()));
   if (Inferred->size() != O.getNumResults())
     return makeError(O.getDescription() + ": type inference produced " +
                      Twine(Inferred->size()) + " types for " +
@@ -92,8 +93,8 @@ static Error verifyAttrs(const Op &O) {
   for (const auto &KV : O.getAttrs()) {
     const AttrSpec *Spec = Def.findAttr(KV.first);
     if (!Spec)
-      return makeError(O.getDescription() + ": unknown attribute '" +
-                       KV.first + "' for " + Def.Name);
+      return makeError(O.getDescription() + ": unknown attribute '" + KV.first +
+                       "' for " + Def.Name);
     if (!KV.second.is(Spec->Kind))
       return makeError(O.getDescription() + ": attribute '" + KV.first +
                        "' must be " + getAttrKindName(Spec->Kind) + ", got " +
@@ -121,16 +122,16 @@ static Error verifyOp(const Graph &G, const Op &O,
                           : std::string()));
   unsigned R = O.getNumResults();
   if (R < Def.MinResults || R > Def.MaxResults)
-    return makeError(O.getDescription() + ": has " + Twine(R) +
-                     " results, expected " + Twine(Def.MinResults) +
-                     (Def.MaxResults != Def.MinResults ? " or more"
-                                                       : std::string()));
+    return makeError(
+        O.getDescription() + ": has " + Twine(R) + " results, expected " +
+        Twine(Def.MinResults) +
+        (Def.MaxResults != Def.MinResults ? " or more" : std::string()));
   for (unsigned I = 0; I < N; ++I) {
     const Value *V = O.getOperand(I);
     if (!V) {
       if (I < Def.MinOperands)
-        return makeError(O.getDescription() + ": required operand " +
-                         Twine(I) + " is absent");
+        return makeError(O.getDescription() + ": required operand " + Twine(I) +
+                         " is absent");
       continue;
     }
     if (G.lookup(V->getName()) != V)

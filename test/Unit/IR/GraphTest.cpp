@@ -1,7 +1,7 @@
 //===- GraphTest.cpp - Graph, builder and verifier ------------------------===//
+#include "onncf/IR/Graph.h"
 #include "TestOps.h"
 #include "onncf/IR/Builder.h"
-#include "onncf/IR/Graph.h"
 #include "gtest/gtest.h"
 
 using namespace onncf;

@@ -1,6 +1,6 @@
 //===- TensorTest.cpp - Element types, tensor types and tensors -----------===//
-#include "onncf/IR/Attribute.h"
 #include "onncf/IR/Tensor.h"
+#include "onncf/IR/Attribute.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "gtest/gtest.h"
 #include <cmath>
@@ -12,10 +12,9 @@ using namespace llvm;
 namespace {
 
 TEST(ElementTypeTest, NamesRoundTrip) {
-  for (ElementType T :
-       {ElementType::F32, ElementType::F64, ElementType::F16, ElementType::I64,
-        ElementType::I32, ElementType::I16, ElementType::I8, ElementType::U8,
-        ElementType::Bool}) {
+  for (ElementType T : {ElementType::F32, ElementType::F64, ElementType::F16,
+                        ElementType::I64, ElementType::I32, ElementType::I16,
+                        ElementType::I8, ElementType::U8, ElementType::Bool}) {
     auto P = parseElementTypeName(getElementTypeName(T));
     ASSERT_TRUE(P.has_value());
     EXPECT_EQ(*P, T);
@@ -97,8 +96,8 @@ TEST(TensorTest, MappedIsNeverWritten) {
   char Raw[12] = {};
   float One = 1.0f;
   std::memcpy(Raw + 4, &One, 4);
-  std::shared_ptr<MemoryBuffer> Buf = MemoryBuffer::getMemBufferCopy(
-      StringRef(Raw, sizeof(Raw)), "buf");
+  std::shared_ptr<MemoryBuffer> Buf =
+      MemoryBuffer::getMemBufferCopy(StringRef(Raw, sizeof(Raw)), "buf");
   Tensor T = Tensor::fromMapped(TensorType(ElementType::F32, {2}), Buf, 4);
   EXPECT_TRUE(T.isMapped());
   EXPECT_EQ(T.getAsDouble(0), 1.0);

@@ -1,4 +1,5 @@
-//===- TestOps.h - Op kinds registered only by the IR unit tests -*- C++ -*-===//
+//===- TestOps.h - Op kinds registered only by the IR unit tests -*- C++
+//-*-===//
 //
 // Part of onnc-fault. "test.*" kinds exercise the IR independently of the
 // onnx.* definitions another library owns.
@@ -7,8 +8,8 @@
 #ifndef ONNCF_TEST_UNIT_IR_TESTOPS_H
 #define ONNCF_TEST_UNIT_IR_TESTOPS_H
 
-#include "onncf/IR/OpDef.h"
 #include "onncf/IR/Op.h"
+#include "onncf/IR/OpDef.h"
 #include "onncf/Support/Diagnostics.h"
 
 namespace onncf {

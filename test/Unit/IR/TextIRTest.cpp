@@ -44,9 +44,10 @@ std::unique_ptr<Graph> buildKitchenSink() {
   auto G = std::make_unique<Graph>("kitchen sink");
   G->getMetadata()["opset"] = Attribute(13);
   G->getMetadata()["producer"] = Attribute("pytorch \"2.1\"\n");
-  Value *X = cantFail(G->addInput("input", ty(ElementType::F32, {-1, 1, 4, 4})));
-  Value *W = cantFail(G->addInput("weird name/with:stuff \\ \"q\"",
-                                  ty(ElementType::F16, {})));
+  Value *X =
+      cantFail(G->addInput("input", ty(ElementType::F32, {-1, 1, 4, 4})));
+  Value *W = cantFail(
+      G->addInput("weird name/with:stuff \\ \"q\"", ty(ElementType::F16, {})));
   TensorType QT = ty(ElementType::I8, {2, 3});
   QuantParams Q;
   Q.Scales = {0.1f, 1e-7f};
@@ -58,14 +59,14 @@ std::unique_ptr<Graph> buildKitchenSink() {
   for (int I = 0; I < 6; ++I)
     QD[I] = int8_t(I * 40 - 128);
   Value *CQ = cantFail(G->addConstant("conv1.weight", QW));
-  Value *CS = cantFail(G->addConstant(
-      "shape", Tensor::fromVector<int64_t>({2}, {1, -1})));
+  Value *CS = cantFail(
+      G->addConstant("shape", Tensor::fromVector<int64_t>({2}, {1, -1})));
   // Large: goes to the blobs section.
   std::vector<float> Big(100);
   for (int I = 0; I < 100; ++I)
     Big[I] = std::sin(float(I)) * 1000;
-  Value *CB = cantFail(G->addConstant("big", Tensor::fromVector<float>(
-                                                 {10, 10}, Big)));
+  Value *CB =
+      cantFail(G->addConstant("big", Tensor::fromVector<float>({10, 10}, Big)));
   Value *CF16 = cantFail(G->addConstant(
       "h", Tensor::fromVector<int16_t>({3}, {0x3c00, int16_t(0xfc00), 1})));
   Tensor HT = CF16->getConstantData();
@@ -74,8 +75,7 @@ std::unique_ptr<Graph> buildKitchenSink() {
   Tensor BoolT(ty(ElementType::Bool, {2}));
   BoolT.mutableBytes()[1] = 1;
   cantFail(G->addConstant("flags", BoolT));
-  cantFail(G->addConstant("d", Tensor::fromVector<double>(
-                                   {2}, {0.1, -1e300})));
+  cantFail(G->addConstant("d", Tensor::fromVector<double>({2}, {0.1, -1e300})));
   cantFail(G->addConstant("u", Tensor::fromVector<uint8_t>({2}, {0, 255})));
   cantFail(G->addConstant(
       "f", Tensor::fromVector<float>(
@@ -103,13 +103,13 @@ std::unique_ptr<Graph> buildKitchenSink() {
   A2["fs"] = Attribute(std::vector<float>{});
   A2["ss"] = Attribute(std::vector<std::string>{});
   A2["f"] = Attribute(-std::numeric_limits<float>::infinity());
-  A2["t"] = Attribute(Tensor::fromVector<int32_t>({20}, std::vector<int32_t>(
-                                                            20, 0x01020304)));
-  Op *O2 = cantFail(B.createOpWithTypes(
-      "test.any", {O1->getResult(0), W}, {ty(ElementType::F32, {})}, A2));
+  A2["t"] = Attribute(
+      Tensor::fromVector<int32_t>({20}, std::vector<int32_t>(20, 0x01020304)));
+  Op *O2 = cantFail(B.createOpWithTypes("test.any", {O1->getResult(0), W},
+                                        {ty(ElementType::F32, {})}, A2));
   cantFail(B.createOpWithTypes("test.any", {O2->getResult(0)}, {}));
-  Op *O3 = cantFail(B.createOp("test.unary", {O1->getResult(0)}, {}, 1,
-                               {"123"}));
+  Op *O3 =
+      cantFail(B.createOp("test.unary", {O1->getResult(0)}, {}, 1, {"123"}));
   G->setOutputs({O3->getResult(0), O1->getResult(1)});
   return G;
 }
@@ -128,9 +128,10 @@ TEST(TextIRTest, KitchenSinkRoundTrips) {
                       "f16[]\n"),
             std::string::npos)
       << Text;
-  EXPECT_NE(Text.find("const %conv1.weight : i8[2,3]{q4 axis=0 scales=[0.100000001, "
-                      "1.00000001e-07]} = dense<[-128, -88, -48, -8, 32, 72]>"),
-            std::string::npos)
+  EXPECT_NE(
+      Text.find("const %conv1.weight : i8[2,3]{q4 axis=0 scales=[0.100000001, "
+                "1.00000001e-07]} = dense<[-128, -88, -48, -8, 32, 72]>"),
+      std::string::npos)
       << Text;
   EXPECT_NE(Text.find("const %shape : i64[2] = dense<[1, -1]>"),
             std::string::npos);
@@ -211,8 +212,7 @@ TEST(TextIRTest, ElideAndInlineLimit) {
   PrintOptions Elide;
   Elide.ElideConstants = true;
   std::string Text = printGraphToString(*G, Elide);
-  EXPECT_NE(Text.find("const %big : f32[10,10] = <elided>"),
-            std::string::npos);
+  EXPECT_NE(Text.find("const %big : f32[10,10] = <elided>"), std::string::npos);
   EXPECT_EQ(Text.find("blobs {"), std::string::npos);
   EXPECT_NE(parseError(Text).find("elided constant data cannot be parsed"),
             std::string::npos);
@@ -398,8 +398,8 @@ std::unique_ptr<Graph> buildRandom(std::mt19937 &R) {
   std::vector<Value *> Vals;
   int NIn = Pick(3);
   for (int I = 0; I < NIn; ++I)
-    Vals.push_back(cantFail(
-        G->addInput(G->getUniqueName(RandName()), RandType(false))));
+    Vals.push_back(
+        cantFail(G->addInput(G->getUniqueName(RandName()), RandType(false))));
   int NC = Pick(4);
   for (int I = 0; I < NC; ++I)
     Vals.push_back(G->addConstantUnique(RandName(), RandTensor()));
@@ -409,9 +409,8 @@ std::unique_ptr<Graph> buildRandom(std::mt19937 &R) {
     SmallVector<Value *, 4> Operands;
     int NO = Pick(4);
     for (int J = 0; J < NO; ++J)
-      Operands.push_back(Vals.empty() || Pick(5) == 0
-                             ? nullptr
-                             : Vals[Pick(Vals.size())]);
+      Operands.push_back(
+          Vals.empty() || Pick(5) == 0 ? nullptr : Vals[Pick(Vals.size())]);
     AttributeMap A;
     int NA = Pick(4);
     for (int J = 0; J < NA; ++J) {
@@ -450,8 +449,8 @@ std::unique_ptr<Graph> buildRandom(std::mt19937 &R) {
         N += "_dup";
       Names.push_back(N);
     }
-    Op *O = cantFail(B.createOpWithTypes("test.any", Operands, Types, A,
-                                         Names));
+    Op *O =
+        cantFail(B.createOpWithTypes("test.any", Operands, Types, A, Names));
     if (Pick(2))
       O->setName(RandName());
     for (Value *V : O->getResults())
@@ -529,14 +528,14 @@ TEST(TextIRTest, LargeBlobIsFast) {
   std::vector<float> Data(5 * 1024 * 1024 / 4);
   for (size_t I = 0; I < Data.size(); ++I)
     Data[I] = float(I) * 0.5f;
-  cantFail(G.addConstant("w", Tensor::fromVector<float>(
-                                  {int64_t(Data.size())}, Data)));
+  cantFail(G.addConstant(
+      "w", Tensor::fromVector<float>({int64_t(Data.size())}, Data)));
   auto Start = std::chrono::steady_clock::now();
   std::string Text = printGraphToString(G);
   auto P = cantFail(parseGraph(Text, "big.ir"));
-  double Secs = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                              Start)
-                    .count();
+  double Secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
   EXPECT_EQ(P->getConstants()[0]->getConstantData(),
             G.getConstants()[0]->getConstantData());
   // Linear-time code does this in well under a second; quadratic would not.
