@@ -213,3 +213,31 @@ TEST_F(GraphTest, RegistryHasONNXOpsHook) {
 }
 
 } // namespace
+
+namespace {
+
+// Integration with the real onnx.* definitions (registered by
+// registerONNXOps through OpRegistry::get()).
+TEST(GraphONNXTest, BuilderInfersAndVerifierAccepts) {
+  if (!OpRegistry::get().lookup("onnx.Add") ||
+      !OpRegistry::get().lookup("onnx.Relu"))
+    GTEST_SKIP() << "onnx.* ops not registered in this build";
+  Graph G("mini");
+  Builder B(G);
+  Value *X = cantFail(
+      G.addInput("x", TensorType(ElementType::F32, {kDynamicDim, 3, 4})));
+  Value *C = B.createConstant("bias", Tensor::fromVector<float>(
+                                          {3, 1}, {1.0f, 2.0f, 3.0f}));
+  Op *Add = cantFail(B.createOp("onnx.Add", {X, C}));
+  Op *Relu = cantFail(B.createOp("onnx.Relu", {Add->getResult()}));
+  Relu->setName("relu1");
+  G.addOutput(Relu->getResult());
+  EXPECT_EQ(Add->getResult()->getType(),
+            TensorType(ElementType::F32, {kDynamicDim, 3, 4}));
+  cantFail(verifyGraph(G));
+  Relu->getResult()->setType(TensorType(ElementType::F32, {2, 3, 5}));
+  std::string E = toString(verifyGraph(G));
+  EXPECT_NE(E.find("onnx.Relu 'relu1'"), std::string::npos) << E;
+}
+
+} // namespace
