@@ -115,6 +115,7 @@ private:
   Error importNode(const onnx::NodeProto &N);
   Error importConstantNode(NodeImport &NI);
   Error convertAttributes(NodeImport &NI);
+  Error checkOp(NodeImport &NI, const Op &O);
   Error setResultTypes(NodeImport &NI, Op &O);
   Error importOutputs();
 
@@ -399,6 +400,26 @@ Error ONNXImporter::importConstantNode(NodeImport &NI) {
   return Error::success();
 }
 
+/// The op-level checks of verifyGraph, run per node so that a bad node is
+/// reported in the importer's terms (file, node name, op type, opset).
+Error ONNXImporter::checkOp(NodeImport &NI, const Op &O) {
+  const OpDef &Def = O.getDef();
+  for (const auto &KV : O.getAttrs()) {
+    const AttrSpec *Spec = Def.findAttr(KV.first);
+    if (Spec && !KV.second.is(Spec->Kind))
+      return NI.error("attribute '" + KV.first + "' must be " +
+                      getAttrKindName(Spec->Kind) + ", got " +
+                      getAttrKindName(KV.second.getKind()));
+  }
+  for (const AttrSpec &Spec : Def.Attrs)
+    if (Spec.Required && !O.hasAttr(Spec.Name))
+      return NI.error("missing required attribute '" + Twine(Spec.Name) + "'");
+  if (Def.Verify)
+    if (Error E = Def.Verify(O))
+      return NI.error(stripOpPrefix(toString(std::move(E)), O));
+  return Error::success();
+}
+
 Error ONNXImporter::setResultTypes(NodeImport &NI, Op &O) {
   auto Inferred = inferOpTypes(O);
   if (!Inferred)
@@ -478,6 +499,8 @@ Error ONNXImporter::importNode(const onnx::NodeProto &N) {
   if (!O)
     return Err(NI.error(toString(O.takeError())));
   (*O)->setName(N.name());
+  if (Error E = checkOp(NI, **O))
+    return Err(std::move(E));
   return Err(setResultTypes(NI, **O));
 }
 
