@@ -1,4 +1,4 @@
-//===- ONNXOps.h - Canonical forms and shared helpers of onnx.* ops -*- C++ -*-===//
+//===- ONNXOps.h - Canonical forms and helpers of onnx.* ops ---*- C++ -*-===//
 //
 // Part of onnc-fault. The onnx.* op kinds keep ONNX's names and attribute
 // names. This header documents the canonical form the IR uses where ONNX's
@@ -39,6 +39,15 @@
 //    (training) results are accepted and typed, but executors may leave
 //    them unset. Legacy attributes (spatial, is_test, consumed_inputs) are
 //    accepted and ignored.
+//  * Resize uses the opset-11+ operands (X, roi, scales, sizes). Opset-10
+//    Resize (X, scales) is rewritten by moving scales to operand 2; the
+//    importer should also set coordinate_transformation_mode "asymmetric"
+//    and nearest_mode "floor" there, which is what opset 10 meant. Upsample
+//    is not an IR op: it is Resize with those two attributes.
+//  * TopK takes k as operand 1 (i64 [1]); its indices result is i64.
+//  * QuantizeLinear/DequantizeLinear keep ONNX's operands (zero point
+//    optional); the quantize result type is the zero point's element type,
+//    else output_dtype, else u8.
 //  * MaxPool's optional second result (Indices) is i64.
 //  * Dropout is the identity at inference; its optional mask result is bool.
 //
@@ -145,8 +154,7 @@ struct IntListArg {
 /// Reads operand \p OperandIdx if present (its data from \p In), else
 /// attribute \p AttrName (if non-empty). Errors if both are given or the
 /// operand is not a 0-D/1-D integer tensor.
-llvm::Expected<IntListArg> getIntListArg(const Op &O,
-                                         const InferenceInputs &In,
+llvm::Expected<IntListArg> getIntListArg(const Op &O, const InferenceInputs &In,
                                          unsigned OperandIdx,
                                          llvm::StringRef AttrName);
 
@@ -180,8 +188,7 @@ computeSplitSizes(int64_t Dim, unsigned NumOutputs, const IntListArg &Split);
 /// Pad: the 2*Rank pad amounts [x1_begin, x2_begin, ..., x1_end, ...] from
 /// the pads operand (or legacy "pads"/"paddings" attribute) and the
 /// optional axes operand. Known is false if the pads' values are unknown.
-llvm::Expected<IntListArg> getPadAmounts(const Op &O,
-                                         const InferenceInputs &In,
+llvm::Expected<IntListArg> getPadAmounts(const Op &O, const InferenceInputs &In,
                                          unsigned Rank);
 
 /// Softmax family: the normalised axis (see the canonical form above).
@@ -193,9 +200,22 @@ llvm::Expected<Tensor> getConstantAttrValue(const Op &O);
 /// Reduce*: the sorted, normalised axes reduced (all axes when none are
 /// given and noop_with_empty_axes is 0; none when it is 1). Known is false
 /// when the axes operand's data is unknown.
-llvm::Expected<IntListArg> getReduceAxes(const Op &O,
-                                         const InferenceInputs &In,
+llvm::Expected<IntListArg> getReduceAxes(const Op &O, const InferenceInputs &In,
                                          unsigned Rank);
+
+/// Resize: output dims and per-dim scales (1 on dims not in "axes").
+/// Scales come from the scales operand, or from sizes (output/input with
+/// keep_aspect_ratio_policy "stretch", the common min/max ratio
+/// otherwise); an empty (0-element) scales or sizes operand counts as
+/// absent. Output dims are floor(input * scale) (times the roi extent for
+/// tf_crop_and_resize), or the given sizes. Unknown operand data gives
+/// dynamic dims on the resized axes and a scale of 0.
+struct ResizeGeometry {
+  llvm::SmallVector<double, 4> Scales;
+  llvm::SmallVector<int64_t, 4> Output;
+};
+llvm::Expected<ResizeGeometry> computeResizeGeometry(const Op &O,
+                                                     const InferenceInputs &In);
 
 } // namespace onncf
 

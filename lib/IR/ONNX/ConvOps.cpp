@@ -63,14 +63,13 @@ static Error verifyConvLike(const Op &O, bool Transpose) {
   if (C != kDynamicDim && W->getDim(Transpose ? 0 : 1) != kDynamicDim &&
       C != WIn)
     return makeOpError(O, "input has " + Twine(C) +
-                              " channels but the weight expects " +
-                              Twine(WIn) + " (group " + Twine(Group) + ")");
+                              " channels but the weight expects " + Twine(WIn) +
+                              " (group " + Twine(Group) + ")");
   if (const TensorType *B = operandType(O, 2)) {
     if (B->getRank() != 1)
       return makeOpError(O, "bias must be 1-D, not " + B->str());
-    if (B->getDim(0) != kDynamicDim && W->getDim(Transpose ? 1 : 0) !=
-                                           kDynamicDim &&
-        B->getDim(0) != WOut)
+    if (B->getDim(0) != kDynamicDim &&
+        W->getDim(Transpose ? 1 : 0) != kDynamicDim && B->getDim(0) != WOut)
       return makeOpError(O, "bias has " + Twine(B->getDim(0)) +
                                 " entries for " + Twine(WOut) +
                                 " output channels");
@@ -106,9 +105,10 @@ void registerConvOps(OpRegistry &R) {
   Conv.Name = "onnx.Conv";
   Conv.MinOperands = 2;
   Conv.MaxOperands = 3;
-  Conv.Attrs = {{"auto_pad", AttrKind::String}, {"dilations", AttrKind::Ints},
-                {"group", AttrKind::Int},       {"kernel_shape", AttrKind::Ints},
-                {"pads", AttrKind::Ints},       {"strides", AttrKind::Ints}};
+  Conv.Attrs = {
+      {"auto_pad", AttrKind::String}, {"dilations", AttrKind::Ints},
+      {"group", AttrKind::Int},       {"kernel_shape", AttrKind::Ints},
+      {"pads", AttrKind::Ints},       {"strides", AttrKind::Ints}};
   Conv.Verify = [](const Op &O) { return verifyConvLike(O, false); };
   Conv.InferTypes = inferConv;
   addOp(R, std::move(Conv));
@@ -117,14 +117,11 @@ void registerConvOps(OpRegistry &R) {
   CT.Name = "onnx.ConvTranspose";
   CT.MinOperands = 2;
   CT.MaxOperands = 3;
-  CT.Attrs = {{"auto_pad", AttrKind::String},
-              {"dilations", AttrKind::Ints},
-              {"group", AttrKind::Int},
-              {"kernel_shape", AttrKind::Ints},
-              {"output_padding", AttrKind::Ints},
-              {"output_shape", AttrKind::Ints},
-              {"pads", AttrKind::Ints},
-              {"strides", AttrKind::Ints}};
+  CT.Attrs = {
+      {"auto_pad", AttrKind::String},     {"dilations", AttrKind::Ints},
+      {"group", AttrKind::Int},           {"kernel_shape", AttrKind::Ints},
+      {"output_padding", AttrKind::Ints}, {"output_shape", AttrKind::Ints},
+      {"pads", AttrKind::Ints},           {"strides", AttrKind::Ints}};
   CT.Verify = [](const Op &O) -> Error {
     if (Error E = verifyConvLike(O, true))
       return E;

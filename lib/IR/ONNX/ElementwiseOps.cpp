@@ -1,4 +1,4 @@
-//===- ElementwiseOps.cpp - Elementwise and activation ops -----------------===//
+//===- ElementwiseOps.cpp - Elementwise and activation ops ----------------===//
 //
 // Part of onnc-fault. Unary activations, numpy-broadcasting binary and
 // variadic ops, comparisons, Clip, Cast, Dropout, Where and the Softmax
@@ -55,10 +55,11 @@ static OpDef def(const char *Name, unsigned MinOps, unsigned MaxOps,
 
 static void registerUnary(OpRegistry &R) {
   for (const char *Name :
-       {"onnx.Sigmoid", "onnx.Tanh", "onnx.Neg", "onnx.Abs", "onnx.Exp",
-        "onnx.Log", "onnx.Sqrt", "onnx.Reciprocal", "onnx.Floor", "onnx.Ceil",
-        "onnx.Softplus", "onnx.Softsign", "onnx.Erf", "onnx.Sign",
-        "onnx.Round", "onnx.Sin", "onnx.Cos", "onnx.HardSwish", "onnx.Not"}) {
+       {"onnx.Sigmoid", "onnx.Tanh",      "onnx.Neg",      "onnx.Abs",
+        "onnx.Exp",     "onnx.Log",       "onnx.Sqrt",     "onnx.Reciprocal",
+        "onnx.Floor",   "onnx.Ceil",      "onnx.Softplus", "onnx.Softsign",
+        "onnx.Erf",     "onnx.Sign",      "onnx.Round",    "onnx.Sin",
+        "onnx.Cos",     "onnx.HardSwish", "onnx.Not",      "onnx.Mish"}) {
     OpDef D = def(Name, 1, 1);
     D.InferTypes = sameAsInput;
     addOp(R, std::move(D));
@@ -80,14 +81,15 @@ static void registerUnary(OpRegistry &R) {
       {"onnx.Selu", {{"alpha", AttrKind::Float}, {"gamma", AttrKind::Float}}},
       {"onnx.HardSigmoid",
        {{"alpha", AttrKind::Float}, {"beta", AttrKind::Float}}},
+      {"onnx.Shrink", {{"bias", AttrKind::Float}, {"lambd", AttrKind::Float}}},
+      {"onnx.Gelu", {{"approximate", AttrKind::String}}},
   };
   for (auto &P : Parametric) {
     OpDef D = def(P.Name, 1, 1, P.Attrs);
     D.InferTypes = sameAsInput;
     addOp(R, std::move(D));
   }
-  for (const char *Name :
-       {"onnx.Softmax", "onnx.LogSoftmax", "onnx.Hardmax"}) {
+  for (const char *Name : {"onnx.Softmax", "onnx.LogSoftmax", "onnx.Hardmax"}) {
     OpDef D = def(Name, 1, 1,
                   {{"axis", AttrKind::Int}, {"legacy_2d", AttrKind::Int}});
     D.Verify = [](const Op &O) {
@@ -214,7 +216,57 @@ static void registerMisc(OpRegistry &R) {
   addOp(R, std::move(Drop));
 }
 
+/// Result type of QuantizeLinear: the zero point's, else output_dtype,
+/// else u8.
+static Expected<TypeList> inferQuantize(const Op &O,
+                                        const InferenceInputs &In) {
+  ElementType Elt = ElementType::U8;
+  if (In.has(2))
+    Elt = In.Types[2].getElementType();
+  else if (O.hasAttr("output_dtype") && O.getIntAttr("output_dtype", 0)) {
+    auto E = elementTypeFromONNX(O.getIntAttr("output_dtype", 0));
+    if (!E)
+      return makeOpError(O, "unsupported output_dtype");
+    Elt = *E;
+  }
+  return one(plain(Elt, In.Types[0].getShape()));
+}
+
+static void registerQuantAndChecks(OpRegistry &R) {
+  OpDef Q = def("onnx.QuantizeLinear", 2, 3,
+                {{"axis", AttrKind::Int},
+                 {"saturate", AttrKind::Int},
+                 {"block_size", AttrKind::Int},
+                 {"output_dtype", AttrKind::Int}});
+  Q.InferTypes = inferQuantize;
+  addOp(R, std::move(Q));
+  OpDef DQ = def("onnx.DequantizeLinear", 2, 3,
+                 {{"axis", AttrKind::Int}, {"block_size", AttrKind::Int}});
+  DQ.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return one(plain(In.Types[1].getElementType(), In.Types[0].getShape()));
+  };
+  addOp(R, std::move(DQ));
+  OpDef CL = def("onnx.CastLike", 2, 2, {{"saturate", AttrKind::Int}});
+  CL.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return one(plain(In.Types[1].getElementType(), In.Types[0].getShape()));
+  };
+  addOp(R, std::move(CL));
+  OpDef NaN = def("onnx.IsNaN", 1, 1);
+  NaN.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return one(plain(ElementType::Bool, In.Types[0].getShape()));
+  };
+  addOp(R, std::move(NaN));
+  OpDef Inf = def(
+      "onnx.IsInf", 1, 1,
+      {{"detect_negative", AttrKind::Int}, {"detect_positive", AttrKind::Int}});
+  Inf.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return one(plain(ElementType::Bool, In.Types[0].getShape()));
+  };
+  addOp(R, std::move(Inf));
+}
+
 void registerElementwiseOps(OpRegistry &R) {
+  registerQuantAndChecks(R);
   registerUnary(R);
   registerBinary(R);
   registerMisc(R);

@@ -25,13 +25,12 @@ static Error readWindowInts(const Op &O, StringRef Name, unsigned Len,
       return makeOpError(O, "attribute '" + Name + "' must be ints");
     const auto &V = A->getInts();
     if (V.size() != Len)
-      return makeOpError(O, "attribute '" + Name + "' has " +
-                                Twine(V.size()) + " entries, expected " +
-                                Twine(Len));
+      return makeOpError(O, "attribute '" + Name + "' has " + Twine(V.size()) +
+                                " entries, expected " + Twine(Len));
     for (int64_t X : V)
       if (X < Min)
-        return makeOpError(O, "attribute '" + Name + "' has entry " +
-                                  Twine(X) + ", expected >= " + Twine(Min));
+        return makeOpError(O, "attribute '" + Name + "' has entry " + Twine(X) +
+                                  ", expected >= " + Twine(Min));
     Out.assign(V.begin(), V.end());
     return Error::success();
   }

@@ -1,4 +1,4 @@
-//===- LinearOps.cpp - onnx.Gemm and onnx.MatMul ---------------------------===//
+//===- LinearOps.cpp - onnx.Gemm and onnx.MatMul --------------------------===//
 //
 // Part of onnc-fault. Gemm is the 2-D form with optional transposes and a
 // C operand broadcast to [M, N]; MatMul follows numpy.matmul (1-D operands

@@ -1,8 +1,9 @@
-//===- NormOps.cpp - Normalization ops -------------------------------------===//
+//===- NormOps.cpp - Normalization ops ------------------------------------===//
 //
 // Part of onnc-fault. BatchNormalization in its inference form (the extra
 // training results are accepted and typed; see onncf/IR/ONNXOps.h),
-// InstanceNormalization and LayerNormalization.
+// InstanceNormalization, LayerNormalization, LpNormalization and
+// MeanVarianceNormalization.
 //
 //===----------------------------------------------------------------------===//
 #include "OpHelpers.h"
@@ -106,6 +107,34 @@ void registerNormOps(OpRegistry &R) {
               {"stash_type", AttrKind::Int}};
   LN.InferTypes = inferLayerNorm;
   addOp(R, std::move(LN));
+
+  OpDef LP;
+  LP.Name = "onnx.LpNormalization";
+  LP.MinOperands = LP.MaxOperands = 1;
+  LP.Attrs = {{"axis", AttrKind::Int}, {"p", AttrKind::Int}};
+  LP.Verify = [](const Op &O) { return checkIntAttrRange(O, "p", 1, 2); };
+  LP.InferTypes = [](const Op &O,
+                     const InferenceInputs &In) -> Expected<TypeList> {
+    const TensorType &X = In.Types[0];
+    if (auto A = normalizeAxis(O.getIntAttr("axis", -1), X.getRank()); !A)
+      return makeOpError(O, toString(A.takeError()));
+    return one(plain(X.getElementType(), X.getShape()));
+  };
+  addOp(R, std::move(LP));
+
+  OpDef MVN;
+  MVN.Name = "onnx.MeanVarianceNormalization";
+  MVN.MinOperands = MVN.MaxOperands = 1;
+  MVN.Attrs = {{"axes", AttrKind::Ints}};
+  MVN.InferTypes = [](const Op &O,
+                      const InferenceInputs &In) -> Expected<TypeList> {
+    const TensorType &X = In.Types[0];
+    for (int64_t A : O.getIntsAttr("axes", {0, 2, 3}))
+      if (auto N = normalizeAxis(A, X.getRank()); !N)
+        return makeOpError(O, toString(N.takeError()));
+    return one(plain(X.getElementType(), X.getShape()));
+  };
+  addOp(R, std::move(MVN));
 }
 
 } // namespace onnxops

@@ -47,8 +47,8 @@ static Error checkAttrSchema(const OpDef &Def, const Op &O) {
   }
   for (const AttrSpec &Spec : Def.Attrs)
     if (Spec.Required && !O.hasAttr(Spec.Name))
-      return makeOpError(O, Twine("missing required attribute '") +
-                                Spec.Name + "'");
+      return makeOpError(O, Twine("missing required attribute '") + Spec.Name +
+                                "'");
   return Error::success();
 }
 
@@ -115,9 +115,9 @@ Error checkIntAttrRange(const Op &O, StringRef Name, int64_t Lo, int64_t Hi) {
   if (!A || !A->is(AttrKind::Int))
     return Error::success();
   if (A->getInt() < Lo || A->getInt() > Hi)
-    return makeOpError(O, "attribute '" + Name + "' is " +
-                              Twine(A->getInt()) + ", expected a value in [" +
-                              Twine(Lo) + ", " + Twine(Hi) + "]");
+    return makeOpError(O, "attribute '" + Name + "' is " + Twine(A->getInt()) +
+                              ", expected a value in [" + Twine(Lo) + ", " +
+                              Twine(Hi) + "]");
   return Error::success();
 }
 

@@ -80,6 +80,8 @@ void registerElementwiseOps(OpRegistry &R);
 void registerTensorOps(OpRegistry &R);
 void registerShapeOps(OpRegistry &R);
 void registerReduceOps(OpRegistry &R);
+void registerResizeOps(OpRegistry &R);
+void registerIndexOps(OpRegistry &R);
 
 } // namespace onnxops
 } // namespace onncf

@@ -55,9 +55,10 @@ static OpDef poolDef(const char *Name, std::vector<AttrSpec> Extra) {
   OpDef D;
   D.Name = Name;
   D.MinOperands = D.MaxOperands = 1;
-  D.Attrs = {{"auto_pad", AttrKind::String}, {"ceil_mode", AttrKind::Int},
-             {"dilations", AttrKind::Ints},  {"kernel_shape", AttrKind::Ints, true},
-             {"pads", AttrKind::Ints},       {"strides", AttrKind::Ints}};
+  D.Attrs = {
+      {"auto_pad", AttrKind::String}, {"ceil_mode", AttrKind::Int},
+      {"dilations", AttrKind::Ints},  {"kernel_shape", AttrKind::Ints, true},
+      {"pads", AttrKind::Ints},       {"strides", AttrKind::Ints}};
   D.Attrs.insert(D.Attrs.end(), Extra.begin(), Extra.end());
   D.Verify = verifyPool;
   D.InferTypes = inferPool;
@@ -83,7 +84,9 @@ void registerPoolOps(OpRegistry &R) {
     D.MinOperands = D.MaxOperands = 1;
     if (StringRef(Name) == "onnx.GlobalLpPool")
       D.Attrs = {{"p", AttrKind::Int}};
-    D.Verify = [](const Op &O) { return checkIntAttrRange(O, "p", 1, INT64_MAX); };
+    D.Verify = [](const Op &O) {
+      return checkIntAttrRange(O, "p", 1, INT64_MAX);
+    };
     D.InferTypes = inferGlobalPool;
     addOp(R, std::move(D));
   }

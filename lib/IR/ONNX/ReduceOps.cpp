@@ -1,4 +1,4 @@
-//===- ReduceOps.cpp - Reductions and arg-reductions -----------------------===//
+//===- ReduceOps.cpp - Reductions and arg-reductions ----------------------===//
 //
 // Part of onnc-fault. Reduce* take their axes as operand 1 (canonical; an
 // attribute before opset 13/18) and honour keepdims and
@@ -20,7 +20,8 @@ static Expected<TypeList> inferReduce(const Op &O, const InferenceInputs &In) {
   if (!Axes)
     return Axes.takeError();
   // ReduceMax/Min only select values: quantization carries over.
-  bool Select = O.getKind() == "onnx.ReduceMax" || O.getKind() == "onnx.ReduceMin";
+  bool Select =
+      O.getKind() == "onnx.ReduceMax" || O.getKind() == "onnx.ReduceMin";
   auto Make = [&](ArrayRef<int64_t> S) {
     return Select ? X.withShape(S) : plain(X.getElementType(), S);
   };
@@ -59,8 +60,8 @@ static Expected<TypeList> inferArg(const Op &O, const InferenceInputs &In) {
 
 void registerReduceOps(OpRegistry &R) {
   for (const char *Name :
-       {"onnx.ReduceMean", "onnx.ReduceSum", "onnx.ReduceMax",
-        "onnx.ReduceMin", "onnx.ReduceProd", "onnx.ReduceL1", "onnx.ReduceL2",
+       {"onnx.ReduceMean", "onnx.ReduceSum", "onnx.ReduceMax", "onnx.ReduceMin",
+        "onnx.ReduceProd", "onnx.ReduceL1", "onnx.ReduceL2",
         "onnx.ReduceSumSquare", "onnx.ReduceLogSum", "onnx.ReduceLogSumExp"}) {
     OpDef D;
     D.Name = Name;

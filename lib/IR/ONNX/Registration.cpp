@@ -17,6 +17,8 @@ void registerONNXOps(OpRegistry &R) {
   onnxops::registerTensorOps(R);
   onnxops::registerShapeOps(R);
   onnxops::registerReduceOps(R);
+  onnxops::registerResizeOps(R);
+  onnxops::registerIndexOps(R);
 }
 
 } // namespace onncf

@@ -42,9 +42,8 @@ Expected<SmallVector<int64_t, 4>> broadcastShapes(ArrayRef<int64_t> A,
       Out[I] = X;
     else {
       return makeError("shapes " + onnxops::formatShape(A) + " and " +
-                       onnxops::formatShape(B) +
-                       " cannot be broadcast (dim " + Twine(X) + " vs " +
-                       Twine(Y) + ")");
+                       onnxops::formatShape(B) + " cannot be broadcast (dim " +
+                       Twine(X) + " vs " + Twine(Y) + ")");
     }
   }
   return Out;
@@ -147,10 +146,8 @@ Expected<IntListArg> getIntListArg(const Op &O, const InferenceInputs &In,
   const TensorType &T = In.Types[OperandIdx];
   if (!isIntegerType(T.getElementType()) || T.getRank() > 1)
     return makeOpError(O, "operand " + Twine(OperandIdx) +
-                              " must be a 1-D integer tensor, not " +
-                              T.str());
-  const Tensor *D =
-      OperandIdx < In.Data.size() ? In.Data[OperandIdx] : nullptr;
+                              " must be a 1-D integer tensor, not " + T.str());
+  const Tensor *D = OperandIdx < In.Data.size() ? In.Data[OperandIdx] : nullptr;
   if (!D || D->isNull())
     return R;
   R.Known = true;
@@ -159,9 +156,9 @@ Expected<IntListArg> getIntListArg(const Op &O, const InferenceInputs &In,
   return R;
 }
 
-Expected<SmallVector<int64_t, 4>>
-computeReshapeShape(ArrayRef<int64_t> InShape, ArrayRef<int64_t> Target,
-                    bool AllowZero) {
+Expected<SmallVector<int64_t, 4>> computeReshapeShape(ArrayRef<int64_t> InShape,
+                                                      ArrayRef<int64_t> Target,
+                                                      bool AllowZero) {
   SmallVector<int64_t, 4> Out(Target.begin(), Target.end());
   int InferIdx = -1;
   bool HasZero = false;
@@ -228,10 +225,11 @@ computeReshapeShape(ArrayRef<int64_t> InShape, ArrayRef<int64_t> Target,
   return Out;
 }
 
-Expected<SmallVector<SliceDim, 4>>
-computeSlice(ArrayRef<int64_t> InShape, ArrayRef<int64_t> Starts,
-             ArrayRef<int64_t> Ends, ArrayRef<int64_t> Axes,
-             ArrayRef<int64_t> Steps) {
+Expected<SmallVector<SliceDim, 4>> computeSlice(ArrayRef<int64_t> InShape,
+                                                ArrayRef<int64_t> Starts,
+                                                ArrayRef<int64_t> Ends,
+                                                ArrayRef<int64_t> Axes,
+                                                ArrayRef<int64_t> Steps) {
   int64_t Rank = InShape.size();
   SmallVector<SliceDim, 4> R(Rank);
   for (int64_t I = 0; I < Rank; ++I)
@@ -246,8 +244,8 @@ computeSlice(ArrayRef<int64_t> InShape, ArrayRef<int64_t> Starts,
     return makeError("slice steps has " + Twine(Steps.size()) +
                      " entries, expected " + Twine(Starts.size()));
   if (Axes.empty() && (int64_t)Starts.size() > Rank)
-    return makeError("slice has " + Twine(Starts.size()) +
-                     " starts for rank " + Twine(Rank));
+    return makeError("slice has " + Twine(Starts.size()) + " starts for rank " +
+                     Twine(Rank));
   SmallVector<bool, 4> Seen(Rank, false);
   for (size_t K = 0; K < Starts.size(); ++K) {
     int64_t AxisV = Axes.empty() ? (int64_t)K : Axes[K];
@@ -285,9 +283,8 @@ computeSlice(ArrayRef<int64_t> InShape, ArrayRef<int64_t> Starts,
   return R;
 }
 
-Expected<SmallVector<int64_t, 4>> computeSplitSizes(int64_t Dim,
-                                                    unsigned NumOutputs,
-                                                    const IntListArg &Split) {
+Expected<SmallVector<int64_t, 4>>
+computeSplitSizes(int64_t Dim, unsigned NumOutputs, const IntListArg &Split) {
   SmallVector<int64_t, 4> Sizes(NumOutputs, kDynamicDim);
   if (NumOutputs == 0)
     return makeError("split has no outputs");
@@ -304,8 +301,8 @@ Expected<SmallVector<int64_t, 4>> computeSplitSizes(int64_t Dim,
       Sum += S;
     }
     if (Dim != kDynamicDim && Sum != Dim)
-      return makeError("split sizes sum to " + Twine(Sum) +
-                       " but the dim is " + Twine(Dim));
+      return makeError("split sizes sum to " + Twine(Sum) + " but the dim is " +
+                       Twine(Dim));
     Sizes.assign(Split.Values.begin(), Split.Values.end());
     return Sizes;
   }

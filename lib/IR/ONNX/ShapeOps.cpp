@@ -1,4 +1,4 @@
-//===- ShapeOps.cpp - Shape computation and constant-producing ops ---------===//
+//===- ShapeOps.cpp - Shape computation and constant-producing ops --------===//
 //
 // Part of onnc-fault. Shape, Size, Gather, Constant, ConstantOfShape, Expand,
 // Tile and Range. They appear mostly in the shape subgraphs exporters emit
@@ -144,10 +144,9 @@ static OpDef def(const char *Name, unsigned MinOps, unsigned MaxOps,
 void registerShapeOps(OpRegistry &R) {
   addOp(R, def("onnx.Shape", 1, 1,
                {{"start", AttrKind::Int}, {"end", AttrKind::Int}}, inferShape));
-  addOp(R, def("onnx.Size", 1, 1, {},
-               [](const Op &, const InferenceInputs &) {
-                 return one(plain(ElementType::I64, {}));
-               }));
+  addOp(R, def("onnx.Size", 1, 1, {}, [](const Op &, const InferenceInputs &) {
+          return one(plain(ElementType::I64, {}));
+        }));
   addOp(R, def("onnx.Gather", 2, 2, {{"axis", AttrKind::Int}}, inferGather));
 
   OpDef C = def("onnx.Constant", 0, 0,

@@ -1,4 +1,4 @@
-//===- TensorOps.cpp - Data-movement ops -----------------------------------===//
+//===- TensorOps.cpp - Data-movement ops ----------------------------------===//
 //
 // Part of onnc-fault. Flatten, Reshape, Transpose, Concat, Split, Slice,
 // Pad, Squeeze and Unsqueeze. They only move values, so results keep the
@@ -23,8 +23,7 @@ template <typename T> static Expected<T> withOp(const Op &O, Expected<T> V) {
 }
 
 /// A shape of \p Rank dynamic dims, or an error when the rank is unknown.
-static Expected<Shape> dynamicOfRank(const Op &O, int64_t Rank,
-                                     StringRef Why) {
+static Expected<Shape> dynamicOfRank(const Op &O, int64_t Rank, StringRef Why) {
   if (Rank < 0)
     return makeOpError(O, "cannot infer the result's rank: " + Why);
   return Shape(Rank, kDynamicDim);
@@ -78,8 +77,8 @@ static Expected<TypeList> inferTranspose(const Op &O,
   Shape Out;
   for (int64_t P : Perm) {
     if (P < 0 || P >= R || Seen[P])
-      return makeOpError(O, "perm " + formatShape(Perm) +
-                                " is not a permutation");
+      return makeOpError(O,
+                         "perm " + formatShape(Perm) + " is not a permutation");
     Seen[P] = true;
     Out.push_back(X.getDim(P));
   }
@@ -167,9 +166,9 @@ static Expected<TypeList> inferSlice(const Op &O, const InferenceInputs &In) {
     }
     return one(X.withShape(Out));
   }
-  auto Dims = withOp(O, computeSlice(X.getShape(), Args[0].Values,
-                                     Args[1].Values, Args[2].Values,
-                                     Args[3].Values));
+  auto Dims =
+      withOp(O, computeSlice(X.getShape(), Args[0].Values, Args[1].Values,
+                             Args[2].Values, Args[3].Values));
   if (!Dims)
     return Dims.takeError();
   Shape Out;
@@ -191,8 +190,8 @@ static Expected<TypeList> inferPad(const Op &O, const InferenceInputs &In) {
         continue;
       Out[I] = X.getDim(I) + Pads->Values[I] + Pads->Values[R + I];
       if (Out[I] < 0)
-        return makeOpError(O, "negative pads remove more than dim " +
-                                  Twine(I) + " holds");
+        return makeOpError(O, "negative pads remove more than dim " + Twine(I) +
+                                  " holds");
     }
   }
   return one(X.withShape(Out));
@@ -217,7 +216,8 @@ static Expected<TypeList> inferSqueeze(const Op &O, const InferenceInputs &In) {
     for (int64_t I = 0; I < R; ++I) {
       if (X.getDim(I) == kDynamicDim)
         return makeOpError(O, "cannot infer the result's rank: no axes and "
-                              "dim " + Twine(I) + " is dynamic");
+                              "dim " +
+                                  Twine(I) + " is dynamic");
       Drop[I] = X.getDim(I) == 1;
     }
   } else {
@@ -367,12 +367,12 @@ void registerTensorOps(OpRegistry &R) {
   };
   addOp(R, std::move(Pad));
 
-  OpDef Sq = def("onnx.Squeeze", 1, 2, {{"axes", AttrKind::Ints}},
-                 inferSqueeze);
+  OpDef Sq =
+      def("onnx.Squeeze", 1, 2, {{"axes", AttrKind::Ints}}, inferSqueeze);
   Sq.Verify = [](const Op &O) { return checkNotBoth(O, 1, "axes"); };
   addOp(R, std::move(Sq));
-  OpDef Unsq = def("onnx.Unsqueeze", 1, 2, {{"axes", AttrKind::Ints}},
-                   inferUnsqueeze);
+  OpDef Unsq =
+      def("onnx.Unsqueeze", 1, 2, {{"axes", AttrKind::Ints}}, inferUnsqueeze);
   Unsq.Verify = [](const Op &O) -> Error {
     if (Error E = checkNotBoth(O, 1, "axes"))
       return E;

@@ -13,8 +13,7 @@ namespace {
 using ElementwiseTest = OpTest;
 
 TEST_F(ElementwiseTest, Broadcasting) {
-  EXPECT_EQ(shape("onnx.Add", {in({D, 3, 1, 5}), f32({4, 1})}),
-            "f32[?,3,4,5]");
+  EXPECT_EQ(shape("onnx.Add", {in({D, 3, 1, 5}), f32({4, 1})}), "f32[?,3,4,5]");
   EXPECT_EQ(shape("onnx.Mul", {in({2, 1}), in({D})}), "f32[2,?]");
   EXPECT_EQ(shape("onnx.Div", {in({D, 1}), in({1, 6})}), "f32[?,6]");
   EXPECT_EQ(shape("onnx.Sub", {in({}), in({3, 2})}), "f32[3,2]");
@@ -24,8 +23,8 @@ TEST_F(ElementwiseTest, Broadcasting) {
             "f32[2,3,4]");
   EXPECT_EQ(shape("onnx.Max", {in({5})}), "f32[5]");
   EXPECT_EQ(shape("onnx.Greater", {in({2, 3}), in({3})}), "bool[2,3]");
-  EXPECT_EQ(shape("onnx.Where", {in({2, 1}, ElementType::Bool), in({1, 3}),
-                                 in({2, 3})}),
+  EXPECT_EQ(shape("onnx.Where",
+                  {in({2, 1}, ElementType::Bool), in({1, 3}), in({2, 3})}),
             "f32[2,3]");
 }
 
@@ -37,13 +36,12 @@ TEST_F(ElementwiseTest, Activations) {
             "f32[1,3,4,4]");
   EXPECT_TRUE(contains(shape("onnx.PRelu", {in({1, 3, 4, 4}), f32({3})}),
                        "does not broadcast"));
-  EXPECT_EQ(shape("onnx.Clip", {in({D, 4}), scalar(0), scalar(6)}),
-            "f32[?,4]");
+  EXPECT_EQ(shape("onnx.Clip", {in({D, 4}), scalar(0), scalar(6)}), "f32[?,4]");
   EXPECT_EQ(shape("onnx.Clip", {in({2}), nullptr, scalar(6)}), "f32[2]");
   EXPECT_EQ(shape("onnx.Clip", {in({2})}, {{"min", 0.0f}}), "f32[2]");
-  EXPECT_TRUE(contains(verify("onnx.Clip", {in({2}), scalar(0)},
-                              {{"min", 0.0f}}),
-                       "'min' is given both as operand 1 and as an attribute"));
+  EXPECT_TRUE(
+      contains(verify("onnx.Clip", {in({2}), scalar(0)}, {{"min", 0.0f}}),
+               "'min' is given both as operand 1 and as an attribute"));
   EXPECT_EQ(shape("onnx.Cast", {in({2, 3})}, {{"to", 7}}), "i64[2,3]");
   EXPECT_TRUE(contains(verify("onnx.Cast", {in({2})}, {{"to", 8}}),
                        "unsupported target data type 8"));
@@ -78,9 +76,9 @@ TEST_F(ElementwiseTest, Reductions) {
   EXPECT_EQ(shape("onnx.ReduceMean", {in({D, 3, 4, 5})},
                   {{"axes", std::vector<int64_t>{-1, -2}}}),
             "f32[?,3,1,1]");
-  EXPECT_EQ(shape("onnx.ReduceSum", {in({2, 3, 4}), ints({1})},
-                  {{"keepdims", 0}}),
-            "f32[2,4]");
+  EXPECT_EQ(
+      shape("onnx.ReduceSum", {in({2, 3, 4}), ints({1})}, {{"keepdims", 0}}),
+      "f32[2,4]");
   EXPECT_EQ(shape("onnx.ReduceMax", {in({2, 3, 4})}, {{"keepdims", 0}}),
             "f32[]");
   EXPECT_EQ(shape("onnx.ReduceMin", {in({2, 3}), ints({})},
@@ -92,9 +90,9 @@ TEST_F(ElementwiseTest, Reductions) {
             "f32[?]");
   EXPECT_TRUE(contains(shape("onnx.ReduceSum", {in({2, 3}), ints({2})}),
                        "out of range"));
-  EXPECT_EQ(shape("onnx.ArgMax", {in({2, 3, 4})},
-                  {{"axis", -1}, {"keepdims", 0}}),
-            "i64[2,3]");
+  EXPECT_EQ(
+      shape("onnx.ArgMax", {in({2, 3, 4})}, {{"axis", -1}, {"keepdims", 0}}),
+      "i64[2,3]");
 }
 
 } // namespace

@@ -70,8 +70,7 @@ protected:
   /// OpDef's verifier. Returns "" on success, the message otherwise.
   std::string verify(llvm::StringRef Kind, std::vector<Value *> Ops,
                      AttributeMap Attrs = {}, unsigned NumResults = 1) {
-    std::vector<TensorType> Types(NumResults,
-                                  TensorType(ElementType::F32, {}));
+    std::vector<TensorType> Types(NumResults, TensorType(ElementType::F32, {}));
     auto O = G.createOp(Kind, Ops, Types, std::move(Attrs));
     if (!O)
       return "create: " + llvm::toString(O.takeError());
