@@ -1,0 +1,318 @@
+//===- Interpreter.cpp - Execution plan and batch-parallel runs -----------===//
+//
+// Part of onnc-fault.
+//
+//===----------------------------------------------------------------------===//
+#include "onncf/Interp/Interpreter.h"
+#include "onncf/IR/Graph.h"
+#include "onncf/IR/OpDef.h"
+#include "onncf/Interp/Kernels.h"
+#include "onncf/Support/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include <cstring>
+#include <future>
+#include <mutex>
+#include <thread>
+
+using namespace llvm;
+
+namespace onncf {
+
+Executor::~Executor() = default;
+
+/// The precomputed schedule: every value lives in a numbered slot; each step
+/// names its kernel, operand and result slots, and the intermediates whose
+/// last reader it is (freed right after it runs).
+struct Interpreter::Plan {
+  struct Step {
+    const Op *O;
+    KernelFn Fn;
+    SmallVector<int, 4> Operands; ///< -1 for an absent optional operand.
+    SmallVector<int, 1> Results;
+    SmallVector<int, 2> FreeAfter;
+  };
+  std::vector<Step> Steps;
+  unsigned NumSlots = 0;
+  std::vector<std::pair<int, const Tensor *>> Constants;
+  std::vector<int> InputSlots, OutputSlots;
+  std::mutex PoolMutex;
+  std::unique_ptr<ThreadPool> Pool;
+};
+
+Interpreter::Interpreter(const Graph &G, InterpreterOptions Opts)
+    : G(G), Opts(Opts), P(std::make_unique<Plan>()) {
+  NumThreads = Opts.Threads ? Opts.Threads
+                            : std::max(1u, std::thread::hardware_concurrency());
+}
+
+Interpreter::~Interpreter() = default;
+
+ArrayRef<ExecutorPort> Interpreter::getInputs() const { return InputPorts; }
+ArrayRef<ExecutorPort> Interpreter::getOutputs() const { return OutputPorts; }
+unsigned Interpreter::getNumThreads() const { return NumThreads; }
+
+Expected<std::unique_ptr<Interpreter>>
+Interpreter::create(const Graph &G, InterpreterOptions Opts) {
+  std::unique_ptr<Interpreter> I(new Interpreter(G, Opts));
+  Plan &P = *I->P;
+  DenseMap<const Value *, int> SlotOf;
+  auto NewSlot = [&](const Value *V) {
+    int S = P.NumSlots++;
+    SlotOf[V] = S;
+    return S;
+  };
+  for (const Value *V : G.getInputs()) {
+    P.InputSlots.push_back(NewSlot(V));
+    I->InputPorts.push_back({V->getName(), V->getType()});
+  }
+  for (const Value *V : G.getConstants())
+    P.Constants.push_back({NewSlot(V), &V->getConstantData()});
+
+  KernelRegistry &KR = KernelRegistry::get();
+  for (const auto &OwnedOp : G.getOps()) {
+    const Op &O = *OwnedOp;
+    Plan::Step S;
+    S.O = &O;
+    S.Fn = KR.lookup(O.getDef());
+    if (!S.Fn)
+      return makeError(O.getDescription() +
+                       ": the interpreter has no kernel for '" + O.getKind() +
+                       "'");
+    for (const Value *V : O.getOperands()) {
+      if (!V) {
+        S.Operands.push_back(-1);
+        continue;
+      }
+      auto It = SlotOf.find(V);
+      if (It == SlotOf.end())
+        return makeError(O.getDescription() + ": operand '" + V->getName() +
+                         "' is used before it is defined");
+      S.Operands.push_back(It->second);
+    }
+    for (const Value *V : O.getResults())
+      S.Results.push_back(NewSlot(V));
+    P.Steps.push_back(std::move(S));
+  }
+  for (const Value *V : G.getOutputs()) {
+    auto It = SlotOf.find(V);
+    if (It == SlotOf.end())
+      return makeError("graph output '" + V->getName() + "' is not defined");
+    P.OutputSlots.push_back(It->second);
+    I->OutputPorts.push_back({V->getName(), V->getType()});
+  }
+
+  // Last use of every op result that is not a graph output; unused results
+  // are freed right after the op that makes them.
+  std::vector<int> LastUse(P.NumSlots, -1);
+  std::vector<bool> Keep(P.NumSlots, false);
+  for (int S : P.OutputSlots)
+    Keep[S] = true;
+  for (int S : P.InputSlots)
+    Keep[S] = true; // Owned by the caller.
+  for (auto &C : P.Constants)
+    Keep[C.first] = true;
+  for (size_t I = 0; I < P.Steps.size(); ++I) {
+    for (int S : P.Steps[I].Operands)
+      if (S >= 0)
+        LastUse[S] = I;
+    for (int S : P.Steps[I].Results)
+      LastUse[S] = std::max<int>(LastUse[S], I);
+  }
+  for (unsigned S = 0; S < P.NumSlots; ++S)
+    if (!Keep[S] && LastUse[S] >= 0)
+      P.Steps[LastUse[S]].FreeAfter.push_back(S);
+  return I;
+}
+
+Expected<std::vector<Tensor>>
+Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
+  const Plan &P = *this->P;
+  if (Inputs.size() != P.InputSlots.size())
+    return makeError("expected " + Twine(P.InputSlots.size()) +
+                     " input(s), got " + Twine(Inputs.size()));
+  std::vector<Tensor> Owned(P.NumSlots);
+  std::vector<const Tensor *> Slot(P.NumSlots, nullptr);
+  for (size_t I = 0; I < Inputs.size(); ++I)
+    Slot[P.InputSlots[I]] = &Inputs[I];
+  for (auto &C : P.Constants)
+    Slot[C.first] = C.second;
+
+  SmallVector<const Tensor *, 4> Operands;
+  for (const Plan::Step &S : P.Steps) {
+    Operands.clear();
+    for (int Idx : S.Operands)
+      Operands.push_back(Idx >= 0 ? Slot[Idx] : nullptr);
+    auto Results = evaluateOp(*S.O, Operands, S.Fn);
+    if (!Results)
+      return Results.takeError();
+    for (size_t R = 0; R < S.Results.size(); ++R) {
+      Owned[S.Results[R]] = std::move((*Results)[R]);
+      Slot[S.Results[R]] = &Owned[S.Results[R]];
+    }
+    for (int F : S.FreeAfter) {
+      Owned[F] = Tensor();
+      Slot[F] = nullptr;
+    }
+  }
+  std::vector<Tensor> Outputs;
+  for (int S : P.OutputSlots)
+    Outputs.push_back(*Slot[S]);
+  return Outputs;
+}
+
+/// Copies rows [Begin, Begin+Count) of axis 0.
+static Tensor sliceBatch(const Tensor &T, int64_t Begin, int64_t Count) {
+  SmallVector<int64_t, 4> Shape(T.getShape().begin(), T.getShape().end());
+  size_t RowBytes = T.getSizeInBytes() / std::max<int64_t>(Shape[0], 1);
+  Shape[0] = Count;
+  Tensor R(T.getType().withShape(Shape));
+  if (RowBytes != 0 && Count != 0)
+    std::memcpy(R.mutableBytes().data(), T.bytes().data() + Begin * RowBytes,
+                RowBytes * Count);
+  return R;
+}
+
+static std::string shapeStr(const TensorType &T) { return T.str(); }
+
+Expected<std::vector<Tensor>> Interpreter::run(ArrayRef<Tensor> Inputs) {
+  if (Inputs.size() != InputPorts.size())
+    return makeError("the model has " + Twine(InputPorts.size()) +
+                     " input(s), got " + Twine(Inputs.size()));
+  // Check every input against the declared type and find the batch size.
+  // Batch splitting needs all batched inputs to agree on axis 0.
+  int64_t Batch = -1;
+  bool Splittable = true, OneByOne = false;
+  for (size_t I = 0; I < Inputs.size(); ++I) {
+    const TensorType &Want = InputPorts[I].Type;
+    const TensorType &Got = Inputs[I].getType();
+    auto Mismatch = [&] {
+      return makeError("input '" + InputPorts[I].Name + "': expected " +
+                       shapeStr(Want) + ", got " + shapeStr(Got));
+    };
+    if (Want.getElementType() != Got.getElementType() ||
+        Want.getRank() != Got.getRank())
+      return Mismatch();
+    for (unsigned D = 1; D < Want.getRank(); ++D)
+      if (!Want.isDynamicDim(D) && Want.getDim(D) != Got.getDim(D))
+        return Mismatch();
+    if (Want.getRank() == 0) {
+      Splittable = false;
+      continue;
+    }
+    int64_t N = Got.getDim(0);
+    if (!Want.isDynamicDim(0) && Want.getDim(0) != N) {
+      // A model exported with a fixed batch of 1 runs N images one by one.
+      if (Want.getDim(0) != 1)
+        return Mismatch();
+      OneByOne = true;
+    } else if (!Want.isDynamicDim(0)) {
+      Splittable = false;
+    }
+    if (Batch >= 0 && Batch != N)
+      Splittable = false;
+    Batch = N;
+  }
+  if (OneByOne && !Splittable)
+    return makeError("inputs disagree on the batch size, and the model only "
+                     "takes a batch of 1");
+  if (!Splittable || Batch <= 1 || (NumThreads == 1 && !OneByOne))
+    return runSingleThreaded(Inputs);
+
+  // Contiguous chunks; in one-by-one mode each worker loops over single
+  // images of its range.
+  unsigned Workers = std::min<int64_t>(NumThreads, Batch);
+  std::vector<std::pair<int64_t, int64_t>> Ranges;
+  for (unsigned W = 0; W < Workers; ++W) {
+    int64_t B = Batch * W / Workers, E = Batch * (W + 1) / Workers;
+    Ranges.push_back({B, E - B});
+  }
+  auto RunRange = [&](int64_t Begin, int64_t Count)
+      -> Expected<std::vector<std::vector<Tensor>>> {
+    std::vector<std::vector<Tensor>> Parts;
+    int64_t Step = OneByOne ? 1 : Count;
+    for (int64_t S = Begin; S < Begin + Count; S += Step) {
+      std::vector<Tensor> Sliced;
+      for (const Tensor &T : Inputs)
+        Sliced.push_back(sliceBatch(T, S, Step));
+      auto Out = runSingleThreaded(Sliced);
+      if (!Out)
+        return Out.takeError();
+      for (const Tensor &T : *Out)
+        if (T.getType().getRank() == 0 || T.getShape()[0] != Step)
+          return makeError("output has no batch axis (shape " +
+                           T.getType().str() + "); cannot split the batch");
+      Parts.push_back(std::move(*Out));
+    }
+    return Parts;
+  };
+
+  std::vector<Expected<std::vector<std::vector<Tensor>>>> Results;
+  if (Workers == 1) {
+    Results.push_back(RunRange(Ranges[0].first, Ranges[0].second));
+  } else {
+    ThreadPool *Pool;
+    {
+      std::lock_guard<std::mutex> Lock(P->PoolMutex);
+      if (!P->Pool)
+        P->Pool = std::make_unique<ThreadPool>(hardware_concurrency(NumThreads));
+      Pool = P->Pool.get();
+    }
+    std::vector<std::shared_future<void>> Futures;
+    std::vector<std::optional<Expected<std::vector<std::vector<Tensor>>>>>
+        Slots(Workers);
+    // The calling thread takes the first range itself.
+    for (unsigned W = 1; W < Workers; ++W)
+      Futures.push_back(Pool->async([&, W] {
+        Slots[W].emplace(RunRange(Ranges[W].first, Ranges[W].second));
+      }));
+    Slots[0].emplace(RunRange(Ranges[0].first, Ranges[0].second));
+    for (auto &F : Futures)
+      F.wait();
+    for (auto &S : Slots)
+      Results.push_back(std::move(*S));
+  }
+
+  // Report the first error (in batch order), consume the others.
+  Error Err = Error::success();
+  for (auto &R : Results)
+    if (!R) {
+      if (Err)
+        consumeError(R.takeError());
+      else
+        Err = R.takeError();
+    }
+  if (Err) {
+    if (OneByOne)
+      return std::move(Err);
+    // A model whose outputs are not batched cannot be split; run it whole.
+    consumeError(std::move(Err));
+    return runSingleThreaded(Inputs);
+  }
+
+  // Concatenate along axis 0.
+  std::vector<Tensor> Outputs;
+  const std::vector<Tensor> &First = (*Results[0])[0];
+  for (size_t O = 0; O < First.size(); ++O) {
+    SmallVector<int64_t, 4> Shape(First[O].getShape().begin(),
+                                  First[O].getShape().end());
+    Shape[0] = Batch;
+    Tensor Out(First[O].getType().withShape(Shape));
+    char *Dst = Out.mutableBytes().data();
+    for (auto &R : Results)
+      for (auto &Part : *R) {
+        if (Part[O].getElementType() != First[O].getElementType() ||
+            Part[O].getShape().drop_front() != First[O].getShape().drop_front())
+          return makeError("output '" + OutputPorts[O].Name +
+                           "' changes shape across the batch");
+        size_t N = Part[O].getSizeInBytes();
+        std::memcpy(Dst, Part[O].bytes().data(), N);
+        Dst += N;
+      }
+    Outputs.push_back(std::move(Out));
+  }
+  return Outputs;
+}
+
+} // namespace onncf

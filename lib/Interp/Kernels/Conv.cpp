@@ -1,0 +1,174 @@
+//===- Conv.cpp - Convolution kernels --------------------------------------===//
+//
+// Part of onnc-fault. onnx.Conv (1-D and 2-D, float32) as im2col + SGEMM per
+// image and group; a direct loop for depthwise convolutions, where one
+// channel per group makes im2col pure overhead. Each image is computed on
+// its own, so a result does not depend on the batch it came in.
+//
+//===----------------------------------------------------------------------===//
+#include "KernelUtils.h"
+#include "onncf/Interp/Kernels.h"
+#include "onncf/Interp/Sgemm.h"
+
+using namespace llvm;
+
+namespace onncf {
+namespace interp {
+
+/// Unfolds one group of one image (C channels of H x W) into a
+/// [C*KH*KW, OH*OW] matrix; padding reads as zero.
+static void im2col(const float *X, int64_t C, const WindowGeometry &G,
+                   float *Col) {
+  int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
+  int64_t KH = G.Kernel[0], KW = G.Kernel[1];
+  int64_t SH = G.Stride[0], SW = G.Stride[1];
+  int64_t DH = G.Dilation[0], DW = G.Dilation[1];
+  int64_t PT = G.PadBegin[0], PL = G.PadBegin[1];
+  for (int64_t Ch = 0; Ch < C; ++Ch) {
+    const float *XC = X + Ch * H * W;
+    for (int64_t Kh = 0; Kh < KH; ++Kh)
+      for (int64_t Kw = 0; Kw < KW; ++Kw) {
+        float *Row = Col + ((Ch * KH + Kh) * KW + Kw) * OH * OW;
+        // Output columns whose input column is inside the image:
+        // 0 <= ow*SW - PL + Kw*DW < W.
+        int64_t Off = Kw * DW - PL;
+        int64_t OwBegin = Off >= 0 ? 0 : (-Off + SW - 1) / SW;
+        int64_t OwEnd = W - Off <= 0 ? 0 : (W - Off + SW - 1) / SW;
+        OwEnd = std::min(OwEnd, OW);
+        OwBegin = std::min(OwBegin, OwEnd);
+        for (int64_t Oh = 0; Oh < OH; ++Oh) {
+          float *R = Row + Oh * OW;
+          int64_t Ih = Oh * SH - PT + Kh * DH;
+          if (Ih < 0 || Ih >= H) {
+            std::fill(R, R + OW, 0.0f);
+            continue;
+          }
+          const float *XR = XC + Ih * W + Off;
+          std::fill(R, R + OwBegin, 0.0f);
+          if (SW == 1)
+            std::memcpy(R + OwBegin, XR + OwBegin,
+                        (OwEnd - OwBegin) * sizeof(float));
+          else
+            for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
+              R[Ow] = XR[Ow * SW];
+          std::fill(R + OwEnd, R + OW, 0.0f);
+        }
+      }
+  }
+}
+
+/// Depthwise: one input channel per output channel (multiplier 1).
+static void depthwise(const float *X, const float *Wt, int64_t C,
+                      const WindowGeometry &G, float *Y) {
+  int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
+  int64_t KH = G.Kernel[0], KW = G.Kernel[1];
+  for (int64_t Ch = 0; Ch < C; ++Ch) {
+    const float *XC = X + Ch * H * W, *WC = Wt + Ch * KH * KW;
+    float *YC = Y + Ch * OH * OW;
+    for (int64_t Oh = 0; Oh < OH; ++Oh)
+      for (int64_t Ow = 0; Ow < OW; ++Ow) {
+        float Acc = 0.0f;
+        for (int64_t Kh = 0; Kh < KH; ++Kh) {
+          int64_t Ih = Oh * G.Stride[0] - G.PadBegin[0] + Kh * G.Dilation[0];
+          if (Ih < 0 || Ih >= H)
+            continue;
+          for (int64_t Kw = 0; Kw < KW; ++Kw) {
+            int64_t Iw =
+                Ow * G.Stride[1] - G.PadBegin[1] + Kw * G.Dilation[1];
+            if (Iw >= 0 && Iw < W)
+              Acc += XC[Ih * W + Iw] * WC[Kh * KW + Kw];
+          }
+        }
+        YC[Oh * OW + Ow] = Acc;
+      }
+  }
+}
+
+static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
+                        MutableArrayRef<Tensor> Out) {
+  const Tensor &X = *In[0], &Wt = *In[1];
+  const Tensor *B = In.size() > 2 ? In[2] : nullptr;
+  Tensor &Y = Out[0];
+  if (X.getElementType() != ElementType::F32 ||
+      Wt.getElementType() != ElementType::F32 ||
+      Y.getElementType() != ElementType::F32)
+    return unsupportedType(X);
+  if (X.getType().getRank() != 3 && X.getType().getRank() != 4)
+    return makeError("only 1-D and 2-D convolutions are supported, got input " +
+                     X.getType().str());
+  // Treat 1-D as 2-D with a height of 1.
+  SmallVector<int64_t, 4> XS(X.getShape().begin(), X.getShape().end());
+  SmallVector<int64_t, 4> YS(Y.getShape().begin(), Y.getShape().end());
+  SmallVector<int64_t, 4> WS(Wt.getShape().begin(), Wt.getShape().end());
+  auto Geo = toWindowGeometry(computeConvGeometry(O, XS, WS), YS);
+  if (!Geo)
+    return Geo.takeError();
+  WindowGeometry G = *Geo;
+  if (XS.size() == 3) {
+    auto Shift = [](int64_t *A, int64_t Fill) {
+      A[1] = A[0];
+      A[0] = Fill;
+    };
+    Shift(G.In, 1), Shift(G.Out, 1), Shift(G.Kernel, 1), Shift(G.Stride, 1),
+        Shift(G.Dilation, 1), Shift(G.PadBegin, 0), Shift(G.PadEnd, 0);
+  }
+  int64_t N = XS[0], C = XS[1], M = WS[0];
+  int64_t Group = O.getIntAttr("group", 1);
+  if (Group < 1 || C % Group || M % Group || WS[1] != C / Group)
+    return makeError("weight " + Wt.getType().str() + " and group " +
+                     Twine(Group) + " do not match input " +
+                     X.getType().str());
+  if (B && (B->getElementType() != ElementType::F32 ||
+            B->getNumElements() != M))
+    return makeError("bias must be f32[" + Twine(M) + "], got " +
+                     B->getType().str());
+  int64_t Cg = C / Group, Mg = M / Group;
+  int64_t InSize = G.In[0] * G.In[1], OutSize = G.Out[0] * G.Out[1];
+  int64_t K = Cg * G.Kernel[0] * G.Kernel[1];
+  const float *XD = X.data<float>().data(), *WD = Wt.data<float>().data();
+  float *YD = Y.mutableData<float>().data();
+  bool Pointwise = G.Kernel[0] == 1 && G.Kernel[1] == 1 && G.Stride[0] == 1 &&
+                   G.Stride[1] == 1 && G.PadBegin[0] == 0 &&
+                   G.PadBegin[1] == 0 && G.Out[0] == G.In[0] &&
+                   G.Out[1] == G.In[1];
+  bool Depthwise = Cg == 1 && Mg == 1;
+  thread_local std::vector<float> Col;
+  if (!Pointwise && !Depthwise)
+    Col.resize(K * OutSize);
+
+  for (int64_t Img = 0; Img < N; ++Img) {
+    const float *XI = XD + Img * C * InSize;
+    float *YI = YD + Img * M * OutSize;
+    if (Depthwise) {
+      depthwise(XI, WD, C, G, YI);
+    } else {
+      for (int64_t Gr = 0; Gr < Group; ++Gr) {
+        const float *XG = XI + Gr * Cg * InSize;
+        const float *Src = XG;
+        if (!Pointwise) {
+          im2col(XG, Cg, G, Col.data());
+          Src = Col.data();
+        }
+        sgemm(false, false, Mg, OutSize, K, WD + Gr * Mg * K, K, Src, OutSize,
+              YI + Gr * Mg * OutSize, OutSize);
+      }
+    }
+    if (B) {
+      const float *BD = B->data<float>().data();
+      for (int64_t Ch = 0; Ch < M; ++Ch) {
+        float *R = YI + Ch * OutSize, Bias = BD[Ch];
+        for (int64_t I = 0; I < OutSize; ++I)
+          R[I] += Bias;
+      }
+    }
+  }
+  return Error::success();
+}
+
+} // namespace interp
+
+void registerConvKernels(KernelRegistry &R) {
+  R.add("onnx.Conv", interp::convKernel);
+}
+
+} // namespace onncf

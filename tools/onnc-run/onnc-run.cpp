@@ -1,0 +1,314 @@
+//===- onnc-run.cpp - Run a model on a tensor or a labelled dataset -------===//
+//
+// Part of onnc-fault. Loads an ONNX model or a text-IR graph and runs it with
+// the reference interpreter, either on one input tensor (--input/--output)
+// or over a labelled image dataset, reporting top-1/top-5 accuracy and
+// throughput (--images/--labels/--report). See docs/tools/onnc-run.md.
+//
+//===----------------------------------------------------------------------===//
+#include "onncf/Config/Version.h"
+#include "onncf/Data/Dataset.h"
+#include "onncf/Data/NPY.h"
+#include "onncf/Data/TensorProtoIO.h"
+#include "onncf/Frontend/ONNX/ONNXImporter.h"
+#include "onncf/IR/Graph.h"
+#include "onncf/IR/Parser.h"
+#include "onncf/Interp/Evaluate.h"
+#include "onncf/Interp/Interpreter.h"
+#include "onncf/Interp/Sgemm.h"
+#include "onncf/Support/Diagnostics.h"
+#include "onncf/Support/FileUtils.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include <thread>
+
+using namespace llvm;
+using namespace onncf;
+
+static cl::OptionCategory RunCat("onnc-run options");
+
+static cl::opt<std::string> ModelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx | model.ir>"),
+                                      cl::cat(RunCat));
+static cl::opt<std::string>
+    InputPath("input",
+              cl::desc("Run on one input tensor (.npy, .pb, .pgm or IDX; a "
+                       "leading batch axis is allowed; integer images get "
+                       "the --scale/--mean/--std preprocessing)"),
+              cl::value_desc("file"), cl::cat(RunCat));
+static cl::opt<std::string>
+    OutputPath("output",
+               cl::desc("Write the first model output to this file (.npy, "
+                        "or .pb for an ONNX TensorProto); default: print it"),
+               cl::value_desc("file"), cl::cat(RunCat));
+static cl::opt<std::string>
+    ImagesPath("images",
+               cl::desc("Dataset mode: images (IDX, .gz, .npy, .pb, PGM or a "
+                        "folder of PGMs)"),
+               cl::value_desc("file"), cl::cat(RunCat));
+static cl::opt<std::string>
+    LabelsPath("labels",
+               cl::desc("Dataset mode: class labels (idx1, .npy, .pb or text)"),
+               cl::value_desc("file"), cl::cat(RunCat));
+static cl::opt<int64_t> Limit("limit",
+                              cl::desc("Use only the first N images (0: all)"),
+                              cl::value_desc("N"), cl::init(0),
+                              cl::cat(RunCat));
+static cl::opt<std::string>
+    ReportPath("report", cl::desc("Write a JSON report of the dataset run"),
+               cl::value_desc("file"), cl::cat(RunCat));
+static cl::opt<std::string> PredictionsPath(
+    "predictions",
+    cl::desc("Write each image's top-1 class as a .npy (uint8 for up to 256 "
+             "classes, else int64)"),
+    cl::value_desc("file"), cl::cat(RunCat));
+static cl::opt<std::string>
+    ScaleStr("scale",
+             cl::desc("Integer images are scaled first: x * scale (default "
+                      "1/255; a number or a fraction like 1/255)"),
+             cl::value_desc("s"), cl::init("1/255"), cl::cat(RunCat));
+static cl::opt<std::string>
+    MeanStr("mean",
+            cl::desc("Subtracted after scaling: one value or one per channel, "
+                     "comma-separated (default 0)"),
+            cl::value_desc("m[,m...]"), cl::cat(RunCat));
+static cl::opt<std::string>
+    StdStr("std",
+           cl::desc("Divides after the mean: one value or one per channel, "
+                    "comma-separated (default 1)"),
+           cl::value_desc("s[,s...]"), cl::cat(RunCat));
+static cl::opt<int64_t> Batch("batch",
+                              cl::desc("Images per inference (default 64)"),
+                              cl::value_desc("N"), cl::init(64),
+                              cl::cat(RunCat));
+static cl::opt<unsigned>
+    Threads("threads", cl::desc("Worker threads (0: all cores, the default)"),
+            cl::value_desc("N"), cl::init(0), cl::cat(RunCat));
+static cl::alias ThreadsShort("j", cl::desc("Alias for --threads"),
+                              cl::aliasopt(Threads), cl::cat(RunCat));
+
+[[noreturn]] static void usageError(const Twine &Msg) {
+  reportError(Msg);
+  errs() << "Run '" << getToolName() << " --help' for usage.\n";
+  std::exit(ExitUsageError);
+}
+
+/// Parses "0.5", "1/255" or "2e-3".
+static std::optional<float> parseNumber(StringRef S) {
+  S = S.trim();
+  auto [Num, Den] = S.split('/');
+  double N, D = 1;
+  if (Num.trim().getAsDouble(N) ||
+      (!Den.empty() && (Den.trim().getAsDouble(D) || D == 0)))
+    return std::nullopt;
+  return float(N / D);
+}
+
+static std::vector<float> parseList(StringRef Option, StringRef S) {
+  std::vector<float> R;
+  if (S.empty())
+    return R;
+  SmallVector<StringRef, 4> Parts;
+  S.split(Parts, ',');
+  for (StringRef P : Parts) {
+    auto V = parseNumber(P);
+    if (!V)
+      usageError("--" + Option + ": '" + P + "' is not a number");
+    R.push_back(*V);
+  }
+  return R;
+}
+
+/// ONNX protobuf by extension or by content (text IR is printable).
+static bool isONNXModel(StringRef Path, StringRef Bytes) {
+  if (sys::path::extension(Path).equals_insensitive(".onnx"))
+    return true;
+  StringRef Ext = sys::path::extension(Path);
+  if (Ext == ".ir" || Ext == ".mlir")
+    return false;
+  for (unsigned char C : Bytes.take_front(256))
+    if (C == 0 || (C < 0x20 && C != '\n' && C != '\r' && C != '\t'))
+      return true;
+  return false;
+}
+
+static Expected<std::unique_ptr<Graph>> loadModel(StringRef Path) {
+  auto Buf = readFile(Path);
+  if (!Buf)
+    return Buf.takeError();
+  if (isONNXModel(Path, (*Buf)->getBuffer()))
+    return importONNXFile(Path);
+  return parseGraph((*Buf)->getBuffer(), Path);
+}
+
+static Error writeTensor(StringRef Path, const Tensor &T) {
+  if (sys::path::extension(Path).equals_insensitive(".pb"))
+    return writeTensorProtoFile(Path, T);
+  return writeNPYFile(Path, T);
+}
+
+static void printTensor(raw_ostream &OS, StringRef Name, const Tensor &T) {
+  OS << Name << ": " << T.getType().str() << "\n";
+  int64_t N = T.getNumElements(), Shown = std::min<int64_t>(N, 1000);
+  int64_t Row = T.getType().getRank() ? T.getShape().back() : 1;
+  for (int64_t I = 0; I < Shown; ++I) {
+    if (isFloatType(T.getElementType()))
+      OS << format("%g", T.getAsDouble(I));
+    else
+      OS << T.getAsInt(I);
+    OS << ((I + 1) % std::max<int64_t>(Row, 1) == 0 || I + 1 == Shown ? "\n"
+                                                                       : " ");
+  }
+  if (Shown < N)
+    OS << "... (" << N - Shown << " more)\n";
+}
+
+static int runSingle(Interpreter &I, const Preprocess &Prep) {
+  if (I.getInputs().size() != 1)
+    exitOnError(makeError(ModelPath + ": --input needs a model with one "
+                          "input, this one has " +
+                          Twine(I.getInputs().size())));
+  Tensor Raw = exitOnErr(loadImages(InputPath));
+  Tensor X = Raw;
+  const ExecutorPort &Port = I.getInputs()[0];
+  // Integer data is an image: preprocess it into a float batch.
+  if (isIntegerType(Raw.getElementType()) &&
+      Port.Type.getElementType() == ElementType::F32)
+    X = exitOnErr(toFloatInput(Raw, Prep, InputPath));
+  Tensor Fitted = exitOnErr(adaptInput(X, Port.Type, Port.Name));
+  auto Out = I.run({Fitted});
+  if (!Out)
+    exitOnError(addFileContext(Out.takeError(), ModelPath));
+  if (!OutputPath.empty()) {
+    exitOnErr(writeTensor(OutputPath, (*Out)[0]));
+    return ExitSuccess;
+  }
+  for (size_t O = 0; O < Out->size(); ++O)
+    printTensor(outs(), I.getOutputs()[O].Name, (*Out)[O]);
+  return ExitSuccess;
+}
+
+static int runDataset(Interpreter &I, const Preprocess &Prep) {
+  Dataset D = exitOnErr(loadDataset(ImagesPath, LabelsPath));
+  EvaluateOptions EO;
+  EO.Batch = Batch;
+  EO.Limit = Limit;
+  EO.Threads = Threads;
+  EO.Prep = Prep;
+  EvaluateResult R = exitOnErr(evaluateDataset(I, D, EO));
+  double PerSec = R.Seconds > 0 ? R.Count / R.Seconds : 0;
+  if (D.hasLabels() && R.Count > 0)
+    outs() << format("top-1: %.4f (%lld/%lld)  top-5: %.4f (%lld/%lld)\n",
+                     double(R.Top1) / R.Count, (long long)R.Top1,
+                     (long long)R.Count, double(R.Top5) / R.Count,
+                     (long long)R.Top5, (long long)R.Count);
+  else
+    outs() << "images: " << R.Count << " (no labels, no accuracy)\n";
+  outs() << format("time: %.3f s  (%.1f images/s, %u threads, batch %lld)\n",
+                   R.Seconds, PerSec, I.getNumThreads(), (long long)Batch);
+
+  if (!PredictionsPath.empty()) {
+    Tensor P;
+    if (R.NumClasses <= 256) {
+      std::vector<uint8_t> V(R.Predictions.begin(), R.Predictions.end());
+      P = Tensor::fromVector<uint8_t>({R.Count}, V);
+    } else {
+      P = Tensor::fromVector<int64_t>({R.Count}, R.Predictions);
+    }
+    exitOnErr(writeNPYFile(PredictionsPath, P));
+  }
+  if (!ReportPath.empty()) {
+    json::Object J{
+        {"tool", "onnc-run"},
+        {"version", ONNCF_VERSION_STRING},
+        {"model", ModelPath},
+        {"images", ImagesPath},
+        {"labels", LabelsPath},
+        {"executor", I.getName()},
+        {"sgemm", getSgemmVariant()},
+        {"count", R.Count},
+        {"classes", R.NumClasses},
+        {"batch", (int64_t)Batch},
+        {"threads", (int64_t)I.getNumThreads()},
+        {"seconds", R.Seconds},
+        {"images_per_second", PerSec},
+        {"scale", Prep.Scale},
+    };
+    if (D.hasLabels() && R.Count > 0) {
+      J["top1"] = double(R.Top1) / R.Count;
+      J["top5"] = double(R.Top5) / R.Count;
+      J["top1_correct"] = R.Top1;
+      J["top5_correct"] = R.Top5;
+    }
+    json::Array Mean, Std;
+    for (float V : Prep.Mean)
+      Mean.push_back(V);
+    for (float V : Prep.Std)
+      Std.push_back(V);
+    J["mean"] = std::move(Mean);
+    J["std"] = std::move(Std);
+    exitOnErr(writeFileAtomically(ReportPath, [&](raw_ostream &OS) {
+      OS << formatv("{0:2}", json::Value(std::move(J))) << "\n";
+      return Error::success();
+    }));
+  }
+  return ExitSuccess;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM X(argc, argv);
+  setToolName("onnc-run");
+  cl::HideUnrelatedOptions(RunCat);
+  cl::SetVersionPrinter([](raw_ostream &OS) {
+    OS << "onnc-fault version " << ONNCF_VERSION_STRING;
+    if (StringRef(ONNCF_GIT_REVISION).size())
+      OS << " (" << ONNCF_GIT_REVISION << ")";
+    OS << "\n";
+  });
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "onnc-run: run a model with the reference interpreter\n\n"
+          "  onnc-run MODEL --input=x.npy [--output=y.npy]\n"
+          "  onnc-run MODEL --images=IMAGES --labels=LABELS "
+          "[--report=r.json]\n",
+          &errs()))
+    return ExitUsageError;
+
+  bool Single = !InputPath.empty(), Data = !ImagesPath.empty();
+  if (Single == Data)
+    usageError("give either --input=FILE or --images=FILE");
+  if (!Data && (!LabelsPath.empty() || !ReportPath.empty() ||
+                !PredictionsPath.empty() || Limit != 0))
+    usageError("--labels, --limit, --report and --predictions need --images");
+  if (!Single && !OutputPath.empty())
+    usageError("--output needs --input");
+  if (Batch < 1)
+    usageError("--batch must be >= 1");
+  if (Limit < 0)
+    usageError("--limit must be >= 0");
+  Preprocess Prep;
+  auto Scale = parseNumber(ScaleStr);
+  if (!Scale)
+    usageError("--scale: '" + ScaleStr + "' is not a number");
+  Prep.Scale = *Scale;
+  Prep.Mean = parseList("mean", MeanStr);
+  Prep.Std = parseList("std", StdStr);
+  for (float S : Prep.Std)
+    if (S == 0)
+      usageError("--std values must be non-zero");
+
+  std::unique_ptr<Graph> G = exitOnErr(loadModel(ModelPath));
+  InterpreterOptions IO;
+  IO.Threads = Threads;
+  auto I = Interpreter::create(*G, IO);
+  if (!I)
+    exitOnError(addFileContext(I.takeError(), ModelPath));
+  return Single ? runSingle(**I, Prep) : runDataset(**I, Prep);
+}
