@@ -9,6 +9,8 @@
 //    op whose operands are all constant into constants (which folds the
 //    Shape->Gather->Unsqueeze->Concat->Reshape chains of PyTorch exports);
 //  * Reshape to the shape its input already has into its input;
+//  * result types refined by re-running inference (dims that folding made
+//    known become static);
 //  * MatMul [N,K] x constant [K,M] into Gemm, and Gemm (no C) + Add of a
 //    constant bias into Gemm with C; every Gemm with constant operands into
 //    transB = 1 (weights stored [M,K], as the accelerators read them) and
@@ -83,7 +85,11 @@ Error CanonicalizePass::run(Graph &G, PassContext &Ctx) {
     unsigned Dead = eraseDeadOps(G);
     Ctx.recordChange("removed dead ops", Dead);
     Ctx.recordChange("removed unused constants", eraseDeadConstants(G));
-    if (!Changed && !Dead)
+    // Folded shapes make result types static, which may enable more
+    // folding (Shape of a now-static value) in the next sweep.
+    unsigned Refined = refineTypes(G);
+    Ctx.recordChange("result types made static", Refined);
+    if (!Changed && !Dead && !Refined)
       break;
   }
   return Error::success();
@@ -303,7 +309,7 @@ Expected<bool> CanonicalizePass::normalizeGemm(Graph &G, Op *O,
   }
   if (O->hasAttr("alpha") && O->getFloatAttr("alpha", 1.0f) == 1.0f) {
     O->removeAttr("alpha"); // The default, spelled out.
-    Ctx.markChanged();
+    Ctx.recordChange("default gemm attributes dropped");
     Changed = true;
   }
   if (O->hasAttr("beta")) {
@@ -312,7 +318,7 @@ Expected<bool> CanonicalizePass::normalizeGemm(Graph &G, Op *O,
     if (!C || Beta == 1.0f) {
       // Without C, beta means nothing; beta = 1 is the default.
       O->removeAttr("beta");
-      Ctx.markChanged();
+      Ctx.recordChange("default gemm attributes dropped");
       Changed = true;
     } else if (CT && CT->getElementType() == ElementType::F32) {
       updateConstantForUser(G, C, scaled(*CT, Beta), O, 2);

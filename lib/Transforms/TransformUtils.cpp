@@ -239,6 +239,40 @@ unsigned eraseDeadConstants(Graph &G) {
   return Before - G.getConstants().size();
 }
 
+/// Number of static dims of \p T.
+static unsigned countStaticDims(const TensorType &T) {
+  unsigned N = 0;
+  for (int64_t D : T.getShape())
+    N += D != kDynamicDim;
+  return N;
+}
+
+unsigned refineTypes(Graph &G) {
+  unsigned Refined = 0;
+  for (auto &O : G.getOps()) {
+    auto Types = inferOpTypes(*O);
+    if (!Types) {
+      // The verifier reports inference failures; refinement is best effort.
+      consumeError(Types.takeError());
+      continue;
+    }
+    if (Types->size() != O->getNumResults())
+      continue;
+    for (unsigned I = 0; I < O->getNumResults(); ++I) {
+      Value *R = O->getResult(I);
+      TensorType New = (*Types)[I];
+      const TensorType &Old = R->getType();
+      if (New.getRank() != Old.getRank() || !isCompatible(New, Old) ||
+          countStaticDims(New) <= countStaticDims(Old))
+        continue;
+      New.setQuant(Old.getQuant());
+      R->setType(New);
+      ++Refined;
+    }
+  }
+  return Refined;
+}
+
 Tensor transpose2D(const Tensor &T) {
   int64_t R = T.getShape()[0], C = T.getShape()[1];
   Tensor Out(T.getType().withShape({C, R}));

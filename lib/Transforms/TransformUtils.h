@@ -58,6 +58,12 @@ unsigned eraseDeadOps(Graph &G);
 /// Removes constants nothing reads; returns how many.
 unsigned eraseDeadConstants(Graph &G);
 
+/// Re-runs type inference in order and adopts inferred result types that
+/// are compatible with, and more static than, the declared ones (after
+/// folding, e.g., a Reshape's shape operand became known). Returns how many
+/// results got a more precise type.
+unsigned refineTypes(Graph &G);
+
 /// Transposes a 2-D f32 tensor.
 Tensor transpose2D(const Tensor &T);
 
