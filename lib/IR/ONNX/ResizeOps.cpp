@@ -77,6 +77,8 @@ Expected<ResizeGeometry> computeResizeGeometry(const Op &O,
     if (Policy == "stretch") {
       for (size_t K = 0; K < Axes.size(); ++K) {
         int64_t In = X[Axes[K]];
+        if (!((*Sizes)[K] >= 0))
+          return makeOpError(O, "sizes has a negative entry");
         G.Output[Axes[K]] = (int64_t)(*Sizes)[K];
         G.Scales[Axes[K]] = In == kDynamicDim || In == 0 ? 0 : (*Sizes)[K] / In;
       }
@@ -92,7 +94,10 @@ Expected<ResizeGeometry> computeResizeGeometry(const Op &O,
     }
     for (unsigned A : Axes) {
       G.Scales[A] = Scale;
-      G.Output[A] = (int64_t)std::nearbyint(Scale * X[A]);
+      double Out = std::nearbyint(Scale * X[A]);
+      if (!(Out >= 0 && Out < 9.0e15))
+        return makeOpError(O, "sizes give an out-of-range output dim");
+      G.Output[A] = (int64_t)Out;
     }
     return G;
   }
@@ -126,7 +131,12 @@ Expected<ResizeGeometry> computeResizeGeometry(const Op &O,
     }
     double Extent = Roi ? (*Roi)[Axes.size() + K] - (*Roi)[K] : 1.0;
     // As the ONNX reference computes it (float scale widened to double).
-    G.Output[A] = (int64_t)std::floor(X[A] * Extent * S);
+    double Out = std::floor(X[A] * Extent * S);
+    if (!(Out >= 0 && Out < 9.0e15))
+      return makeOpError(O, "output dim " + std::to_string(Out) +
+                                " is out of range (scale " + std::to_string(S) +
+                                ")");
+    G.Output[A] = (int64_t)Out;
   }
   return G;
 }

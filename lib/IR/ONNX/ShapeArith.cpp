@@ -258,6 +258,9 @@ Expected<SmallVector<SliceDim, 4>> computeSlice(ArrayRef<int64_t> InShape,
     int64_t Step = Steps.empty() ? 1 : Steps[K];
     if (Step == 0)
       return makeError("slice step is 0");
+    // -INT64_MIN overflows; any |step| >= the dim selects one element, so
+    // INT64_MIN behaves exactly like -INT64_MAX.
+    Step = std::max<int64_t>(Step, -INT64_MAX);
     int64_t Dim = InShape[*Axis];
     if (Dim == kDynamicDim) {
       R[*Axis] = {0, Step, kDynamicDim};
@@ -272,11 +275,11 @@ Expected<SmallVector<SliceDim, 4>> computeSlice(ArrayRef<int64_t> InShape,
     if (Step > 0) {
       S = std::clamp<int64_t>(S, 0, Dim);
       E = std::clamp<int64_t>(E, 0, Dim);
-      Count = E > S ? (E - S + Step - 1) / Step : 0;
+      Count = E > S ? (E - S - 1) / Step + 1 : 0;
     } else {
       S = std::clamp<int64_t>(S, 0, Dim - 1);
       E = std::clamp<int64_t>(E, -1, Dim - 1);
-      Count = S > E ? (S - E + (-Step) - 1) / (-Step) : 0;
+      Count = S > E ? (S - E - 1) / (-Step) + 1 : 0;
     }
     R[*Axis] = {S, Step, Count};
   }

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "OpHelpers.h"
+#include <algorithm>
+#include <cmath>
 
 using namespace llvm;
 
@@ -126,7 +128,10 @@ static Expected<TypeList> inferRange(const Op &O, const InferenceInputs &In) {
          Delta = In.Data[2]->getAsDouble(0);
   if (Delta == 0)
     return makeOpError(O, "delta is 0");
-  int64_t N = std::max<int64_t>(0, (int64_t)std::ceil((Limit - Start) / Delta));
+  double Count = std::ceil((Limit - Start) / Delta);
+  if (!(Count < 9.0e15))
+    return makeOpError(O, "range is too long or not finite");
+  int64_t N = Count <= 0 ? 0 : (int64_t)Count;
   return one(plain(Elt, {N}));
 }
 

@@ -65,6 +65,14 @@ TEST(ShapeArithTest, SliceValues) {
   EXPECT_EQ((*Rev)[1].Count, 6);
   EXPECT_EQ((*Rev)[0].Count, 4);
   EXPECT_EQ((*Rev)[0].Step, 1);
+  // Extreme steps select one element and do not overflow.
+  auto Big = computeSlice({10}, {0}, {INT64_MAX}, {}, {INT64_MAX});
+  ASSERT_TRUE(bool(Big));
+  EXPECT_EQ((*Big)[0].Count, 1);
+  auto BigNeg = computeSlice({10}, {-1}, {INT64_MIN}, {}, {INT64_MIN});
+  ASSERT_TRUE(bool(BigNeg));
+  EXPECT_EQ((*BigNeg)[0].Start, 9);
+  EXPECT_EQ((*BigNeg)[0].Count, 1);
   auto Neg = computeSlice({10}, {-3}, {-1}, {}, {});
   ASSERT_TRUE(bool(Neg));
   EXPECT_EQ((*Neg)[0].Start, 7);
