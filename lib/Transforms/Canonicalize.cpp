@@ -222,7 +222,12 @@ Expected<bool> CanonicalizePass::matMulToGemm(Graph &G, Op *O,
       A->getType().getElementType() != ElementType::F32)
     return false;
   // Gemm takes B as [M,K] with transB = 1: transpose the constant.
-  Value *NewB = G.addConstantUnique(B->getName(), transpose2D(*BT));
+  // Rewritten in place (keeping the weights' name) unless shared.
+  Value *NewB = B;
+  if (hasSingleUse(G, B))
+    B->setConstantData(transpose2D(*BT));
+  else
+    NewB = G.addConstantUnique(B->getName(), transpose2D(*BT));
   Builder Bld(G);
   Bld.setInsertionPointBefore(O);
   auto Gemm = Bld.createOpWithTypes("onnx.Gemm", {A, NewB},
