@@ -72,6 +72,14 @@ std::optional<BNParams> getBNParams(const Op &BN, int64_t C) {
   return P;
 }
 
+/// A name for a created bias: "conv1.weight" -> "conv1.bias" (what an
+/// exporter would have called it), else "<weights>_bias".
+std::string biasNameFor(StringRef WeightName) {
+  if (WeightName.endswith("weight"))
+    return (WeightName.drop_back(6) + "bias").str();
+  return (WeightName + "_bias").str();
+}
+
 /// The new bias b' = s * (b - mean) + beta from an old per-channel bias.
 Tensor foldBias(const BNParams &P, ArrayRef<double> OldBias) {
   int64_t C = P.Scale.size();
@@ -112,8 +120,7 @@ bool foldIntoConv(Graph &G, Op *Conv, const BNParams &P) {
   if (B) {
     updateConstantForUser(G, B, std::move(NewB), Conv, 2);
   } else {
-    std::string Hint = (W->getName() + "_bias");
-    Value *NB = G.addConstantUnique(Hint, std::move(NewB));
+    Value *NB = G.addConstantUnique(biasNameFor(W->getName()), std::move(NewB));
     SmallVector<Value *, 3> Ops(Conv->getOperands().begin(),
                                 Conv->getOperands().end());
     Ops.resize(3);
@@ -167,7 +174,7 @@ bool foldIntoGemm(Graph &G, Op *Gemm, const BNParams &P) {
       getConstantData(C)->getNumElements() == M) {
     updateConstantForUser(G, C, std::move(NewC), Gemm, 2);
   } else {
-    Value *NC = G.addConstantUnique(B->getName() + "_bias", std::move(NewC));
+    Value *NC = G.addConstantUnique(biasNameFor(B->getName()), std::move(NewC));
     SmallVector<Value *, 3> Ops(Gemm->getOperands().begin(),
                                 Gemm->getOperands().end());
     Ops.resize(3);
