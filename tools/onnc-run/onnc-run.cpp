@@ -91,8 +91,10 @@ static cl::opt<int64_t> Batch("batch",
 static cl::opt<unsigned>
     Threads("threads", cl::desc("Worker threads (0: all cores, the default)"),
             cl::value_desc("N"), cl::init(0), cl::cat(RunCat));
-static cl::alias ThreadsShort("j", cl::desc("Alias for --threads"),
-                              cl::aliasopt(Threads), cl::cat(RunCat));
+// -jN / -j N, as make takes it (a cl::alias cannot be a prefix option).
+static cl::opt<unsigned> ThreadsShort("j", cl::desc("Same as --threads"),
+                                      cl::value_desc("N"), cl::Prefix,
+                                      cl::cat(RunCat));
 
 [[noreturn]] static void usageError(const Twine &Msg) {
   reportError(Msg);
@@ -281,6 +283,8 @@ int main(int argc, char **argv) {
           &errs()))
     return ExitUsageError;
 
+  if (ThreadsShort.getNumOccurrences())
+    Threads = unsigned(ThreadsShort);
   bool Single = !InputPath.empty(), Data = !ImagesPath.empty();
   if (Single == Data)
     usageError("give either --input=FILE or --images=FILE");

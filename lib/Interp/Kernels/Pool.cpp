@@ -21,22 +21,29 @@ namespace onncf {
 namespace interp {
 
 namespace {
-/// Valid input positions of one window along one axis.
+/// The input positions one window covers along one axis: First,
+/// First + Dilation, ... (Count of them inside [0, in)), and how many of its
+/// taps lie in the padded input [-pad_begin, in + pad_end).
 struct AxisWindow {
-  SmallVector<int64_t, 8> Pos; ///< Inside [0, in).
-  int64_t PaddedCount = 0;     ///< Inside [-pad_begin, in + pad_end).
+  int64_t First = 0, Count = 0;
+  int64_t PaddedCount = 0;
 };
 } // namespace
 
 static AxisWindow axisWindow(const WindowGeometry &G, unsigned A, int64_t O) {
   AxisWindow W;
   int64_t Start = O * G.Stride[A] - G.PadBegin[A];
+  bool Seen = false;
   for (int64_t K = 0; K < G.Kernel[A]; ++K) {
     int64_t I = Start + K * G.Dilation[A];
     if (I >= -G.PadBegin[A] && I < G.In[A] + G.PadEnd[A])
       ++W.PaddedCount;
-    if (I >= 0 && I < G.In[A])
-      W.Pos.push_back(I);
+    if (I >= 0 && I < G.In[A]) {
+      if (!Seen)
+        W.First = I;
+      Seen = true;
+      ++W.Count;
+    }
   }
   return W;
 }
@@ -85,43 +92,64 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
     for (int64_t O2 = 0; O2 < G.Out[A]; ++O2)
       Win[A].push_back(axisWindow(G, A, O2));
 
+  int64_t S1 = G.In[1] * G.In[2], S2 = G.In[2];
+  int64_t D0 = G.Dilation[0], D1 = G.Dilation[1] * S2, D2 = G.Dilation[2];
   for (int64_t P = 0; P < Planes; ++P) {
     const float *XP = XD + P * InSize;
     float *YP = YD + P * OutSize;
     int64_t OI = 0;
     for (int64_t O0 = 0; O0 < G.Out[0]; ++O0)
-      for (int64_t O1 = 0; O1 < G.Out[1]; ++O1)
+      for (int64_t O1 = 0; O1 < G.Out[1]; ++O1) {
+        const AxisWindow &W0 = Win[0][O0], &W1 = Win[1][O1];
         for (int64_t O2 = 0; O2 < G.Out[2]; ++O2, ++OI) {
-          const AxisWindow &W0 = Win[0][O0], &W1 = Win[1][O1],
-                           &W2 = Win[2][O2];
-          if (Kind == PoolKind::Max) {
+          const AxisWindow &W2 = Win[2][O2];
+          const float *Base = XP + W0.First * S1 + W1.First * S2 + W2.First;
+          if (Kind == PoolKind::Max && !Idx) {
+            // Branch-free (maxss): comparisons of data are unpredictable.
+            // Windows are never empty here (the geometry guarantees a tap
+            // inside the input).
             float Best = -std::numeric_limits<float>::infinity();
-            int64_t BestIdx = -1;
-            for (int64_t I0 : W0.Pos)
-              for (int64_t I1 : W1.Pos)
-                for (int64_t I2 : W2.Pos) {
-                  int64_t I = (I0 * G.In[1] + I1) * G.In[2] + I2;
-                  if (XP[I] > Best || BestIdx < 0) {
-                    Best = XP[I];
-                    BestIdx = I;
+            for (int64_t K0 = 0; K0 < W0.Count; ++K0)
+              for (int64_t K1 = 0; K1 < W1.Count; ++K1) {
+                const float *R = Base + K0 * D0 * S1 + K1 * D1;
+                for (int64_t K2 = 0; K2 < W2.Count; ++K2)
+                  Best = R[K2 * D2] > Best ? R[K2 * D2] : Best;
+              }
+            YP[OI] = Best;
+          } else if (Kind == PoolKind::Max) {
+            float Best = -std::numeric_limits<float>::infinity();
+            int64_t BestOff = -1;
+            for (int64_t K0 = 0; K0 < W0.Count; ++K0)
+              for (int64_t K1 = 0; K1 < W1.Count; ++K1) {
+                const float *R = Base + K0 * D0 * S1 + K1 * D1;
+                for (int64_t K2 = 0; K2 < W2.Count; ++K2) {
+                  float V = R[K2 * D2];
+                  // NaN never wins a comparison; keep the first element then.
+                  if (V > Best || BestOff < 0) {
+                    Best = V;
+                    BestOff = (R + K2 * D2) - XP;
                   }
                 }
+              }
             YP[OI] = Best;
             if (Idx)
-              Idx[P * OutSize + OI] = BestIdx < 0 ? 0 : P * InSize + BestIdx;
+              Idx[P * OutSize + OI] = BestOff < 0 ? 0 : P * InSize + BestOff;
           } else {
             float Sum = 0.0f;
-            for (int64_t I0 : W0.Pos)
-              for (int64_t I1 : W1.Pos)
-                for (int64_t I2 : W2.Pos)
-                  Sum += XP[(I0 * G.In[1] + I1) * G.In[2] + I2];
-            int64_t Count =
-                IncludePad ? W0.PaddedCount * W1.PaddedCount * W2.PaddedCount
-                           : (int64_t)(W0.Pos.size() * W1.Pos.size() *
-                                       W2.Pos.size());
+            for (int64_t K0 = 0; K0 < W0.Count; ++K0)
+              for (int64_t K1 = 0; K1 < W1.Count; ++K1) {
+                const float *R = Base + K0 * D0 * S1 + K1 * D1;
+                for (int64_t K2 = 0; K2 < W2.Count; ++K2)
+                  Sum += R[K2 * D2];
+              }
+            int64_t Count = IncludePad
+                                ? W0.PaddedCount * W1.PaddedCount *
+                                      W2.PaddedCount
+                                : W0.Count * W1.Count * W2.Count;
             YP[OI] = Count ? Sum / (float)Count : 0.0f;
           }
         }
+      }
   }
   return Error::success();
 }
