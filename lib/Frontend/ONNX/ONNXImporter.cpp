@@ -255,7 +255,10 @@ Error ONNXImporter::importInputs() {
     if (!T)
       return T.takeError();
     if (!*T)
-      return fail(What + " has no tensor type with a known rank");
+      return fail(What + (VI.type().has_tensor_type()
+                              ? " has no shape (unknown rank)"
+                              : " is not a tensor (sequence, map and "
+                                "optional types are not supported)"));
     TensorType Ty = **T;
     if (Opts.BatchSize > 0 && Ty.getRank() > 0 && Ty.isDynamicDim(0)) {
       SmallVector<int64_t, 4> Dims(Ty.getShape().begin(), Ty.getShape().end());
@@ -456,14 +459,13 @@ Error ONNXImporter::importNode(const onnx::NodeProto &N) {
   if (!N.domain().empty() && N.domain() != "ai.onnx")
     return Err(NI.error("unsupported operator (domain '" + N.domain() + "')"));
   NI.Kind = "onnx." + N.op_type();
+  const OpDef *Def = OpRegistry::get().lookup(NI.Kind);
+  if (!Def)
+    return Err(NI.error("unsupported operator"));
   if (Error E = convertAttributes(NI))
     return Err(std::move(E));
   if (N.op_type() == "Constant")
     return Err(importConstantNode(NI));
-
-  const OpDef *Def = OpRegistry::get().lookup(NI.Kind);
-  if (!Def)
-    return Err(NI.error("unsupported operator"));
   for (const auto &In : N.input()) {
     Value *V = nullptr;
     if (!In.empty() && !(V = G->lookup(In)))

@@ -290,8 +290,7 @@ TEST(ONNXImporterTest, GraphInputWithoutShape) {
   B.node("Relu", {"x"}, {"y"});
   B.output("y");
   EXPECT_THAT(errorOf(B.import()),
-              HasSubstr("graph input 'x' has no tensor type with a known "
-                        "rank"));
+              HasSubstr("graph input 'x' has no shape (unknown rank)"));
 }
 
 TEST(ONNXImporterTest, PrintsAsTextIR) {
