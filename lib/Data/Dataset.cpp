@@ -98,7 +98,14 @@ Expected<std::vector<int64_t>> loadLabels(StringRef Path) {
     return Buf.takeError();
   StringRef Bytes = (*Buf)->getBuffer();
   Expected<std::vector<int64_t>> Labels = std::vector<int64_t>();
-  switch (sniff(Bytes, Path)) {
+  Format Fmt = sniff(Bytes, Path);
+  // Printable text that is not all numbers is a label file with a typo:
+  // say which token is wrong rather than "unrecognised format".
+  if (Fmt == Format::Unknown && all_of(Bytes, [](char C) {
+        return isPrint(C) || isSpace(C);
+      }))
+    Fmt = Format::Text;
+  switch (Fmt) {
   case Format::IDX: {
     auto T = parseIDX(Bytes, Path);
     if (!T)
