@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -479,7 +480,15 @@ TEST(TextIRTest, RandomGraphsRoundTrip) {
 }
 
 TEST(TextIRTest, FuzzedInputNeverCrashes) {
-  std::mt19937 R(777);
+  // ONNCF_IR_FUZZ_ITERATIONS / ONNCF_IR_FUZZ_SEED allow longer local runs
+  // (e.g. under ASan); the default keeps the suite fast.
+  int Iterations = 4000;
+  unsigned Seed = 777;
+  if (const char *E = std::getenv("ONNCF_IR_FUZZ_ITERATIONS"))
+    Iterations = std::atoi(E);
+  if (const char *E = std::getenv("ONNCF_IR_FUZZ_SEED"))
+    Seed = unsigned(std::atoi(E));
+  std::mt19937 R(Seed);
   std::vector<std::string> Seeds;
   Seeds.push_back(printGraphToString(*buildKitchenSink()));
   for (int I = 0; I < 5; ++I) {
@@ -489,7 +498,7 @@ TEST(TextIRTest, FuzzedInputNeverCrashes) {
   }
   static const char Interesting[] = "%@\"\\[](){}<>,=:?-0123456789.xe\n ";
   int Parsed = 0, Failed = 0;
-  for (int Iter = 0; Iter < 4000; ++Iter) {
+  for (int Iter = 0; Iter < Iterations; ++Iter) {
     std::string S = Seeds[R() % Seeds.size()];
     int Kind = R() % 4;
     if (Kind == 0) {
