@@ -141,12 +141,6 @@ Error exportONNX(const Graph &G, raw_ostream &OS) {
   for (Value *V : G.getInputs())
     if (Error E = setType(*GP.add_input(), *V))
       return E;
-  for (Value *C : G.getConstants()) {
-    if (C->getType().getQuant())
-      return makeError("constant '" + C->getName() +
-                       "' has a quantized type, which ONNX cannot express");
-    tensorToProto(C->getConstantData(), C->getName(), *GP.add_initializer());
-  }
   StringSet<> OutputNames;
   for (Value *V : G.getOutputs()) {
     OutputNames.insert(V->getName());
@@ -160,6 +154,20 @@ Error exportONNX(const Graph &G, raw_ostream &OS) {
       if (!OutputNames.count(R->getName()))
         if (Error E = setType(*GP.add_value_info(), *R))
           return E;
+  }
+  // Only constants a node or the graph still reads: operands folded back
+  // into attributes (Reduce* axes) would otherwise linger as initializers.
+  StringSet<> Used = OutputNames;
+  for (const auto &N : GP.node())
+    for (const auto &In : N.input())
+      Used.insert(In);
+  for (Value *C : G.getConstants()) {
+    if (!Used.count(C->getName()))
+      continue;
+    if (C->getType().getQuant())
+      return makeError("constant '" + C->getName() +
+                       "' has a quantized type, which ONNX cannot express");
+    tensorToProto(C->getConstantData(), C->getName(), *GP.add_initializer());
   }
   std::string Bytes;
   if (!M.SerializeToString(&Bytes))
