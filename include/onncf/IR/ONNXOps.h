@@ -55,8 +55,10 @@
 // result shape depends on an operand's values (Reshape's shape, Slice's
 // starts, ...) and those values are unknown, the result gets dynamic dims of
 // the right rank, and inference fails only when not even the rank is known.
-// Quantization parameters are kept by pure data-movement ops (Reshape,
-// Transpose, Slice, MaxPool, ...) and dropped by arithmetic ones.
+// Quantization parameters are carried from the input by pure data-movement
+// ops (Reshape, Transpose, Slice, MaxPool, Relu, ...); arithmetic ops cannot
+// infer them, so their results keep the quantization they already declare
+// (set by the quantizer) when the element type is unchanged.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ONNCF_IR_ONNXOPS_H

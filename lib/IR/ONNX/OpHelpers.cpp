@@ -73,7 +73,19 @@ void addOp(OpRegistry &R, OpDef Def) {
         -> Expected<SmallVector<TensorType, 1>> {
       if (Error E = checkAttrSchema(*Attrs, O))
         return std::move(E);
-      return F(O, In);
+      auto Types = F(O, In);
+      if (!Types)
+        return Types.takeError();
+      // Quantization of arithmetic results cannot be inferred: it is set
+      // by the quantizer, so re-inference keeps what a result declares.
+      for (unsigned I = 0; I < Types->size() && I < O.getNumResults(); ++I) {
+        TensorType &T = (*Types)[I];
+        const Value *R = O.getResult(I);
+        if (R && !T.getQuant() && R->getType().getQuant() &&
+            R->getType().getElementType() == T.getElementType())
+          T.setQuant(R->getType().getQuant());
+      }
+      return Types;
     };
   }
   R.add(std::move(Def));

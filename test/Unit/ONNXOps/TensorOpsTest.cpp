@@ -258,6 +258,16 @@ TEST_F(TensorOpsTest, QuantizationPropagation) {
   Op *A = build("onnx.Add", {*X, *X});
   ASSERT_TRUE(A) << Err;
   EXPECT_FALSE(A->getResult()->getType().getQuant().has_value());
+  // A result's declared quantization survives re-inference.
+  TensorType Declared = A->getResult()->getType();
+  QuantParams P2;
+  P2.Scales = {0.25f};
+  Declared.setQuant(P2);
+  A->getResult()->setType(Declared);
+  llvm::Error E = G.inferTypes();
+  ASSERT_FALSE(bool(E)) << llvm::toString(std::move(E));
+  ASSERT_TRUE(A->getResult()->getType().getQuant().has_value());
+  EXPECT_EQ(A->getResult()->getType().getQuant()->Scales[0], 0.25f);
 }
 
 } // namespace
