@@ -97,9 +97,9 @@ class VerifierInstrumentation : public PassInstrumentation {
 public:
   Error runAfterPass(const Pass &P, const Graph &G, bool) override {
     if (Error E = verifyGraph(G))
-      return makeError("pass '" + P.getName() +
-                       "' produced an invalid graph: " +
-                       toString(std::move(E)));
+      return makeError(
+          "pass '" + P.getName() +
+          "' produced an invalid graph: " + toString(std::move(E)));
     return Error::success();
   }
 };

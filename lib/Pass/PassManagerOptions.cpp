@@ -53,8 +53,8 @@ std::unique_ptr<PassManagerCLOptions> &storage() {
 void registerPassManagerCLOptions(cl::OptionCategory &Category,
                                   bool VerifyEachDefault) {
   assert(!storage() && "pass manager options registered twice");
-  storage() = std::make_unique<PassManagerCLOptions>(Category,
-                                                     VerifyEachDefault);
+  storage() =
+      std::make_unique<PassManagerCLOptions>(Category, VerifyEachDefault);
 }
 
 InstrumentationOptions getPassManagerCLOptions() {

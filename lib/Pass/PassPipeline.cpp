@@ -139,7 +139,8 @@ Error PipelineParser::parseOptions(Pass &P, size_t NamePos) {
     StringRef Key = Text.slice(KeyStart, Pos);
     if (Key.empty())
       return error(KeyStart, "expected an option name in the options of "
-                             "pass '" + P.getName() + "'");
+                             "pass '" +
+                                 P.getName() + "'");
     PassOptionBase *Opt = P.findOption(Key);
     if (!Opt)
       return error(KeyStart, toString(P.setOption(Key, "")));

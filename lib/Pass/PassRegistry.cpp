@@ -69,12 +69,12 @@ void PassRegistry::printPassList(raw_ostream &OS) const {
     // Options live on instances; a fresh one shows their defaults.
     std::unique_ptr<Pass> Inst = P->Factory();
     for (PassOptionBase *O : Inst->getOptions()) {
-      std::string Spec = "  " + O->getName().str() + "=<" +
-                         O->getTypeName().str() + ">";
+      std::string Spec =
+          "  " + O->getName().str() + "=<" + O->getTypeName().str() + ">";
       OS << "    " << Spec;
       OS.indent(Spec.size() < 26 ? 26 - Spec.size() : 1);
-      OS << "- " << O->getDescription() << " (default: "
-         << O->getValueAsString() << ")\n";
+      OS << "- " << O->getDescription()
+         << " (default: " << O->getValueAsString() << ")\n";
     }
   }
   auto Pipes = getPipelines();

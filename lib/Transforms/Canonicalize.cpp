@@ -230,9 +230,9 @@ Expected<bool> CanonicalizePass::matMulToGemm(Graph &G, Op *O,
     NewB = G.addConstantUnique(B->getName(), transpose2D(*BT));
   Builder Bld(G);
   Bld.setInsertionPointBefore(O);
-  auto Gemm = Bld.createOpWithTypes("onnx.Gemm", {A, NewB},
-                                    {O->getResult()->getType()},
-                                    {{"transB", Attribute(int64_t(1))}});
+  auto Gemm =
+      Bld.createOpWithTypes("onnx.Gemm", {A, NewB}, {O->getResult()->getType()},
+                            {{"transB", Attribute(int64_t(1))}});
   if (!Gemm)
     return Gemm.takeError();
   (*Gemm)->setName(O->getName());
@@ -268,8 +268,8 @@ Expected<bool> CanonicalizePass::foldAddIntoGemm(Graph &G, Op *O,
     Attrs.erase("beta");
     Builder Bld(G);
     Bld.setInsertionPointBefore(O);
-    auto NewGemm = Bld.createOpWithTypes(
-        "onnx.Gemm", Operands, {O->getResult()->getType()}, Attrs);
+    auto NewGemm = Bld.createOpWithTypes("onnx.Gemm", Operands,
+                                         {O->getResult()->getType()}, Attrs);
     if (!NewGemm)
       return NewGemm.takeError();
     (*NewGemm)->setName(GemmOp->getName());

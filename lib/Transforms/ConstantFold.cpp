@@ -45,8 +45,7 @@ public:
 private:
   PassOption<int64_t> MaxSize{
       *this, "max-size",
-      "Largest result (bytes) folding may create; 0 = no limit",
-      16 << 20};
+      "Largest result (bytes) folding may create; 0 = no limit", 16 << 20};
 };
 
 } // namespace

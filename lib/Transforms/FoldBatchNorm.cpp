@@ -36,8 +36,7 @@ public:
 };
 
 /// A 1-D f32 constant of \p N elements as doubles, or None.
-std::optional<std::vector<double>> getChannelVector(const Value *V,
-                                                    int64_t N) {
+std::optional<std::vector<double>> getChannelVector(const Value *V, int64_t N) {
   const Tensor *T = getConstantData(V);
   if (!T || T->getElementType() != ElementType::F32 ||
       T->getNumElements() != N || T->getShape().size() != 1)
@@ -112,8 +111,7 @@ bool foldIntoConv(Graph &G, Op *Conv, const BNParams &P) {
   auto Out = NewW.mutableData<float>();
   for (int64_t C = 0; C < M; ++C)
     for (int64_t I = 0; I < PerChannel; ++I)
-      Out[C * PerChannel + I] =
-          (float)(In[C * PerChannel + I] * P.Scale[C]);
+      Out[C * PerChannel + I] = (float)(In[C * PerChannel + I] * P.Scale[C]);
   updateConstantForUser(G, W, std::move(NewW), Conv, 1);
 
   Tensor NewB = foldBias(P, OldBias);
@@ -196,12 +194,12 @@ Error FoldBatchNormPass::run(Graph &G, PassContext &Ctx) {
   for (Op *BN : BNs) {
     Value *X = BN->getOperand(0);
     Op *Producer = X->getDefiningOp();
-    bool Ok = Producer && BN->getIntAttr("training_mode", 0) == 0 &&
-              hasSingleUse(G, X) && X->getType().getRank() >= 2 &&
-              X->getType().getDim(1) != kDynamicDim &&
-              (Producer->getKind() == "onnx.Conv" ||
-               (Producer->getKind() == "onnx.Gemm" &&
-                X->getType().getRank() == 2));
+    bool Ok =
+        Producer && BN->getIntAttr("training_mode", 0) == 0 &&
+        hasSingleUse(G, X) && X->getType().getRank() >= 2 &&
+        X->getType().getDim(1) != kDynamicDim &&
+        (Producer->getKind() == "onnx.Conv" ||
+         (Producer->getKind() == "onnx.Gemm" && X->getType().getRank() == 2));
     for (unsigned I = 1; Ok && I < BN->getNumResults(); ++I)
       Ok = !G.hasUses(BN->getResult(I));
     Ok = Ok && canReplaceKeepingName(G, BN->getResult(), X);

@@ -28,8 +28,7 @@ const Tensor *getConstantData(const Value *V) {
   return &V->getConstantData();
 }
 
-bool canReplaceKeepingName(const Graph &G, const Value *Old,
-                           const Value *New) {
+bool canReplaceKeepingName(const Graph &G, const Value *Old, const Value *New) {
   if (!G.isOutput(Old))
     return true;
   // The replacement must be renamable and must not already be an output
@@ -53,8 +52,8 @@ Expected<Value *> renameValue(Graph &G, Value *V, StringRef Name) {
     return *NewV;
   }
   if (!V->isResult() || V->getDefiningOp()->getNumResults() != 1)
-    return makeError("cannot rename value '" + V->getName() + "' to '" +
-                     Name + "'");
+    return makeError("cannot rename value '" + V->getName() + "' to '" + Name +
+                     "'");
   Op *Old = V->getDefiningOp();
   auto NewOp = G.createOp(Old->getKind(), Old->getOperands(), {V->getType()},
                           Old->getAttrs(), {Name.str()}, G.getIterator(Old));

@@ -132,12 +132,12 @@ int main(int argc, char **argv) {
   if (Error E = PM.configure(getPassManagerCLOptions()))
     usageError(toString(std::move(E)));
 
-  StringRef Name = InputPath == "-" ? StringRef("<stdin>") : StringRef(InputPath);
+  StringRef Name =
+      InputPath == "-" ? StringRef("<stdin>") : StringRef(InputPath);
   std::unique_ptr<Graph> G = exitOnErr(loadGraph(InputPath));
   if (Error E = verifyGraph(*G))
-    exitOnError(addFileContext(makeError("invalid input graph: " +
-                                         toString(std::move(E))),
-                               Name));
+    exitOnError(addFileContext(
+        makeError("invalid input graph: " + toString(std::move(E))), Name));
   if (Error E = PM.run(*G))
     exitOnError(addFileContext(std::move(E), Name));
 

@@ -1,4 +1,4 @@
-//===- Pass.h - The unit of graph transformation -----------------*- C++ -*-===//
+//===- Pass.h - The unit of graph transformation ----------------*- C++ -*-===//
 //
 // Part of onnc-fault. A Pass rewrites a Graph in place. Passes are created
 // fresh by the PassRegistry for every use in a pipeline, take typed options

@@ -1,4 +1,4 @@
-//===- PassManager.h - Running a pipeline with instrumentation ---*- C++ -*-===//
+//===- PassManager.h - Running a pipeline with instrumentation --*- C++ -*-===//
 //
 // Part of onnc-fault. A PassManager runs its passes in order over one Graph.
 // Instrumentations observe every pass (before/after callbacks), which is how

@@ -1,4 +1,4 @@
-//===- PassManagerOptions.h - Shared command-line options --------*- C++ -*-===//
+//===- PassManagerOptions.h - Shared command-line options -------*- C++ -*-===//
 //
 // Part of onnc-fault. The instrumentation flags every tool that runs a
 // pipeline accepts (--print-after-all, --print-before=, --print-after=,

@@ -1,4 +1,4 @@
-//===- PassRegistry.h - Passes and pipelines by name -------------*- C++ -*-===//
+//===- PassRegistry.h - Passes and pipelines by name ------------*- C++ -*-===//
 //
 // Part of onnc-fault. Maps a pass name to a factory and a description, and a
 // pipeline alias (e.g. "default") to a pipeline string. Libraries register

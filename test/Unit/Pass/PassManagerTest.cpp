@@ -1,6 +1,6 @@
 //===- PassManagerTest.cpp - Running pipelines and instrumentation --------===//
-#include "TestPasses.h"
 #include "onncf/Pass/PassManager.h"
+#include "TestPasses.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 
@@ -68,7 +68,8 @@ TEST_F(PassManagerTest, PrintAfterAllAndSelected) {
   ASSERT_FALSE(!!PM.configure(IO));
   ASSERT_FALSE(!!PM.run(*G));
   OS.flush();
-  size_t A = S.find("// -----// IR Dump After test-noop (unchanged) //----- //");
+  size_t A =
+      S.find("// -----// IR Dump After test-noop (unchanged) //----- //");
   size_t B = S.find("// -----// IR Dump Before test-drop-relu //----- //");
   size_t C =
       S.find("// -----// IR Dump After test-drop-relu (changed) //----- //");
@@ -136,8 +137,7 @@ TEST_F(PassManagerTest, StatisticsReport) {
   ASSERT_FALSE(!!PM.configure(IO));
   ASSERT_FALSE(!!PM.run(*G));
   OS.flush();
-  EXPECT_NE(S.find("test-drop-relu: removed relus: 2"), std::string::npos)
-      << S;
+  EXPECT_NE(S.find("test-drop-relu: removed relus: 2"), std::string::npos) << S;
 }
 
 /// A custom instrumentation sees every pass in order.
@@ -162,9 +162,9 @@ TEST_F(PassManagerTest, CustomInstrumentation) {
   PM.addInstrumentation(std::move(R));
   ASSERT_FALSE(!!PM.addPipeline("test-noop,test-drop-relu"));
   ASSERT_FALSE(!!PM.run(*G));
-  std::vector<std::string> Expected = {
-      "before test-noop", "after test-noop", "before test-drop-relu",
-      "after test-drop-relu changed", "end"};
+  std::vector<std::string> Expected = {"before test-noop", "after test-noop",
+                                       "before test-drop-relu",
+                                       "after test-drop-relu changed", "end"};
   EXPECT_EQ(Log, Expected);
 }
 

@@ -106,8 +106,7 @@ TEST_F(PipelineTest, UnbalancedBraces) {
 TEST_F(PipelineTest, MalformedLists) {
   EXPECT_EQ(errorOf("test-noop,,dce"), "column 11: expected a pass name, "
                                        "got ','");
-  EXPECT_EQ(errorOf("test-noop,"),
-            "column 11: expected a pass name after ','");
+  EXPECT_EQ(errorOf("test-noop,"), "column 11: expected a pass name after ','");
   EXPECT_EQ(errorOf("{size=1}"), "column 1: expected a pass name before '{'");
   EXPECT_EQ(errorOf("test-noop test-drop-relu"),
             "column 11: expected ',' between passes, got 't'");

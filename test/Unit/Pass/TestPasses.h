@@ -1,4 +1,4 @@
-//===- TestPasses.h - Passes registered only by the Pass unit tests -*- C++ -*-=//
+//===- TestPasses.h - Passes only the Pass unit tests register --*- C++ -*-===//
 //
 // Part of onnc-fault. "test-*" passes exercise the pass infrastructure
 // without depending on lib/Transforms.
@@ -84,8 +84,8 @@ inline void registerTestPasses() {
 /// input x : f32[1,4]; y = Relu(x); z = Relu(y); return z.
 inline std::unique_ptr<Graph> makeReluGraph() {
   auto G = std::make_unique<Graph>("relus");
-  Value *X = llvm::cantFail(G->addInput("x", TensorType(ElementType::F32,
-                                                         {1, 4})));
+  Value *X =
+      llvm::cantFail(G->addInput("x", TensorType(ElementType::F32, {1, 4})));
   Builder B(*G);
   Value *Y = llvm::cantFail(B.createOp("onnx.Relu", {X}))->getResult();
   Value *Z = llvm::cantFail(B.createOp("onnx.Relu", {Y}))->getResult();

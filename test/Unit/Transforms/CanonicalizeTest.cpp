@@ -105,8 +105,8 @@ TEST(CanonicalizeTest, ConstantOpsBecomeGraphConstants) {
   Value *X = cantFail(G.addInput("x", f32({2})));
   Builder B(G);
   Tensor V = Tensor::fromVector<float>({2}, {1.5f, -2.0f});
-  auto C = cantFail(B.createOp("onnx.Constant", {}, {{"value", Attribute(V)}},
-                               1, {"c"}));
+  auto C = cantFail(
+      B.createOp("onnx.Constant", {}, {{"value", Attribute(V)}}, 1, {"c"}));
   G.addOutput(op(B, "onnx.Add", {X, C->getResult()}));
   runPipeline(G, "canonicalize");
   EXPECT_EQ(countOps(G, "onnx.Constant"), 0u);

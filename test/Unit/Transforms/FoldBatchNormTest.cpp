@@ -21,10 +21,10 @@ Value *addBN(Graph &G, Builder &B, Value *X, int64_t C, unsigned Seed,
              StringRef OutName = "") {
   Value *Gamma = constant(G, "gamma" + std::to_string(Seed),
                           randomTensor({C}, Seed, 0.5f, 2.0f));
-  Value *Beta = constant(G, "beta" + std::to_string(Seed),
-                         randomTensor({C}, Seed + 1));
-  Value *Mean = constant(G, "mean" + std::to_string(Seed),
-                         randomTensor({C}, Seed + 2));
+  Value *Beta =
+      constant(G, "beta" + std::to_string(Seed), randomTensor({C}, Seed + 1));
+  Value *Mean =
+      constant(G, "mean" + std::to_string(Seed), randomTensor({C}, Seed + 2));
   Value *Var = constant(G, "var" + std::to_string(Seed),
                         randomTensor({C}, Seed + 3, 0.1f, 3.0f));
   std::vector<std::string> Names;
@@ -91,9 +91,10 @@ TEST(FoldBatchNormTest, GemmBothTransB) {
       const int64_t K = 5, M = 3;
       Graph G;
       Value *X = cantFail(G.addInput("x", f32({kDynamicDim, K})));
-      Value *W = constant(G, "w", randomTensor(TransB ? ArrayRef<int64_t>{M, K}
-                                                      : ArrayRef<int64_t>{K, M},
-                                               31));
+      Value *W = constant(G, "w",
+                          randomTensor(TransB ? ArrayRef<int64_t>{M, K}
+                                              : ArrayRef<int64_t>{K, M},
+                                       31));
       SmallVector<Value *, 3> Ops{X, W};
       if (WithC)
         Ops.push_back(constant(G, "c", randomTensor({1, M}, 32)));
@@ -139,11 +140,11 @@ TEST(FoldBatchNormTest, StandaloneAndNonConstantBNAreLeftAlone) {
   Value *BN2 = addBN(G, B, op(B, "onnx.Relu", {BN1}), 2, 90);
   // BN after Conv, but gamma is not constant.
   Value *Conv = op(B, "onnx.Conv", {BN2, W});
-  auto BN3 = cantFail(B.createOp(
-      "onnx.BatchNormalization",
-      {Conv, Gamma, BN2->getDefiningOp()->getOperand(2),
-       BN2->getDefiningOp()->getOperand(3),
-       BN2->getDefiningOp()->getOperand(4)}));
+  auto BN3 =
+      cantFail(B.createOp("onnx.BatchNormalization",
+                          {Conv, Gamma, BN2->getDefiningOp()->getOperand(2),
+                           BN2->getDefiningOp()->getOperand(3),
+                           BN2->getDefiningOp()->getOperand(4)}));
   G.addOutput(BN3->getResult());
   PassContext Ctx = runPipeline(G, "fold-batchnorm");
   EXPECT_EQ(countOps(G, "onnx.BatchNormalization"), 3u);

@@ -59,8 +59,7 @@ std::optional<std::vector<Tensor>> readInputs(StringRef Case) {
 }
 
 /// Outputs of \p G on \p In, or None if the interpreter cannot run it.
-std::optional<std::vector<Tensor>> tryRun(const Graph &G,
-                                          ArrayRef<Tensor> In) {
+std::optional<std::vector<Tensor>> tryRun(const Graph &G, ArrayRef<Tensor> In) {
   if (In.size() != G.getInputs().size())
     return std::nullopt;
   auto I = Interpreter::create(G);
@@ -89,8 +88,8 @@ bool sameTensor(const Tensor &A, const Tensor &B, std::string &Why) {
     if (X == Y)
       continue;
     if (!(std::fabs(X - Y) <= 1e-5 + 1e-4 * std::fabs(Y))) {
-      Why = "element " + std::to_string(I) + ": " + std::to_string(X) +
-            " vs " + std::to_string(Y);
+      Why = "element " + std::to_string(I) + ": " + std::to_string(X) + " vs " +
+            std::to_string(Y);
       return false;
     }
   }
@@ -102,8 +101,8 @@ TEST(ONNXTestDataTest, DefaultPipelinePreservesOutputs) {
     GTEST_SKIP() << kTestData << " not installed";
   registerTransformsPasses();
   unsigned Checked = 0, Changed = 0;
-  for (const char *Sub : {"node", "pytorch-converted", "pytorch-operator",
-                          "simple"}) {
+  for (const char *Sub :
+       {"node", "pytorch-converted", "pytorch-operator", "simple"}) {
     SmallString<128> Root(kTestData);
     sys::path::append(Root, Sub);
     for (const std::string &Case : findCases(Root)) {
