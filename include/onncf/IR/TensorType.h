@@ -76,7 +76,8 @@ public:
   }
   bool operator!=(const TensorType &O) const { return !(*this == O); }
 
-  /// Text-IR form, e.g. "f32[?,1,28,28]" or "i8[16,3,3,3]{q=8:0:[0.1,...]}".
+  /// Text-IR form, e.g. "f32[?,1,28,28]" or
+  /// "i8[16,3,3,3]{q8 axis=0 scales=[0.1, ...]}" (docs/IRFormat.md).
   void print(llvm::raw_ostream &OS) const;
   std::string str() const;
 
