@@ -139,12 +139,36 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
   for (auto &C : P.Constants)
     Slot[C.first] = C.second;
 
+  // Freed intermediates are recycled for later results of the same byte
+  // size (this run's and the next runs' on this thread), which saves the
+  // allocation, the zero fill and the page faults of large buffers.
+  thread_local std::vector<Tensor> FreeList;
+  auto Alloc = [&](TensorType T) {
+    size_t Size = T.getSizeInBytes();
+    for (size_t I = 0; I < FreeList.size(); ++I)
+      if (FreeList[I].getSizeInBytes() == Size) {
+        Tensor R = std::move(FreeList[I]);
+        FreeList.erase(FreeList.begin() + I);
+        R.setType(std::move(T));
+        return R;
+      }
+    return Tensor(std::move(T));
+  };
+  auto Release = [&](Tensor &T) {
+    if (!T.isNull() && !T.isMapped() && T.getSizeInBytes() >= 4096) {
+      if (FreeList.size() >= 32)
+        FreeList.erase(FreeList.begin());
+      FreeList.push_back(std::move(T));
+    }
+    T = Tensor();
+  };
+
   SmallVector<const Tensor *, 4> Operands;
   for (const Plan::Step &S : P.Steps) {
     Operands.clear();
     for (int Idx : S.Operands)
       Operands.push_back(Idx >= 0 ? Slot[Idx] : nullptr);
-    auto Results = evaluateOp(*S.O, Operands, S.Fn);
+    auto Results = evaluateOpWith(*S.O, Operands, S.Fn, Alloc);
     if (!Results)
       return Results.takeError();
     for (size_t R = 0; R < S.Results.size(); ++R) {
@@ -152,7 +176,7 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
       Slot[S.Results[R]] = &Owned[S.Results[R]];
     }
     for (int F : S.FreeAfter) {
-      Owned[F] = Tensor();
+      Release(Owned[F]);
       Slot[F] = nullptr;
     }
   }

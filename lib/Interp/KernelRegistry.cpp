@@ -45,6 +45,14 @@ KernelFn KernelRegistry::lookup(const OpDef &Def) const {
 Expected<std::vector<Tensor>> evaluateOp(const Op &O,
                                          ArrayRef<const Tensor *> Operands,
                                          KernelFn Fn) {
+  return evaluateOpWith(O, Operands, Fn,
+                        [](TensorType T) { return Tensor(std::move(T)); });
+}
+
+Expected<std::vector<Tensor>> evaluateOpWith(const Op &O,
+                                             ArrayRef<const Tensor *> Operands,
+                                             KernelFn Fn,
+                                             ResultAllocator Alloc) {
   if (!Fn)
     Fn = KernelRegistry::get().lookup(O.getDef());
   if (!Fn)
@@ -85,7 +93,7 @@ Expected<std::vector<Tensor>> evaluateOp(const Op &O,
     if (!T.hasStaticShape())
       return makeError(O.getDescription() + ": result type " + T.str() +
                        " is not static at run time");
-    Results.emplace_back(std::move(T));
+    Results.push_back(Alloc(std::move(T)));
   }
   if (Error E = Fn(O, Operands, Results)) {
     // Helpers from ONNXOps.h already name the op.

@@ -2,8 +2,8 @@
 //
 // Part of onnc-fault. A kernel computes one op's results from its operands.
 // The interpreter infers the result types first (the OpDef's InferTypes with
-// the run-time operand types and data) and hands the kernel zero-filled
-// result tensors of those types. Kernels are registered by op kind, one
+// the run-time operand types and data) and hands the kernel result tensors
+// of those types, possibly recycled buffers: a kernel writes every element. Kernels are registered by op kind, one
 // file per op family in lib/Interp/Kernels/, so the IR library never
 // depends on an executor.
 //
@@ -17,6 +17,7 @@
 
 #include "onncf/IR/Tensor.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -52,6 +53,16 @@ private:
 llvm::Expected<std::vector<Tensor>>
 evaluateOp(const Op &O, llvm::ArrayRef<const Tensor *> Operands,
            KernelFn Fn = nullptr);
+
+/// Allocates a result tensor of a static type. The interpreter recycles
+/// freed intermediate buffers through it, so kernels must write every
+/// element of their results (their contents are unspecified on entry).
+using ResultAllocator = llvm::function_ref<Tensor(TensorType)>;
+
+/// evaluateOp with results from \p Alloc (default: fresh zeroed tensors).
+llvm::Expected<std::vector<Tensor>>
+evaluateOpWith(const Op &O, llvm::ArrayRef<const Tensor *> Operands,
+               KernelFn Fn, ResultAllocator Alloc);
 
 // Registration hooks, one per kernel family (lib/Interp/Kernels/*.cpp).
 void registerConvKernels(KernelRegistry &R);

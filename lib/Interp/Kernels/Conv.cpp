@@ -45,9 +45,10 @@ static void im2col(const float *X, int64_t C, const WindowGeometry &G,
           }
           const float *XR = XC + Ih * W + Off;
           std::fill(R, R + OwBegin, 0.0f);
+          // Rows are short (tens of floats): a plain loop beats memcpy.
           if (SW == 1)
-            std::memcpy(R + OwBegin, XR + OwBegin,
-                        (OwEnd - OwBegin) * sizeof(float));
+            for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
+              R[Ow] = XR[Ow];
           else
             for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
               R[Ow] = XR[Ow * SW];

@@ -62,12 +62,15 @@ static Error batchNormKernel(const Op &O, ArrayRef<const Tensor *> In,
         YP[I] = XP[I] * M + A;
     }
   // Optional running mean/var results (inference mode: pass through).
-  for (unsigned R = 1; R < Out.size() && R < 3; ++R)
-    if (!Out[R].isNull() && Out[R].getNumElements() == C &&
+  for (unsigned R = 1; R < Out.size(); ++R) {
+    if (R < 3 && Out[R].getNumElements() == C &&
         Out[R].getElementType() == ElementType::F32)
       std::copy(In[2 + R]->data<float>().begin(),
                 In[2 + R]->data<float>().end(),
                 Out[R].mutableData<float>().begin());
+    else // Results may be recycled buffers: never leave them undefined.
+      std::fill(Out[R].mutableBytes().begin(), Out[R].mutableBytes().end(), 0);
+  }
   return Error::success();
 }
 

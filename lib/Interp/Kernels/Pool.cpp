@@ -92,6 +92,26 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
     for (int64_t O2 = 0; O2 < G.Out[A]; ++O2)
       Win[A].push_back(axisWindow(G, A, O2));
 
+  // The common 2x2/stride-2 max pool without padding: a tight loop.
+  if (Kind == PoolKind::Max && !Idx && G.NumSpatial == 2 &&
+      G.Kernel[0] == 2 && G.Kernel[1] == 2 && G.Stride[0] == 2 &&
+      G.Stride[1] == 2 && G.Dilation[0] == 1 && G.Dilation[1] == 1 &&
+      G.PadBegin[0] == 0 && G.PadBegin[1] == 0 &&
+      2 * G.Out[0] <= G.In[0] && 2 * G.Out[1] <= G.In[1]) {
+    int64_t W = G.In[1];
+    for (int64_t P = 0; P < Planes; ++P)
+      for (int64_t Oh = 0; Oh < G.Out[0]; ++Oh) {
+        const float *R0 = XD + P * InSize + 2 * Oh * W, *R1 = R0 + W;
+        float *YR = YD + P * OutSize + Oh * G.Out[1];
+        for (int64_t Ow = 0; Ow < G.Out[1]; ++Ow) {
+          float A = R0[2 * Ow] > R0[2 * Ow + 1] ? R0[2 * Ow] : R0[2 * Ow + 1];
+          float B = R1[2 * Ow] > R1[2 * Ow + 1] ? R1[2 * Ow] : R1[2 * Ow + 1];
+          YR[Ow] = A > B ? A : B;
+        }
+      }
+    return Error::success();
+  }
+
   int64_t S1 = G.In[1] * G.In[2], S2 = G.In[2];
   int64_t D0 = G.Dilation[0], D1 = G.Dilation[1] * S2, D2 = G.Dilation[2];
   for (int64_t P = 0; P < Planes; ++P) {

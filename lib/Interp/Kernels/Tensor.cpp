@@ -435,8 +435,10 @@ static Error constantKernel(const Op &O, ArrayRef<const Tensor *> In,
 static Error constantOfShapeKernel(const Op &O, ArrayRef<const Tensor *> In,
                                    MutableArrayRef<Tensor> Out) {
   const Attribute *A = O.getAttr("value");
-  if (!A) // Default: f32 zeros, already there.
+  if (!A) { // Default: f32 zeros.
+    std::fill(Out[0].mutableBytes().begin(), Out[0].mutableBytes().end(), 0);
     return Error::success();
+  }
   if (!A->is(AttrKind::Tensor) || A->getTensor().getNumElements() != 1)
     return makeError("value must be a one-element tensor");
   const Tensor &V = A->getTensor();
