@@ -101,9 +101,8 @@ Expected<std::vector<int64_t>> loadLabels(StringRef Path) {
   Format Fmt = sniff(Bytes, Path);
   // Printable text that is not all numbers is a label file with a typo:
   // say which token is wrong rather than "unrecognised format".
-  if (Fmt == Format::Unknown && all_of(Bytes, [](char C) {
-        return isPrint(C) || isSpace(C);
-      }))
+  if (Fmt == Format::Unknown &&
+      all_of(Bytes, [](char C) { return isPrint(C) || isSpace(C); }))
     Fmt = Format::Text;
   switch (Fmt) {
   case Format::IDX: {

@@ -60,8 +60,8 @@ Expected<Tensor> parseIDX(StringRef Bytes, StringRef Name) {
   size_t HeaderSize = 4 + 4 * Rank;
   if (Bytes.size() < HeaderSize)
     return makeError(Name + ": truncated IDX header: " + Twine(Rank) +
-                     " dimensions need " + Twine(HeaderSize) + " bytes, file has " +
-                     Twine(Bytes.size()));
+                     " dimensions need " + Twine(HeaderSize) +
+                     " bytes, file has " + Twine(Bytes.size()));
 
   SmallVector<int64_t, 4> Shape;
   uint64_t NumElts = 1;
@@ -106,7 +106,8 @@ Expected<Tensor> readIDXImages(StringRef Path) {
   if (!T)
     return T.takeError();
   if (T->getElementType() != ElementType::U8 || T->getShape().size() != 3)
-    return makeError(Path + ": expected an idx3 ubyte image file [N,H,W], got " +
+    return makeError(Path +
+                     ": expected an idx3 ubyte image file [N,H,W], got " +
                      T->getType().str());
   return T;
 }

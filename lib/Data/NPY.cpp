@@ -20,7 +20,9 @@ namespace onncf {
 
 static const char NPYMagic[] = "\x93NUMPY";
 
-bool looksLikeNPY(StringRef Bytes) { return Bytes.startswith(StringRef(NPYMagic, 6)); }
+bool looksLikeNPY(StringRef Bytes) {
+  return Bytes.startswith(StringRef(NPYMagic, 6));
+}
 
 namespace {
 struct DTypeName {
@@ -30,11 +32,11 @@ struct DTypeName {
 // The descriptors NumPy writes on a little-endian host; single-byte types
 // carry '|' (no byte order), some writers use '<' for them as well.
 const DTypeName DTypes[] = {
-    {"<f2", ElementType::F16}, {"<f4", ElementType::F32},
-    {"<f8", ElementType::F64}, {"|u1", ElementType::U8},
-    {"<u1", ElementType::U8},  {"|i1", ElementType::I8},
-    {"<i1", ElementType::I8},  {"<i2", ElementType::I16},
-    {"<i4", ElementType::I32}, {"<i8", ElementType::I64},
+    {"<f2", ElementType::F16},  {"<f4", ElementType::F32},
+    {"<f8", ElementType::F64},  {"|u1", ElementType::U8},
+    {"<u1", ElementType::U8},   {"|i1", ElementType::I8},
+    {"<i1", ElementType::I8},   {"<i2", ElementType::I16},
+    {"<i4", ElementType::I32},  {"<i8", ElementType::I64},
     {"|b1", ElementType::Bool},
 };
 
@@ -202,13 +204,13 @@ Expected<Tensor> parseNPY(StringRef Bytes, StringRef Name) {
       SaturatingMultiply<uint64_t>(NumElts, getElementSize(*Elt), &Overflow);
   uint64_t Have = Bytes.size() - Prefix - HeaderLen;
   if (Overflow || Need != Have)
-    return makeError(Name + ": NPY shape mismatch: shape (" +
-                     join(map_range(H->Shape,
-                                    [](int64_t D) { return std::to_string(D); }),
-                          ", ") +
-                     ") of '" + H->Descr + "' needs " + Twine(Need) +
-                     " bytes of data, file has " + Twine(Have) +
-                     (Need > Have ? " (truncated)" : ""));
+    return makeError(
+        Name + ": NPY shape mismatch: shape (" +
+        join(map_range(H->Shape, [](int64_t D) { return std::to_string(D); }),
+             ", ") +
+        ") of '" + H->Descr + "' needs " + Twine(Need) +
+        " bytes of data, file has " + Twine(Have) +
+        (Need > Have ? " (truncated)" : ""));
   return Tensor::fromBytes(
       TensorType(*Elt, H->Shape),
       ArrayRef<char>(Bytes.data() + Prefix + HeaderLen, Need));

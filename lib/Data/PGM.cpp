@@ -23,7 +23,8 @@ static bool isPGMSpace(char C) {
 }
 
 bool looksLikePGM(StringRef Bytes) {
-  return Bytes.size() >= 3 && (Bytes.startswith("P5") || Bytes.startswith("P2")) &&
+  return Bytes.size() >= 3 &&
+         (Bytes.startswith("P5") || Bytes.startswith("P2")) &&
          isPGMSpace(Bytes[2]);
 }
 
@@ -168,13 +169,13 @@ Expected<Tensor> readPGMFolder(StringRef Dir) {
       Shape.append(Img->getShape().begin(), Img->getShape().end());
       Result = Tensor(TensorType(Img->getElementType(), Shape));
       ImageBytes = Img->getSizeInBytes();
-    } else if (Img->getType() != Result.getType().withShape(
-                                      Result.getShape().drop_front())) {
-      return makeError(Files[I] + ": image is " + Img->getType().str() +
-                       " but " + Files[0] + " is " +
-                       Result.getType().withShape(Result.getShape().drop_front())
-                           .str() +
-                       "; all images of a folder must have the same size");
+    } else if (Img->getType() !=
+               Result.getType().withShape(Result.getShape().drop_front())) {
+      return makeError(
+          Files[I] + ": image is " + Img->getType().str() + " but " + Files[0] +
+          " is " +
+          Result.getType().withShape(Result.getShape().drop_front()).str() +
+          "; all images of a folder must have the same size");
     }
     ArrayRef<char> B = Img->bytes();
     std::copy(B.begin(), B.end(),

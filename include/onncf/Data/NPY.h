@@ -1,4 +1,5 @@
-//===- NPY.h - NumPy .npy reader and writer ----------------------*- C++ -*-===//
+//===- NPY.h - NumPy .npy reader and writer ----------------------*- C++
+//-*-===//
 //
 // Part of onnc-fault. Supports format versions 1.0, 2.0 and 3.0, C order
 // only, little-endian dtypes <f2 <f4 <f8 |u1 |i1 <i2 <i4 <i8 |b1. Fortran

@@ -1,4 +1,5 @@
-//===- PGM.h - Netpbm greyscale image reader ---------------------*- C++ -*-===//
+//===- PGM.h - Netpbm greyscale image reader ---------------------*- C++
+//-*-===//
 //
 // Part of onnc-fault. Reads binary (P5) and ASCII (P2) PGM images with 8- or
 // 16-bit samples. An 8-bit image (maxval < 256) is a u8 tensor [H,W]; a

@@ -1,4 +1,5 @@
-//===- TensorProtoIO.h - ONNX TensorProto (.pb) tensor files -----*- C++ -*-===//
+//===- TensorProtoIO.h - ONNX TensorProto (.pb) tensor files -----*- C++
+//-*-===//
 //
 // Part of onnc-fault. One serialized onnx.TensorProto per file, as in the
 // ONNX test-data folders (test_data_set_*/input_0.pb). External data is

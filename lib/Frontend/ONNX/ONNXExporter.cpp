@@ -37,8 +37,7 @@ Error setType(onnx::ValueInfoProto &VI, const Value &V) {
   return Error::success();
 }
 
-void setAttribute(onnx::AttributeProto &P, StringRef Name,
-                  const Attribute &A) {
+void setAttribute(onnx::AttributeProto &P, StringRef Name, const Attribute &A) {
   using AP = onnx::AttributeProto;
   P.set_name(Name.str());
   switch (A.getKind()) {
@@ -98,8 +97,9 @@ Error exportOp(const Op &O, int64_t Opset, onnx::GraphProto &GP) {
   if (AxesToAttr) {
     Value *Axes = O.getOperand(1);
     if (Axes && !Axes->isConstant())
-      return makeError(O.getDescription() + ": reduction axes must be "
-                                            "constant to export at opset " +
+      return makeError(O.getDescription() +
+                       ": reduction axes must be "
+                       "constant to export at opset " +
                        Twine(Opset));
     if (Axes) {
       onnx::AttributeProto &A = *N.add_attribute();

@@ -170,9 +170,8 @@ Error ONNXImporter::runONNXShapeInference() {
     onnx::ShapeInferenceOptions SIOpts(/*check_type=*/false,
                                        /*strict_mode=*/0,
                                        /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(Model,
-                                       onnx::OpSchemaRegistry::Instance(),
-                                       SIOpts);
+    onnx::shape_inference::InferShapes(
+        Model, onnx::OpSchemaRegistry::Instance(), SIOpts);
   } catch (const std::exception &E) {
     return fail("ONNX shape inference failed: " + Twine(E.what()));
   } catch (...) {
@@ -225,7 +224,8 @@ void ONNXImporter::collectDeclaredTypes() {
 Error ONNXImporter::importInitializers() {
   const onnx::GraphProto &GP = Model.graph();
   if (GP.sparse_initializer_size() > 0)
-    return fail("sparse initializer '" + GP.sparse_initializer(0).values().name() +
+    return fail("sparse initializer '" +
+                GP.sparse_initializer(0).values().name() +
                 "' is not supported");
   for (int I = 0; I < GP.initializer_size(); ++I) {
     // Mutable so each raw_data buffer can be freed once copied, which keeps
@@ -233,8 +233,8 @@ Error ONNXImporter::importInitializers() {
     onnx::TensorProto &P = *Model.mutable_graph()->mutable_initializer(I);
     if (P.name().empty())
       return fail("initializer #" + Twine(I) + " has no name");
-    auto T = tensorFromProto(P, Name + ": initializer '" + P.name() + "'",
-                             &Ext);
+    auto T =
+        tensorFromProto(P, Name + ": initializer '" + P.name() + "'", &Ext);
     if (!T)
       return T.takeError();
     P.clear_raw_data();
@@ -348,7 +348,8 @@ Error ONNXImporter::convertAttributes(NodeImport &NI) {
       Attr = Attribute(std::string(A.s()));
       break;
     case AP::FLOATS:
-      Attr = Attribute(std::vector<float>(A.floats().begin(), A.floats().end()));
+      Attr =
+          Attribute(std::vector<float>(A.floats().begin(), A.floats().end()));
       break;
     case AP::INTS:
       Attr = Attribute(std::vector<int64_t>(A.ints().begin(), A.ints().end()));
@@ -358,19 +359,19 @@ Error ONNXImporter::convertAttributes(NodeImport &NI) {
           std::vector<std::string>(A.strings().begin(), A.strings().end()));
       break;
     case AP::TENSOR: {
-      auto T = tensorFromProto(A.t(), Name + ": " + NI.Where + ": attribute '" +
-                                          A.name() + "'",
-                               &Ext);
+      auto T = tensorFromProto(
+          A.t(), Name + ": " + NI.Where + ": attribute '" + A.name() + "'",
+          &Ext);
       if (!T)
         return T.takeError();
       Attr = Attribute(std::move(*T));
       break;
     }
     default:
-      return NI.error("attribute '" + A.name() + "' of type " +
-                      AP::AttributeType_Name(
-                          static_cast<AP::AttributeType>(A.type())) +
-                      " is not supported");
+      return NI.error(
+          "attribute '" + A.name() + "' of type " +
+          AP::AttributeType_Name(static_cast<AP::AttributeType>(A.type())) +
+          " is not supported");
     }
     NI.Attrs[A.name()] = std::move(Attr);
   }
@@ -394,8 +395,7 @@ Error ONNXImporter::importConstantNode(NodeImport &NI) {
   else if (AName == "value_int" && A.is(AttrKind::Int))
     T = Tensor::fromVector<int64_t>({}, {A.getInt()});
   else if (AName == "value_ints" && A.is(AttrKind::Ints))
-    T = Tensor::fromVector<int64_t>({(int64_t)A.getInts().size()},
-                                    A.getInts());
+    T = Tensor::fromVector<int64_t>({(int64_t)A.getInts().size()}, A.getInts());
   else
     return NI.error("unsupported attribute '" + AName + "'");
   if (Error E = G->addConstant(NI.Node.output(0), std::move(T)).takeError())
@@ -440,8 +440,7 @@ Error ONNXImporter::setResultTypes(NodeImport &NI, Op &O) {
     }
     TensorType T = (*Inferred)[I];
     if (HasDecl) {
-      if (!isCompatible(T, It->second) ||
-          T.getRank() != It->second.getRank())
+      if (!isCompatible(T, It->second) || T.getRank() != It->second.getRank())
         return NI.error("output '" + R->getName() + "' is declared " +
                         It->second.str() + " but the inputs give " + T.str());
       T = mergeTypes(T, It->second);
@@ -496,8 +495,7 @@ Error ONNXImporter::importNode(const onnx::NodeProto &N) {
     Types.push_back(It != Declared.end() ? It->second : TensorType());
     Names.push_back(std::move(OutName));
   }
-  auto O = G->createOp(NI.Kind, NI.Operands, Types, std::move(NI.Attrs),
-                       Names);
+  auto O = G->createOp(NI.Kind, NI.Operands, Types, std::move(NI.Attrs), Names);
   if (!O)
     return Err(NI.error(toString(O.takeError())));
   (*O)->setName(N.name());

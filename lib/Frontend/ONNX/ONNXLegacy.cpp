@@ -22,10 +22,10 @@ namespace {
 
 /// How a legacy attribute becomes an operand.
 enum class OperandForm {
-  Ints,          ///< i64 [k] from an ints attribute
-  IntAsVector,   ///< i64 [1] from an int attribute (TopK's k)
-  ScalarLikeX,   ///< a scalar of operand 0's element type from a float
-  F32Scalar,     ///< an f32 scalar from a float attribute
+  Ints,        ///< i64 [k] from an ints attribute
+  IntAsVector, ///< i64 [1] from an int attribute (TopK's k)
+  ScalarLikeX, ///< a scalar of operand 0's element type from a float
+  F32Scalar,   ///< an f32 scalar from a float attribute
 };
 
 struct LegacyAttr {
@@ -90,8 +90,8 @@ Error moveAttrToOperand(NodeImport &N, const LegacyAttr &L) {
   if (!A)
     return Error::success();
   if (N.Operands.size() > L.OperandIdx && N.Operands[L.OperandIdx])
-    return N.error("has both attribute '" + Twine(L.AttrName) +
-                   "' and input " + Twine(L.OperandIdx));
+    return N.error("has both attribute '" + Twine(L.AttrName) + "' and input " +
+                   Twine(L.OperandIdx));
   Tensor T;
   switch (L.Form) {
   case OperandForm::Ints:
@@ -115,14 +115,14 @@ Error moveAttrToOperand(NodeImport &N, const LegacyAttr &L) {
       Ty = N.Operands[0]->getType().getElementType();
     auto S = scalarOfType(Ty, A->getFloat());
     if (!S)
-      return N.error("attribute '" + Twine(L.AttrName) + "': " +
-                     toString(S.takeError()));
+      return N.error("attribute '" + Twine(L.AttrName) +
+                     "': " + toString(S.takeError()));
     T = std::move(*S);
     break;
   }
   }
-  N.setOperand(L.OperandIdx, N.G.addConstantUnique(N.nameHint(L.AttrName),
-                                                   std::move(T)));
+  N.setOperand(L.OperandIdx,
+               N.G.addConstantUnique(N.nameHint(L.AttrName), std::move(T)));
   return Error::success();
 }
 
@@ -136,8 +136,9 @@ Error canonicalizeSoftmax(NodeImport &N) {
       return N.error("attribute 'axis' must be an int");
     Axis = A->getInt();
   }
-  const TensorType *XTy =
-      N.Operands.empty() || !N.Operands[0] ? nullptr : &N.Operands[0]->getType();
+  const TensorType *XTy = N.Operands.empty() || !N.Operands[0]
+                              ? nullptr
+                              : &N.Operands[0]->getType();
   if (XTy) {
     int64_t Rank = XTy->getRank();
     int64_t Norm = Axis < 0 ? Axis + Rank : Axis;

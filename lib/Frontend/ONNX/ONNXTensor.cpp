@@ -39,9 +39,9 @@ ExternalDataFiles::get(StringRef Location) {
     return It->second;
   // Like ONNX's checker: external data must live inside the model's folder.
   if (Location.empty() || sys::path::is_absolute(Location) ||
-      is_contained(make_range(sys::path::begin(Location),
-                              sys::path::end(Location)),
-                   ".."))
+      is_contained(
+          make_range(sys::path::begin(Location), sys::path::end(Location)),
+          ".."))
     return makeError("external data location '" + Location +
                      "' must be a relative path inside the model's folder");
   SmallString<256> Path(BaseDir);

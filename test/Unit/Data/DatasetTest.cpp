@@ -1,6 +1,6 @@
 //===- DatasetTest.cpp - Format detection, labels and preprocessing -------===//
-#include "DataTestUtils.h"
 #include "onncf/Data/Dataset.h"
+#include "DataTestUtils.h"
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/TensorProtoIO.h"
 #include "gmock/gmock.h"
@@ -59,8 +59,8 @@ TEST(DatasetTest, DetectsFormatsByContent) {
   ASSERT_TRUE(bool(R)) << toString(R.takeError());
   EXPECT_TRUE(*R == T);
 
-  std::string PGM = writeTemp("one.pgm", StringRef("P5 2 1 255\n\x07\x08", 13),
-                              Dir);
+  std::string PGM =
+      writeTemp("one.pgm", StringRef("P5 2 1 255\n\x07\x08", 13), Dir);
   R = loadImages(PGM);
   ASSERT_TRUE(bool(R)) << toString(R.takeError());
   EXPECT_EQ(R->getShape(), ArrayRef<int64_t>({1, 1, 2}));
@@ -85,8 +85,8 @@ TEST(DatasetTest, Labels) {
   ASSERT_TRUE(bool(L)) << toString(L.takeError());
   EXPECT_EQ(*L, std::vector<int64_t>({0, 9, 2}));
 
-  ASSERT_FALSE(errorToBool(
-      writeNPYFile(P, Tensor::fromVector<float>({2}, {0, 1}))));
+  ASSERT_FALSE(
+      errorToBool(writeNPYFile(P, Tensor::fromVector<float>({2}, {0, 1}))));
   EXPECT_THAT(errorOf(loadLabels(P)), HasSubstr("1-D integer"));
   EXPECT_THAT(errorOf(loadLabels(writeTemp("n.txt", "1 -2", Dir))),
               HasSubstr("negative label -2 at index 1"));
@@ -128,7 +128,8 @@ TEST(DatasetTest, ToFloatInputIntegers) {
   EXPECT_FLOAT_EQ(X->data<float>()[2], 0.0f);
 
   // A single [H,W] image becomes [1,1,H,W].
-  X = toFloatInput(Tensor::fromVector<int16_t>({1, 2}, {-2, 4}), Preprocess{1.0f});
+  X = toFloatInput(Tensor::fromVector<int16_t>({1, 2}, {-2, 4}),
+                   Preprocess{1.0f});
   ASSERT_TRUE(bool(X));
   EXPECT_EQ(X->getShape(), ArrayRef<int64_t>({1, 1, 1, 2}));
   EXPECT_EQ(X->data<float>()[0], -2.0f);

@@ -1,6 +1,6 @@
 //===- IDXTest.cpp - IDX reader, on Fashion-MNIST and corrupted copies ----===//
-#include "DataTestUtils.h"
 #include "onncf/Data/IDX.h"
+#include "DataTestUtils.h"
 #include "onncf/Support/FileUtils.h"
 #include "gmock/gmock.h"
 
@@ -11,8 +11,10 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const char *FMnistImages = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
-const char *FMnistLabels = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
+const char *FMnistImages =
+    "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+const char *FMnistLabels =
+    "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
 
 bool haveFMnist() { return sys::fs::exists(FMnistImages); }
 
@@ -71,7 +73,8 @@ TEST(IDXTest, TruncatedGzipIsAnError) {
     GTEST_SKIP() << "Fashion-MNIST not installed";
   auto Buf = readFile(FMnistLabels);
   ASSERT_TRUE(bool(Buf));
-  std::string P = writeTemp("cut-labels.gz", (*Buf)->getBuffer().drop_back(100));
+  std::string P =
+      writeTemp("cut-labels.gz", (*Buf)->getBuffer().drop_back(100));
   std::string E = errorOf(readIDXLabels(P));
   EXPECT_THAT(E, HasSubstr(P));
 }

@@ -1,6 +1,6 @@
 //===- NPYTest.cpp - NPY reader/writer ------------------------------------===//
-#include "DataTestUtils.h"
 #include "onncf/Data/NPY.h"
+#include "DataTestUtils.h"
 #include "onncf/Support/FileUtils.h"
 #include "llvm/Support/Program.h"
 #include "gmock/gmock.h"
@@ -95,12 +95,12 @@ TEST(NPYTest, Errors) {
   auto Err = [](StringRef Dict, StringRef Data) {
     return errorOf(parseNPY(npyWithHeader(Dict, Data), "bad.npy"));
   };
-  EXPECT_THAT(Err("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }",
-                  "abcd"),
-              HasSubstr("Fortran"));
-  EXPECT_THAT(Err("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }",
-                  "abcd"),
-              HasSubstr("big-endian"));
+  EXPECT_THAT(
+      Err("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", "abcd"),
+      HasSubstr("Fortran"));
+  EXPECT_THAT(
+      Err("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", "abcd"),
+      HasSubstr("big-endian"));
   EXPECT_THAT(Err("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }",
                   "abcdefgh"),
               HasSubstr("unsupported NPY dtype '<c8'"));

@@ -1,6 +1,6 @@
 //===- PGMTest.cpp - PGM reader -------------------------------------------===//
-#include "DataTestUtils.h"
 #include "onncf/Data/PGM.h"
+#include "DataTestUtils.h"
 #include "gmock/gmock.h"
 
 using namespace onncf;
@@ -11,7 +11,8 @@ using ::testing::HasSubstr;
 namespace {
 
 TEST(PGMTest, Binary8Bit) {
-  static const char Img[] = "P5\n# a comment\n3 2\n255\n\x00\x01\x02\x03\x04\xff";
+  static const char Img[] =
+      "P5\n# a comment\n3 2\n255\n\x00\x01\x02\x03\x04\xff";
   auto T = parsePGM(StringRef(Img, sizeof(Img) - 1), "a.pgm");
   ASSERT_TRUE(bool(T)) << toString(T.takeError());
   EXPECT_EQ(T->getElementType(), ElementType::U8);

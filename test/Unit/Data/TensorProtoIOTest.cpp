@@ -1,6 +1,6 @@
 //===- TensorProtoIOTest.cpp - ONNX .pb tensor files ----------------------===//
-#include "DataTestUtils.h"
 #include "onncf/Data/TensorProtoIO.h"
+#include "DataTestUtils.h"
 #include "onncf/Support/FileUtils.h"
 #include "gmock/gmock.h"
 #include <onnx/onnx_pb.h>

@@ -65,8 +65,7 @@ public:
     setType(*VI, Elt, Dims);
     return *this;
   }
-  onnx::NodeProto &node(const std::string &Op,
-                        std::vector<std::string> Inputs,
+  onnx::NodeProto &node(const std::string &Op, std::vector<std::string> Inputs,
                         std::vector<std::string> Outputs,
                         const std::string &Name = "") {
     auto *N = M.mutable_graph()->add_node();
@@ -86,8 +85,8 @@ public:
     T->set_data_type(F32);
     for (int64_t D : Dims)
       T->add_dims(D);
-    T->set_raw_data(std::string((const char *)Vals.data(),
-                                Vals.size() * sizeof(float)));
+    T->set_raw_data(
+        std::string((const char *)Vals.data(), Vals.size() * sizeof(float)));
     return *T;
   }
   onnx::TensorProto &int64Init(const std::string &Name,

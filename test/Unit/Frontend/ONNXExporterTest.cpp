@@ -1,6 +1,6 @@
 //===- ONNXExporterTest.cpp - IR -> ONNX -> IR round trips ----------------===//
-#include "ModelBuilder.h"
 #include "onncf/Frontend/ONNX/ONNXExporter.h"
+#include "ModelBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gmock/gmock.h"

@@ -80,8 +80,7 @@ TEST(ONNXImporterTest, DeclaredTypesFillDynamicDims) {
   B.output("y");
   auto G = B.import();
   ASSERT_TRUE(bool(G)) << toString(G.takeError());
-  EXPECT_EQ((*G)->lookup("y")->getType(),
-            TensorType(ElementType::F32, {3, 4}));
+  EXPECT_EQ((*G)->lookup("y")->getType(), TensorType(ElementType::F32, {3, 4}));
 }
 
 TEST(ONNXImporterTest, NodesOutOfOrderAreSorted) {
@@ -210,8 +209,8 @@ TEST(ONNXImporterTest, OpsetRange) {
   for (int64_t Opset : {6, 18}) {
     ModelBuilder B = convRelu(Opset);
     std::string E = errorOf(B.import());
-    EXPECT_THAT(E, HasSubstr("model.onnx: unsupported opset " +
-                             std::to_string(Opset)));
+    EXPECT_THAT(
+        E, HasSubstr("model.onnx: unsupported opset " + std::to_string(Opset)));
     EXPECT_THAT(E, HasSubstr("7 to 17"));
   }
   for (int64_t Opset : {7, 9, 11, 17}) {
@@ -273,9 +272,10 @@ TEST(ONNXImporterTest, MalformedBytes) {
     EXPECT_THAT(errorOf(importONNXBuffer(R, "random.onnx")),
                 HasSubstr("random.onnx: "));
   }
-  EXPECT_EQ(errorOf(importONNXBuffer(StringRef("\xff\xff\xff", 3), "junk.onnx")),
-            "junk.onnx: not a valid ONNX model (truncated or malformed "
-            "protobuf data)");
+  EXPECT_EQ(
+      errorOf(importONNXBuffer(StringRef("\xff\xff\xff", 3), "junk.onnx")),
+      "junk.onnx: not a valid ONNX model (truncated or malformed "
+      "protobuf data)");
   EXPECT_EQ(errorOf(importONNXBuffer("", "empty.onnx")),
             "empty.onnx: not a valid ONNX model (no ir_version)");
   EXPECT_THAT(errorOf(importONNXFile("/nonexistent/m.onnx")),

@@ -119,13 +119,12 @@ TEST(ONNXInitializerTest, SizeMismatchNamesTheInitializer) {
   onnx::TensorProto N;
   N.set_data_type(onnx::TensorProto_DataType_FLOAT);
   N.add_dims(-3);
-  EXPECT_THAT(errorOf(identityOf(N).import()),
-              HasSubstr("negative dimension"));
+  EXPECT_THAT(errorOf(identityOf(N).import()), HasSubstr("negative dimension"));
 }
 
-onnx::TensorProto externalTensor(std::vector<int64_t> Dims,
-                                 std::vector<std::pair<std::string, std::string>>
-                                     KVs) {
+onnx::TensorProto
+externalTensor(std::vector<int64_t> Dims,
+               std::vector<std::pair<std::string, std::string>> KVs) {
   onnx::TensorProto T;
   T.set_data_type(onnx::TensorProto_DataType_FLOAT);
   for (int64_t D : Dims)
@@ -143,11 +142,10 @@ TEST(ONNXInitializerTest, ExternalDataIsMapped) {
   std::string Dir = tempDir();
   std::vector<float> Vals = {1, 2, 3, 4, 5, 6};
   writeFile(Dir + "/weights.bin",
-            std::string(16, 'x') +
-                std::string((const char *)Vals.data(), 24));
-  auto T = externalTensor({2, 3}, {{"location", "weights.bin"},
-                                   {"offset", "16"},
-                                   {"length", "24"}});
+            std::string(16, 'x') + std::string((const char *)Vals.data(), 24));
+  auto T = externalTensor(
+      {2, 3},
+      {{"location", "weights.bin"}, {"offset", "16"}, {"length", "24"}});
   ModelBuilder B = identityOf(T);
   std::string ModelPath = Dir + "/model.onnx";
   writeFile(ModelPath, B.bytes());
@@ -165,8 +163,7 @@ TEST(ONNXInitializerTest, ExternalDataIsMapped) {
   EXPECT_EQ(weights(**G).data<float>()[0], 1.0f);
 
   // An unaligned offset is copied rather than mapped.
-  writeFile(Dir + "/odd.bin",
-            "y" + std::string((const char *)Vals.data(), 24));
+  writeFile(Dir + "/odd.bin", "y" + std::string((const char *)Vals.data(), 24));
   T = externalTensor({6}, {{"location", "odd.bin"}, {"offset", "1"}});
   G = identityOf(T).import({}, Dir);
   ASSERT_TRUE(bool(G)) << toString(G.takeError());
@@ -180,7 +177,8 @@ TEST(ONNXInitializerTest, ExternalDataErrors) {
   auto Err = [&](std::vector<std::pair<std::string, std::string>> KVs) {
     return errorOf(identityOf(externalTensor({2, 3}, KVs)).import({}, Dir));
   };
-  std::string E = Err({{"location", "w.bin"}, {"offset", "32"}, {"length", "24"}});
+  std::string E =
+      Err({{"location", "w.bin"}, {"offset", "32"}, {"length", "24"}});
   EXPECT_THAT(E, HasSubstr("initializer 'w'"));
   EXPECT_THAT(E, HasSubstr("w.bin"));
   EXPECT_THAT(E, HasSubstr("outside"));

@@ -35,8 +35,7 @@ TEST(ONNXLegacyTest, SqueezeUnsqueezeAxesBecomeOperands) {
   EXPECT_FALSE(Sq->hasAttr("axes"));
   EXPECT_EQ(constInts(Sq, 1), std::vector<int64_t>({0, 2}));
   EXPECT_EQ((*G)->lookup("s")->getType(), TensorType(ElementType::F32, {3}));
-  EXPECT_EQ((*G)->lookup("y")->getType(),
-            TensorType(ElementType::F32, {1, 3}));
+  EXPECT_EQ((*G)->lookup("y")->getType(), TensorType(ElementType::F32, {1, 3}));
 }
 
 TEST(ONNXLegacyTest, ClipBoundsBecomeOperands) {

@@ -1,4 +1,5 @@
-//===- ONNXExporter.h - IR -> ONNX model -------------------------*- C++ -*-===//
+//===- ONNXExporter.h - IR -> ONNX model -------------------------*- C++
+//-*-===//
 //
 // Part of onnc-fault. Writes a Graph made of onnx.* ops as an ONNX model:
 // constants become initializers (raw_data), every value keeps its name and

@@ -1,4 +1,5 @@
-//===- ONNXImporter.h - ONNX model -> IR -------------------------*- C++ -*-===//
+//===- ONNXImporter.h - ONNX model -> IR -------------------------*- C++
+//-*-===//
 //
 // Part of onnc-fault. Imports an ONNX model (default-domain opsets 7 to 17)
 // into a Graph of onnx.* ops in their canonical form (see

@@ -1,4 +1,5 @@
-//===- ONNXTensor.h - ONNX TensorProto <-> Tensor ----------------*- C++ -*-===//
+//===- ONNXTensor.h - ONNX TensorProto <-> Tensor ----------------*- C++
+//-*-===//
 //
 // Part of onnc-fault. Converts ONNX TensorProtos (initializers, Constant
 // node values, .pb test-data files) to IR tensors and back. Data may be in
@@ -53,8 +54,7 @@ llvm::Expected<Tensor> tensorFromProto(const onnx::TensorProto &P,
                                        ExternalDataFiles *Ext);
 
 /// Fills \p P with \p T's name, dims, data type and raw_data.
-void tensorToProto(const Tensor &T, llvm::StringRef Name,
-                   onnx::TensorProto &P);
+void tensorToProto(const Tensor &T, llvm::StringRef Name, onnx::TensorProto &P);
 
 /// Parses a serialized TensorProto (a .pb file's bytes). Protobuf's own log
 /// output is suppressed; failures are errors naming \p Name.
