@@ -8,6 +8,9 @@
 //  * Shape/Size of a statically shaped value into a constant, and any pure
 //    op whose operands are all constant into constants (which folds the
 //    Shape->Gather->Unsqueeze->Concat->Reshape chains of PyTorch exports);
+//  * with a dynamic batch (ShapeFolding.cpp): Gather of static dims of a
+//    Shape into constants, and Reshape(x, Concat(dim 0 of x, -1)) into
+//    Reshape(x, [0, -1]);
 //  * Reshape to the shape its input already has into its input;
 //  * result types refined by re-running inference (dims that folding made
 //    known become static);
@@ -104,10 +107,26 @@ Expected<bool> CanonicalizePass::visit(Graph &G, Op *O, PassContext &Ctx) {
     if (!R || *R)
       return R;
   }
+  if (K == "onnx.Gather") {
+    auto R = foldGatherOfStaticDims(G, O);
+    if (!R)
+      return R.takeError();
+    if (*R) {
+      Ctx.recordChange("static dims of dynamic shapes folded");
+      return true;
+    }
+  }
   if (K == "onnx.Reshape") {
     auto R = removeNoOpReshape(G, O, Ctx);
     if (!R || *R)
       return R;
+    R = resolveOwnDimsInReshape(G, O);
+    if (!R)
+      return R.takeError();
+    if (*R) {
+      Ctx.recordChange("reshape shapes resolved to copied dims");
+      return true;
+    }
   }
   // Everything with constant operands (shape chains, onnx.Constant, ...).
   auto Folded = tryConstantFold(G, O, MaxFoldSize);

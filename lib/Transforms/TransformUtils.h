@@ -64,6 +64,12 @@ unsigned eraseDeadConstants(Graph &G);
 /// results got a more precise type.
 unsigned refineTypes(Graph &G);
 
+/// Gather(Shape(x), i) with dims i of x static -> constant (ShapeFolding.cpp).
+llvm::Expected<bool> foldGatherOfStaticDims(Graph &G, Op *O);
+/// Reshape(x, Concat(.., dim i of x as [1], ..)) -> Reshape(x, const with 0
+/// at i) (ShapeFolding.cpp). Leaves the old shape subgraph for DCE.
+llvm::Expected<bool> resolveOwnDimsInReshape(Graph &G, Op *O);
+
 /// Transposes a 2-D f32 tensor.
 Tensor transpose2D(const Tensor &T);
 

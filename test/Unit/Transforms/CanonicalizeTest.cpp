@@ -216,3 +216,37 @@ TEST(CanonicalizeTest, FlattenGemmLeftAlone) {
 }
 
 } // namespace
+
+namespace {
+
+/// x.view(x.size(0), -1) with a dynamic batch: the chain becomes
+/// Reshape(x, [0, -1]) and computes the same for any batch size.
+TEST(CanonicalizeTest, DynamicBatchViewBecomesCopyDim) {
+  Graph G;
+  Value *X = cantFail(
+      G.addInput("x", TensorType(ElementType::F32, {kDynamicDim, 2, 3})));
+  Value *Idx = constant(G, "idx", Tensor::fromVector<int64_t>({}, {0}));
+  Value *Axes = constant(G, "axes", Tensor::fromVector<int64_t>({1}, {0}));
+  Value *Minus1 = constant(G, "m1", Tensor::fromVector<int64_t>({1}, {-1}));
+  Builder B(G);
+  Value *S = op(B, "onnx.Shape", {X});
+  Value *Dim0 = op(B, "onnx.Gather", {S, Idx}, {{"axis", Attribute(0)}});
+  Value *U = op(B, "onnx.Unsqueeze", {Dim0, Axes});
+  Value *Cat = op(B, "onnx.Concat", {U, Minus1}, {{"axis", Attribute(0)}});
+  G.addOutput(op(B, "onnx.Reshape", {X, Cat}));
+  Tensor In = randomTensor({3, 2, 3}, 5);
+  Tensor Before = runGraph(G, {In})[0];
+  runPipeline(G, "canonicalize");
+  ASSERT_EQ(G.getNumOps(), 1u);
+  const Value *Shape = G.begin()->get()->getOperand(1);
+  ASSERT_TRUE(Shape->isConstant());
+  auto D = Shape->getConstantData().data<int64_t>();
+  EXPECT_EQ(std::vector<int64_t>(D.begin(), D.end()),
+            (std::vector<int64_t>{0, -1}));
+  EXPECT_EQ(G.getOutputs()[0]->getType(),
+            TensorType(ElementType::F32, {kDynamicDim, 6}));
+  Tensor After = runGraph(G, {In})[0];
+  EXPECT_EQ(After, Before);
+}
+
+} // namespace
