@@ -19,6 +19,7 @@
 #include "onncf/IR/Parser.h"
 #include "onncf/IR/Printer.h"
 #include "onncf/Interp/Interpreter.h"
+#include "onncf/Interp/Kernels.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Support/FileUtils.h"
 #include "llvm/ADT/STLExtras.h"
@@ -57,17 +58,54 @@ struct CaseResult {
   std::string Detail;
 };
 
-/// The operator types a model uses that no OpDef covers.
-std::set<std::string> unsupportedOps(const onnx::ModelProto &M) {
-  std::set<std::string> Missing;
+/// Why a case is outside what onnc-fault supports, or "" if it is inside:
+/// an opset outside 7..17, a non-tensor or unsupported element type at the
+/// graph boundary, or an operator with no OpDef or no interpreter kernel.
+std::string whyUnsupported(const onnx::ModelProto &M) {
+  for (const auto &OS : M.opset_import())
+    if ((OS.domain().empty() || OS.domain() == "ai.onnx") &&
+        (OS.version() < kMinONNXOpset || OS.version() > kMaxONNXOpset))
+      return "opset " + std::to_string(OS.version()) + " outside " +
+             std::to_string(kMinONNXOpset) + ".." +
+             std::to_string(kMaxONNXOpset);
+
+  static const std::set<int> SupportedTypes = {
+      onnx::TensorProto::FLOAT, onnx::TensorProto::DOUBLE,
+      onnx::TensorProto::FLOAT16, onnx::TensorProto::INT64,
+      onnx::TensorProto::INT32, onnx::TensorProto::INT16,
+      onnx::TensorProto::INT8, onnx::TensorProto::UINT8,
+      onnx::TensorProto::BOOL};
+  auto CheckValue = [&](const onnx::ValueInfoProto &V) -> std::string {
+    if (!V.type().has_tensor_type())
+      return "non-tensor value '" + V.name() + "'";
+    int T = V.type().tensor_type().elem_type();
+    if (!SupportedTypes.count(T))
+      return "element type " + onnx::TensorProto::DataType_Name(T);
+    return "";
+  };
+  for (const auto &V : M.graph().input())
+    if (std::string Why = CheckValue(V); !Why.empty())
+      return Why;
+  for (const auto &V : M.graph().output())
+    if (std::string Why = CheckValue(V); !Why.empty())
+      return Why;
+
+  std::set<std::string> NoDef, NoKernel;
   for (const auto &N : M.graph().node()) {
     bool DefaultDomain = N.domain().empty() || N.domain() == "ai.onnx";
-    if (!DefaultDomain ||
-        !OpRegistry::get().lookup("onnx." + N.op_type()))
-      Missing.insert(N.domain().empty() ? N.op_type()
-                                        : N.domain() + "." + N.op_type());
+    std::string Kind = "onnx." + N.op_type();
+    if (!DefaultDomain || !OpRegistry::get().lookup(Kind))
+      NoDef.insert(N.domain().empty() ? N.op_type()
+                                      : N.domain() + "." + N.op_type());
+    else if (!KernelRegistry::get().lookup(Kind))
+      NoKernel.insert(N.op_type());
   }
-  return Missing;
+  if (!NoDef.empty())
+    return "unsupported op" + std::string(NoDef.size() > 1 ? "s: " : ": ") +
+           join(NoDef, ", ");
+  if (!NoKernel.empty())
+    return "no interpreter kernel for " + join(NoKernel, ", ");
+  return "";
 }
 
 std::string compare(const Tensor &Got, const Tensor &Want, unsigned Index) {
@@ -126,20 +164,15 @@ CaseResult runCase(StringRef CaseDir) {
   onnx::ModelProto M;
   if (!M.ParseFromArray((*Buf)->getBufferStart(), (*Buf)->getBufferSize()))
     return {Outcome::Fail, "cannot parse model.onnx"};
-  std::set<std::string> Missing = unsupportedOps(M);
-  if (!Missing.empty()) {
-    std::string Why = "unsupported op";
-    Why += Missing.size() > 1 ? "s: " : ": ";
-    Why += join(Missing, ", ");
+  if (std::string Why = whyUnsupported(M); !Why.empty())
     return {Outcome::Skip, Why};
-  }
 
   auto G = importONNXFile(ModelPath);
   if (!G)
     return {Outcome::Fail, "import: " + toString(G.takeError())};
   // Every imported model must round-trip through the text IR exactly.
   std::string Text = printGraphToString(**G);
-  auto Reparsed = parseGraph(Text, ModelPath.str() + ".ir");
+  auto Reparsed = parseGraph(Text, (ModelPath + ".ir").str());
   if (!Reparsed)
     return {Outcome::Fail, "text IR: " + toString(Reparsed.takeError())};
   if (printGraphToString(**Reparsed) != Text)
@@ -267,6 +300,11 @@ int main(int argc, char **argv) {
   outs() << "\nONNX conformance: " << Ran << " cases ran: " << Passed
          << " passed, " << Failed << " failed, " << XFailed
          << " expected failures, " << XPassed << " unexpected passes; "
-         << Skipped << " skipped (unsupported ops)\n";
+         << Skipped << " skipped\n";
+  if (!SkipReasons.empty()) {
+    outs() << "Skip reasons:\n";
+    for (const auto &[Why, Count] : SkipReasons)
+      outs() << "  " << Count << " x " << Why << "\n";
+  }
   return (Failed || XPassed) ? ExitUserError : ExitSuccess;
 }
