@@ -105,6 +105,7 @@ public:
 private:
   Error fail(const Twine &Msg) { return makeError(Name + ": " + Msg); }
   Error checkHeader();
+  void fixBatchSize();
   Error runONNXShapeInference();
   void collectDeclaredTypes();
   Expected<std::optional<TensorType>> typeFromProto(const onnx::TypeProto &T,
@@ -149,6 +150,26 @@ Error ONNXImporter::checkHeader() {
                 " of the default ONNX domain (supported: " +
                 Twine(kMinONNXOpset) + " to " + Twine(kMaxONNXOpset) + ")");
   return Error::success();
+}
+
+/// Applies ImportOptions::BatchSize to the model's own input declarations,
+/// so that ONNX's shape inference (with data propagation) already sees the
+/// fixed batch and can resolve Shape -> Reshape chains statically.
+void ONNXImporter::fixBatchSize() {
+  if (Opts.BatchSize <= 0)
+    return;
+  StringSet<> Inits;
+  for (const auto &T : Model.graph().initializer())
+    Inits.insert(T.name());
+  for (auto &VI : *Model.mutable_graph()->mutable_input()) {
+    if (Inits.count(VI.name()) || !VI.type().has_tensor_type() ||
+        !VI.type().tensor_type().has_shape())
+      continue;
+    auto *Shape = VI.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (Shape->dim_size() == 0 || Shape->dim(0).has_dim_value())
+      continue;
+    Shape->mutable_dim(0)->set_dim_value(Opts.BatchSize);
+  }
 }
 
 Error ONNXImporter::runONNXShapeInference() {
@@ -524,6 +545,7 @@ Error ONNXImporter::importOutputs() {
 Expected<std::unique_ptr<Graph>> ONNXImporter::run() {
   if (Error E = checkHeader())
     return E;
+  fixBatchSize();
   if (Error E = runONNXShapeInference())
     return E;
   collectDeclaredTypes();
