@@ -1,4 +1,4 @@
-//===- ConvOps.cpp - onnx.Conv and onnx.ConvTranspose ---------------------===//
+//===- ConvOps.cpp - Conv, ConvTranspose and the integer conv forms -------===//
 //
 // Part of onnc-fault. The geometry itself lives in Geometry.cpp so the
 // interpreter reuses it; this file holds the schemas, the checks of the
@@ -38,14 +38,17 @@ Error verifyWindowAttrs(const Op &O) {
   return Error::success();
 }
 
-static Error verifyConvLike(const Op &O, bool Transpose) {
+/// \p WIdx / \p BIdx: operand indices of the weight and the bias (-1: no
+/// bias), which differ for the integer and QLinear forms.
+static Error verifyConvLike(const Op &O, bool Transpose, unsigned WIdx = 1,
+                            int BIdx = 2) {
   if (Error E = verifyWindowAttrs(O))
     return E;
   if (Error E = checkIntAttrRange(O, "group", 1, INT64_MAX))
     return E;
   int64_t Group = O.getIntAttr("group", 1);
   const TensorType *X = operandType(O, 0);
-  const TensorType *W = operandType(O, 1);
+  const TensorType *W = operandType(O, WIdx);
   if (!X || !W || X->getRank() < 2 || W->getRank() < 2)
     return Error::success();
   int64_t C = X->getDim(1);
@@ -65,7 +68,7 @@ static Error verifyConvLike(const Op &O, bool Transpose) {
     return makeOpError(O, "input has " + Twine(C) +
                               " channels but the weight expects " + Twine(WIn) +
                               " (group " + Twine(Group) + ")");
-  if (const TensorType *B = operandType(O, 2)) {
+  if (const TensorType *B = BIdx >= 0 ? operandType(O, BIdx) : nullptr) {
     if (B->getRank() != 1)
       return makeOpError(O, "bias must be 1-D, not " + B->str());
     if (B->getDim(0) != kDynamicDim &&
@@ -77,14 +80,21 @@ static Error verifyConvLike(const Op &O, bool Transpose) {
   return Error::success();
 }
 
-static Expected<TypeList> inferConv(const Op &O, const InferenceInputs &In) {
-  ArrayRef<int64_t> X = In.Types[0].getShape(), W = In.Types[1].getShape();
+/// Conv and its integer/QLinear forms: X is operand 0, W operand \p WIdx;
+/// the result has \p Elt.
+static Expected<TypeList> inferConvAt(const Op &O, const InferenceInputs &In,
+                                      unsigned WIdx, ElementType Elt) {
+  ArrayRef<int64_t> X = In.Types[0].getShape(), W = In.Types[WIdx].getShape();
   auto G = computeConvGeometry(O, X, W);
   if (!G)
     return G.takeError();
   Shape Out{X[0], W[0]};
   Out.append(G->Output.begin(), G->Output.end());
-  return one(plain(In.Types[0].getElementType(), Out));
+  return one(plain(Elt, Out));
+}
+
+static Expected<TypeList> inferConv(const Op &O, const InferenceInputs &In) {
+  return inferConvAt(O, In, 1, In.Types[0].getElementType());
 }
 
 static Expected<TypeList> inferConvTranspose(const Op &O,
@@ -129,6 +139,31 @@ void registerConvOps(OpRegistry &R) {
   };
   CT.InferTypes = inferConvTranspose;
   addOp(R, std::move(CT));
+
+  // Integer forms: ConvInteger (x, w, x_zero_point, w_zero_point) -> i32;
+  // QLinearConv (x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B) ->
+  // y_zp's type.
+  OpDef CI;
+  CI.Name = "onnx.ConvInteger";
+  CI.MinOperands = 2;
+  CI.MaxOperands = 4;
+  CI.Attrs = {{"auto_pad", AttrKind::String}, {"dilations", AttrKind::Ints},
+              {"group", AttrKind::Int},       {"kernel_shape", AttrKind::Ints},
+              {"pads", AttrKind::Ints},       {"strides", AttrKind::Ints}};
+  OpDef QC = CI;
+  CI.Verify = [](const Op &O) { return verifyConvLike(O, false, 1, -1); };
+  CI.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return inferConvAt(O, In, 1, ElementType::I32);
+  };
+  addOp(R, std::move(CI));
+  QC.Name = "onnx.QLinearConv";
+  QC.MinOperands = 8;
+  QC.MaxOperands = 9;
+  QC.Verify = [](const Op &O) { return verifyConvLike(O, false, 3, 8); };
+  QC.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return inferConvAt(O, In, 3, In.Types[7].getElementType());
+  };
+  addOp(R, std::move(QC));
 }
 
 } // namespace onnxops

@@ -59,7 +59,10 @@ static void registerUnary(OpRegistry &R) {
         "onnx.Exp",     "onnx.Log",       "onnx.Sqrt",     "onnx.Reciprocal",
         "onnx.Floor",   "onnx.Ceil",      "onnx.Softplus", "onnx.Softsign",
         "onnx.Erf",     "onnx.Sign",      "onnx.Round",    "onnx.Sin",
-        "onnx.Cos",     "onnx.HardSwish", "onnx.Not",      "onnx.Mish"}) {
+        "onnx.Cos",     "onnx.HardSwish", "onnx.Not",      "onnx.Mish",
+        "onnx.Tan",     "onnx.Asin",      "onnx.Acos",     "onnx.Atan",
+        "onnx.Sinh",    "onnx.Cosh",      "onnx.Asinh",    "onnx.Acosh",
+        "onnx.Atanh"}) {
     OpDef D = def(Name, 1, 1);
     D.InferTypes = sameAsInput;
     addOp(R, std::move(D));
@@ -137,6 +140,18 @@ static void registerBinary(OpRegistry &R) {
     };
     addOp(R, std::move(D));
   }
+  OpDef Shift =
+      def("onnx.BitShift", 2, 2, {{"direction", AttrKind::String, true}});
+  Shift.Verify = [](const Op &O) -> Error {
+    std::string D = O.getStringAttr("direction", "");
+    if (D != "LEFT" && D != "RIGHT")
+      return makeOpError(O, "direction '" + D + "' is not LEFT or RIGHT");
+    return Error::success();
+  };
+  Shift.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return broadcastAll(O, In, std::nullopt);
+  };
+  addOp(R, std::move(Shift));
   OpDef Where = def("onnx.Where", 3, 3);
   Where.InferTypes = [](const Op &O,
                         const InferenceInputs &In) -> Expected<TypeList> {

@@ -1,9 +1,9 @@
 //===- IndexOps.cpp - Index-driven ops ------------------------------------===//
 //
-// Part of onnc-fault. TopK, GatherElements, ScatterElements, ScatterND,
-// OneHot, NonZero, CumSum, Trilu and EyeLike: ops whose indices or counts
-// are data, so their shapes follow from the index operand's shape (or are
-// dynamic where the data decides them).
+// Part of onnc-fault. TopK, GatherElements, GatherND, ReverseSequence,
+// ScatterElements, ScatterND, OneHot, NonZero, CumSum, Trilu and EyeLike:
+// ops whose indices or counts are data, so their shapes follow from the
+// index operand's shape (or are dynamic where the data decides them).
 //
 //===----------------------------------------------------------------------===//
 #include "OpHelpers.h"
@@ -76,6 +76,27 @@ static Expected<TypeList> inferOneHot(const Op &O, const InferenceInputs &In) {
   return one(plain(In.Types[2].getElementType(), Out));
 }
 
+static Expected<TypeList> inferGatherND(const Op &O,
+                                        const InferenceInputs &In) {
+  ArrayRef<int64_t> X = In.Types[0].getShape(), I = In.Types[1].getShape();
+  int64_t B = O.getIntAttr("batch_dims", 0);
+  if (I.empty() || X.empty())
+    return makeOpError(O, "data and indices must have rank >= 1");
+  if (B < 0 || B >= (int64_t)std::min(X.size(), I.size()))
+    return makeOpError(O, "batch_dims " + Twine(B) + " is out of range");
+  int64_t K = I.back();
+  if (K == kDynamicDim)
+    return makeOpError(O, "cannot infer the result's rank: the last dim of "
+                          "indices is dynamic");
+  if (K < 1 || B + K > (int64_t)X.size())
+    return makeOpError(O, "indices address " + Twine(K) + " dims of a rank-" +
+                              Twine(X.size()) + " tensor after " + Twine(B) +
+                              " batch dims");
+  Shape Out(I.begin(), I.end() - 1);
+  Out.append(X.begin() + B + K, X.end());
+  return one(In.Types[0].withShape(Out));
+}
+
 static OpDef def(const char *Name, unsigned MinOps, unsigned MaxOps,
                  std::vector<AttrSpec> Attrs, InferTypesFn F) {
   OpDef D;
@@ -117,6 +138,16 @@ void registerIndexOps(OpRegistry &R) {
     };
     addOp(R, std::move(D));
   }
+  addOp(R, def("onnx.GatherND", 2, 2, {{"batch_dims", AttrKind::Int}},
+               inferGatherND));
+  addOp(R,
+        def("onnx.ReverseSequence", 2, 2,
+            {{"batch_axis", AttrKind::Int}, {"time_axis", AttrKind::Int}},
+            [](const Op &O, const InferenceInputs &In) -> Expected<TypeList> {
+              if (Error E = checkMinRank(O, In, 0, 2))
+                return std::move(E);
+              return one(In.Types[0]);
+            }));
   addOp(R, def("onnx.OneHot", 3, 3, {{"axis", AttrKind::Int}}, inferOneHot));
   addOp(
       R,

@@ -1,8 +1,9 @@
-//===- LinearOps.cpp - onnx.Gemm and onnx.MatMul --------------------------===//
+//===- LinearOps.cpp - Gemm, MatMul and its integer forms -----------------===//
 //
 // Part of onnc-fault. Gemm is the 2-D form with optional transposes and a
 // C operand broadcast to [M, N]; MatMul follows numpy.matmul (1-D operands
-// are promoted and the added dim removed again, batch dims broadcast).
+// are promoted and the added dim removed again, batch dims broadcast);
+// MatMulInteger and QLinearMatMul share MatMul's shapes.
 //
 //===----------------------------------------------------------------------===//
 #include "OpHelpers.h"
@@ -36,8 +37,10 @@ static Expected<TypeList> inferGemm(const Op &O, const InferenceInputs &In) {
   return one(plain(A.getElementType(), {M, N}));
 }
 
-static Expected<TypeList> inferMatMul(const Op &O, const InferenceInputs &In) {
-  ArrayRef<int64_t> A = In.Types[0].getShape(), B = In.Types[1].getShape();
+/// numpy.matmul of operands 0 and \p BIdx; the result has \p Elt.
+static Expected<TypeList> inferMatMulAt(const Op &O, const InferenceInputs &In,
+                                        unsigned BIdx, ElementType Elt) {
+  ArrayRef<int64_t> A = In.Types[0].getShape(), B = In.Types[BIdx].getShape();
   if (A.empty() || B.empty())
     return makeOpError(O, "operands must have rank >= 1");
   Shape SA(A.begin(), A.end()), SB(B.begin(), B.end());
@@ -58,7 +61,11 @@ static Expected<TypeList> inferMatMul(const Op &O, const InferenceInputs &In) {
     Out.push_back(SA[SA.size() - 2]);
   if (B.size() > 1)
     Out.push_back(SB.back());
-  return one(plain(In.Types[0].getElementType(), Out));
+  return one(plain(Elt, Out));
+}
+
+static Expected<TypeList> inferMatMul(const Op &O, const InferenceInputs &In) {
+  return inferMatMulAt(O, In, 1, In.Types[0].getElementType());
 }
 
 void registerLinearOps(OpRegistry &R) {
@@ -84,6 +91,24 @@ void registerLinearOps(OpRegistry &R) {
   MM.MinOperands = MM.MaxOperands = 2;
   MM.InferTypes = inferMatMul;
   addOp(R, std::move(MM));
+
+  // MatMulInteger (a, b, a_zero_point, b_zero_point) -> i32; QLinearMatMul
+  // (a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp) -> y_zp's type.
+  OpDef MI;
+  MI.Name = "onnx.MatMulInteger";
+  MI.MinOperands = 2;
+  MI.MaxOperands = 4;
+  MI.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return inferMatMulAt(O, In, 1, ElementType::I32);
+  };
+  addOp(R, std::move(MI));
+  OpDef QM;
+  QM.Name = "onnx.QLinearMatMul";
+  QM.MinOperands = QM.MaxOperands = 8;
+  QM.InferTypes = [](const Op &O, const InferenceInputs &In) {
+    return inferMatMulAt(O, In, 3, In.Types[7].getElementType());
+  };
+  addOp(R, std::move(QM));
 }
 
 } // namespace onnxops

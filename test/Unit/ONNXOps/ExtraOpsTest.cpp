@@ -88,6 +88,39 @@ TEST_F(ExtraOpsTest, IndexOps) {
       "f32[2,5,3]");
 }
 
+TEST_F(ExtraOpsTest, IntegerForms) {
+  Value *I8 = B.createConstant("zp", Tensor::fromVector<int8_t>({}, {0}));
+  Value *W8 =
+      B.createConstant("w8", Tensor(TensorType(ElementType::I8, {4, 3, 3, 3})));
+  EXPECT_EQ(shape("onnx.ConvInteger", {in({1, 3, 8, 8}, ElementType::U8), W8},
+                  {{"pads", std::vector<int64_t>{1, 1, 1, 1}}}),
+            "i32[1,4,8,8]");
+  EXPECT_EQ(shape("onnx.QLinearConv",
+                  {in({D, 3, 8, 8}, ElementType::I8), scalar(0.1f), I8, W8,
+                   scalar(0.1f), I8, scalar(0.2f), I8}),
+            "i8[?,4,6,6]");
+  EXPECT_TRUE(contains(verify("onnx.QLinearConv",
+                              {in({1, 3, 8, 8}, ElementType::I8), scalar(0.1f),
+                               I8, W8, scalar(0.1f), I8, scalar(0.2f), I8},
+                              {{"group", 2}}),
+                       "does not divide the input channels 3"));
+  EXPECT_EQ(shape("onnx.MatMulInteger",
+                  {in({2, 5}, ElementType::U8), in({5, 3}, ElementType::U8)}),
+            "i32[2,3]");
+  EXPECT_EQ(
+      shape("onnx.QLinearMatMul",
+            {in({2, 5}, ElementType::I8), scalar(0.1f), I8,
+             in({5, 3}, ElementType::I8), scalar(0.1f), I8, scalar(0.2f), I8}),
+      "i8[2,3]");
+  EXPECT_EQ(
+      shape("onnx.GatherND", {in({2, 3, 4}), in({5, 2}, ElementType::I64)}),
+      "f32[5,4]");
+  EXPECT_EQ(shape("onnx.GatherND",
+                  {in({2, 3, 4}), in({2, 1}, ElementType::I64)},
+                  {{"batch_dims", 1}}),
+            "f32[2,4]");
+}
+
 TEST_F(ExtraOpsTest, QuantizeAndMisc) {
   EXPECT_EQ(shape("onnx.QuantizeLinear", {in({2, 3}), scalar(0.1f)}),
             "u8[2,3]");
