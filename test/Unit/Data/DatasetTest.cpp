@@ -128,8 +128,9 @@ TEST(DatasetTest, ToFloatInputIntegers) {
   EXPECT_FLOAT_EQ(X->data<float>()[2], 0.0f);
 
   // A single [H,W] image becomes [1,1,H,W].
-  X = toFloatInput(Tensor::fromVector<int16_t>({1, 2}, {-2, 4}),
-                   Preprocess{1.0f});
+  Preprocess Unscaled;
+  Unscaled.Scale = 1.0f;
+  X = toFloatInput(Tensor::fromVector<int16_t>({1, 2}, {-2, 4}), Unscaled);
   ASSERT_TRUE(bool(X));
   EXPECT_EQ(X->getShape(), ArrayRef<int64_t>({1, 1, 1, 2}));
   EXPECT_EQ(X->data<float>()[0], -2.0f);

@@ -89,8 +89,9 @@ TEST(TensorProtoIOTest, Corruption) {
     std::string RP = writeTemp("random.pb", Random, Dir);
     // Random bytes may happen to parse; they must never crash.
     auto R = readTensorProtoFile(RP);
-    if (!R)
+    if (!R) {
       EXPECT_THAT(toString(R.takeError()), HasSubstr(RP));
+    }
   }
 
   onnx::TensorProto Bad;

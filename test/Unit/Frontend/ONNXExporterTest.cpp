@@ -16,7 +16,7 @@ Expected<std::unique_ptr<Graph>> roundTrip(const Graph &G) {
   std::string Bytes;
   raw_string_ostream OS(Bytes);
   if (Error E = exportONNX(G, OS))
-    return std::move(E);
+    return E;
   OS.flush();
   return importONNXBuffer(Bytes, "exported.onnx");
 }
