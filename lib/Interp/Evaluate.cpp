@@ -161,7 +161,7 @@ Expected<EvaluateResult> evaluateDataset(Executor &E, const Dataset &D,
   if (Concurrent <= 1) {
     for (int64_t B = 0; B < NumBatches; ++B)
       if (Error Err = RunBatch(B))
-        return std::move(Err);
+        return Err;
   } else {
     ThreadPool Pool(hardware_concurrency(Concurrent));
     std::vector<Error> Errors;
@@ -181,7 +181,7 @@ Expected<EvaluateResult> evaluateDataset(Executor &E, const Dataset &D,
       Error First = std::move(Errors.front());
       for (size_t I = 1; I < Errors.size(); ++I)
         consumeError(std::move(Errors[I]));
-      return std::move(First);
+      return First;
     }
   }
   R.Seconds =

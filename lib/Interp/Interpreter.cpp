@@ -309,7 +309,7 @@ Expected<std::vector<Tensor>> Interpreter::run(ArrayRef<Tensor> Inputs) {
     }
   if (Err) {
     if (OneByOne)
-      return std::move(Err);
+      return Err;
     // A model whose outputs are not batched cannot be split; run it whole.
     consumeError(std::move(Err));
     return runSingleThreaded(Inputs);

@@ -22,6 +22,12 @@ KernelRegistry &KernelRegistry::get() {
     registerNormalizationKernels(*Reg);
     registerSoftmaxKernels(*Reg);
     registerTensorKernels(*Reg);
+    registerConvTransposeKernels(*Reg);
+    registerReduceKernels(*Reg);
+    registerResizeKernels(*Reg);
+    registerIndexKernels(*Reg);
+    registerLayerNormKernels(*Reg);
+    registerMiscKernels(*Reg);
     return Reg;
   }();
   return *R;

@@ -72,6 +72,12 @@ void registerElementwiseKernels(KernelRegistry &R);
 void registerNormalizationKernels(KernelRegistry &R);
 void registerSoftmaxKernels(KernelRegistry &R);
 void registerTensorKernels(KernelRegistry &R);
+void registerConvTransposeKernels(KernelRegistry &R);
+void registerReduceKernels(KernelRegistry &R);
+void registerResizeKernels(KernelRegistry &R);
+void registerIndexKernels(KernelRegistry &R);
+void registerLayerNormKernels(KernelRegistry &R);
+void registerMiscKernels(KernelRegistry &R);
 
 } // namespace onncf
 

@@ -24,6 +24,16 @@ void sgemm(bool TransA, bool TransB, int64_t M, int64_t N, int64_t K,
            const float *A, int64_t LDA, const float *B, int64_t LDB, float *C,
            int64_t LDC, bool Accumulate = false);
 
+/// Columns per packed panel of B (the micro-kernel's register tile width).
+int64_t getSgemmPanelWidth();
+
+/// C = A * B (A row-major M x K) with B supplied already packed: for each
+/// panel of getSgemmPanelWidth() = NR columns, K rows of NR floats
+/// (columns past N are ignored). Lets im2col write its matrix straight in
+/// the layout the micro-kernel reads. Same accumulation order as sgemm().
+void sgemmPrePacked(int64_t M, int64_t N, int64_t K, const float *A,
+                    int64_t LDA, const float *PackedB, float *C, int64_t LDC);
+
 /// Which micro-kernel sgemm() uses ("avx2-fma" or "generic").
 const char *getSgemmVariant();
 

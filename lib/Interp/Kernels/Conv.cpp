@@ -15,10 +15,11 @@ using namespace llvm;
 namespace onncf {
 namespace interp {
 
-/// Unfolds one group of one image (C channels of H x W) into a
-/// [C*KH*KW, OH*OW] matrix; padding reads as zero.
-static void im2col(const float *X, int64_t C, const WindowGeometry &G,
-                   float *Col) {
+/// Produces the im2col matrix one row (one channel/kernel tap) at a time in
+/// \p Col (OH*OW floats) and hands each to \p Emit(row index, data).
+template <typename EmitFn>
+static void im2colRows(const float *X, int64_t C, const WindowGeometry &G,
+                       float *Col, EmitFn Emit) {
   int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
   int64_t KH = G.Kernel[0], KW = G.Kernel[1];
   int64_t SH = G.Stride[0], SW = G.Stride[1];
@@ -28,7 +29,7 @@ static void im2col(const float *X, int64_t C, const WindowGeometry &G,
     const float *XC = X + Ch * H * W;
     for (int64_t Kh = 0; Kh < KH; ++Kh)
       for (int64_t Kw = 0; Kw < KW; ++Kw) {
-        float *Row = Col + ((Ch * KH + Kh) * KW + Kw) * OH * OW;
+        float *Row = Col;
         // Output columns whose input column is inside the image:
         // 0 <= ow*SW - PL + Kw*DW < W.
         int64_t Off = Kw * DW - PL;
@@ -54,8 +55,31 @@ static void im2col(const float *X, int64_t C, const WindowGeometry &G,
               R[Ow] = XR[Ow * SW];
           std::fill(R + OwEnd, R + OW, 0.0f);
         }
+        Emit((Ch * KH + Kh) * KW + Kw, Row);
       }
   }
+}
+
+/// Unfolds one group of one image (C channels of H x W) into the
+/// [C*KH*KW, OH*OW] im2col matrix, written directly in the packed-panel
+/// layout sgemmPrePacked() reads (NR-column panels, K rows each), so the
+/// matrix is never copied a second time. Padding reads as zero.
+static void im2colPacked(const float *X, int64_t C, const WindowGeometry &G,
+                         int64_t NR, float *Packed) {
+  int64_t N = G.Out[0] * G.Out[1], K = C * G.Kernel[0] * G.Kernel[1];
+  thread_local std::vector<float> RowBuf;
+  RowBuf.resize(N);
+  int64_t Panels = (N + NR - 1) / NR;
+  im2colRows(X, C, G, RowBuf.data(), [&](int64_t Row, const float *Src) {
+    float *Dst = Packed + Row * NR;
+    for (int64_t P = 0; P < Panels; ++P, Dst += K * NR, Src += NR) {
+      int64_t Cols = std::min(NR, N - P * NR);
+      for (int64_t J = 0; J < Cols; ++J)
+        Dst[J] = Src[J];
+      for (int64_t J = Cols; J < NR; ++J)
+        Dst[J] = 0.0f;
+    }
+  });
 }
 
 /// Depthwise: one input channel per output channel (multiplier 1).
@@ -133,9 +157,10 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
                    G.PadBegin[1] == 0 && G.Out[0] == G.In[0] &&
                    G.Out[1] == G.In[1];
   bool Depthwise = Cg == 1 && Mg == 1;
+  int64_t NR = getSgemmPanelWidth();
   thread_local std::vector<float> Col;
   if (!Pointwise && !Depthwise)
-    Col.resize(K * OutSize);
+    Col.resize(K * ((OutSize + NR - 1) / NR) * NR);
 
   for (int64_t Img = 0; Img < N; ++Img) {
     const float *XI = XD + Img * C * InSize;
@@ -145,13 +170,14 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
     } else {
       for (int64_t Gr = 0; Gr < Group; ++Gr) {
         const float *XG = XI + Gr * Cg * InSize;
-        const float *Src = XG;
-        if (!Pointwise) {
-          im2col(XG, Cg, G, Col.data());
-          Src = Col.data();
+        if (Pointwise) {
+          sgemm(false, false, Mg, OutSize, K, WD + Gr * Mg * K, K, XG,
+                OutSize, YI + Gr * Mg * OutSize, OutSize);
+        } else {
+          im2colPacked(XG, Cg, G, NR, Col.data());
+          sgemmPrePacked(Mg, OutSize, K, WD + Gr * Mg * K, K, Col.data(),
+                         YI + Gr * Mg * OutSize, OutSize);
         }
-        sgemm(false, false, Mg, OutSize, K, WD + Gr * Mg * K, K, Src, OutSize,
-              YI + Gr * Mg * OutSize, OutSize);
       }
     }
     if (B) {
