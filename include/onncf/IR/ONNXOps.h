@@ -18,9 +18,11 @@
 //      Reduce* axes                      operand 1 (optional)
 //      Dropout ratio / training_mode     operands 1 / 2 (optional)
 //    The legacy attribute forms (axes, split, min, max, pads, value, shape,
-//    starts, ends, ratio) are still accepted by the op definitions and
-//    resolved by getIntListArg(), but giving both forms is a verifier error.
-//    New code should produce the operand form.
+//    starts, ends, ratio) are still accepted by the op definitions (the
+//    integer lists are resolved by getIntListArg(); kernels that accept the
+//    float ones read them themselves), but giving both forms is a verifier
+//    error. New code should produce the operand form. TopK's legacy "k"
+//    attribute is not accepted.
 //  * Softmax / LogSoftmax / Hardmax: opset-13 semantics (normalise along the
 //    single axis "axis", default -1). The opset < 13 semantics (coerce the
 //    input to 2-D [prod(d < axis), prod(d >= axis)] and normalise each row)
@@ -48,6 +50,11 @@
 //  * QuantizeLinear/DequantizeLinear keep ONNX's operands (zero point
 //    optional); the quantize result type is the zero point's element type,
 //    else output_dtype, else u8.
+//  * Split: the number of results is the number of pieces; without a split
+//    operand the pieces are ceil(dim/N) each with a smaller last one (the
+//    opset-18 num_outputs rule, equal parts when N divides the dim).
+//  * Concat without "axis" (opset < 4) concatenates along axis 1.
+//  * Conv/pools: all-zero "pads" next to auto_pad != NOTSET are tolerated.
 //  * MaxPool's optional second result (Indices) is i64.
 //  * Dropout is the identity at inference; its optional mask result is bool.
 //
