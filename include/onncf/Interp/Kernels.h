@@ -2,10 +2,10 @@
 //
 // Part of onnc-fault. A kernel computes one op's results from its operands.
 // The interpreter infers the result types first (the OpDef's InferTypes with
-// the run-time operand types and data) and hands the kernel result tensors
-// of those types, possibly recycled buffers: a kernel writes every element. Kernels are registered by op kind, one
-// file per op family in lib/Interp/Kernels/, so the IR library never
-// depends on an executor.
+// the run-time operand types and data) and hands the kernel zero-filled
+// result tensors of those types (possibly recycled buffers). Kernels are
+// registered by op kind, one file per op family in lib/Interp/Kernels/, so
+// the IR library never depends on an executor.
 //
 // Kernels must compute every batch element independently (no reduction
 // order that depends on the batch size), which is what makes the
@@ -54,9 +54,8 @@ llvm::Expected<std::vector<Tensor>>
 evaluateOp(const Op &O, llvm::ArrayRef<const Tensor *> Operands,
            KernelFn Fn = nullptr);
 
-/// Allocates a result tensor of a static type. The interpreter recycles
-/// freed intermediate buffers through it, so kernels must write every
-/// element of their results (their contents are unspecified on entry).
+/// Allocates a zero-filled result tensor of a static type. The interpreter
+/// recycles freed intermediate buffers through it.
 using ResultAllocator = llvm::function_ref<Tensor(TensorType)>;
 
 /// evaluateOp with results from \p Alloc (default: fresh zeroed tensors).
