@@ -141,7 +141,7 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
 
   // Freed intermediates are recycled for later results of the same byte
   // size (this run's and the next runs' on this thread), which saves the
-  // allocation, the zero fill and the page faults of large buffers.
+  // allocation and the page faults of large buffers.
   thread_local std::vector<Tensor> FreeList;
   auto Alloc = [&](TensorType T) {
     size_t Size = T.getSizeInBytes();
@@ -150,6 +150,9 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
         Tensor R = std::move(FreeList[I]);
         FreeList.erase(FreeList.begin() + I);
         R.setType(std::move(T));
+        // Zeroing warm memory is cheap; kernels may rely on it.
+        MutableArrayRef<char> B = R.mutableBytes();
+        std::memset(B.data(), 0, B.size());
         return R;
       }
     return Tensor(std::move(T));
