@@ -244,11 +244,13 @@ Expected<std::vector<Tensor>> Interpreter::run(ArrayRef<Tensor> Inputs) {
   if (OneByOne && !Splittable)
     return makeError("inputs disagree on the batch size, and the model only "
                      "takes a batch of 1");
-  if (!Splittable || Batch <= 1 || (NumThreads == 1 && !OneByOne))
+  int64_t Micro = OneByOne ? 1 : Opts.MicroBatch ? Opts.MicroBatch : Batch;
+  if (!Splittable || Batch <= 1 ||
+      (NumThreads == 1 && !OneByOne && Micro >= Batch))
     return runSingleThreaded(Inputs);
 
-  // Contiguous chunks; in one-by-one mode each worker loops over single
-  // images of its range.
+  // Contiguous chunks, one per worker; each worker loops over micro-batches
+  // (single images in one-by-one mode) of its range.
   unsigned Workers = std::min<int64_t>(NumThreads, Batch);
   std::vector<std::pair<int64_t, int64_t>> Ranges;
   for (unsigned W = 0; W < Workers; ++W) {
@@ -258,8 +260,8 @@ Expected<std::vector<Tensor>> Interpreter::run(ArrayRef<Tensor> Inputs) {
   auto RunRange = [&](int64_t Begin, int64_t Count)
       -> Expected<std::vector<std::vector<Tensor>>> {
     std::vector<std::vector<Tensor>> Parts;
-    int64_t Step = OneByOne ? 1 : Count;
-    for (int64_t S = Begin; S < Begin + Count; S += Step) {
+    for (int64_t S = Begin; S < Begin + Count; S += Micro) {
+      int64_t Step = std::min(Micro, Begin + Count - S);
       std::vector<Tensor> Sliced;
       for (const Tensor &T : Inputs)
         Sliced.push_back(sliceBatch(T, S, Step));

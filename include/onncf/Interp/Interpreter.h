@@ -25,6 +25,10 @@ class Graph;
 struct InterpreterOptions {
   /// Worker threads for one run(); 0 means all cores.
   unsigned Threads = 0;
+  /// Each thread runs the plan on at most this many images at a time, so
+  /// the intermediates of a slice stay in cache (0: the whole slice). The
+  /// results do not depend on it.
+  unsigned MicroBatch = 8;
 };
 
 class Interpreter : public Executor {
