@@ -257,10 +257,15 @@ static Error dequantizeKernel(const Op &O, ArrayRef<const Tensor *> In,
   return Error::success();
 }
 
+/// IntegerLinear.cpp (ConvInteger, QLinearConv, MatMulInteger,
+/// QLinearMatMul), registered with the other quantization kernels.
+void registerIntegerLinearKernels(KernelRegistry &R);
+
 } // namespace interp
 
 void registerMiscKernels(KernelRegistry &R) {
   using namespace interp;
+  registerIntegerLinearKernels(R);
   R.add("onnx.Acos", unaryKernel<UnOp::Acos>);
   R.add("onnx.Acosh", unaryKernel<UnOp::Acosh>);
   R.add("onnx.Asin", unaryKernel<UnOp::Asin>);
