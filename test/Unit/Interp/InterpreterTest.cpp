@@ -70,6 +70,24 @@ TEST(Interpreter, ResultsDoNotDependOnThreadCount) {
   }
 }
 
+TEST(Interpreter, ResultsDoNotDependOnMicroBatch) {
+  auto G = buildNet(kDynamicDim);
+  Tensor X = randomTensor({11, 1, 8, 8}, 5);
+  auto Ref = run(*G, X, 1);
+  ASSERT_EQ(Ref.size(), 1u);
+  for (unsigned MB : {0u, 1u, 3u, 64u})
+    for (unsigned T : {1u, 2u}) {
+      InterpreterOptions O;
+      O.Threads = T;
+      O.MicroBatch = MB;
+      auto I = cantFail(Interpreter::create(*G, O));
+      auto Out = I->run({X});
+      ASSERT_TRUE(bool(Out)) << llvm::toString(Out.takeError());
+      EXPECT_TRUE((*Out)[0] == Ref[0]) << "micro-batch " << MB << " threads "
+                                       << T;
+    }
+}
+
 TEST(Interpreter, AnImageAloneEqualsItsRowInABatch) {
   auto G = buildNet(kDynamicDim);
   Tensor X = randomTensor({6, 1, 8, 8}, 8);
