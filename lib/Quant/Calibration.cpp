@@ -67,7 +67,8 @@ static bool smooth(std::vector<double> &D, size_t N) {
     Zeros += D[K] == 0;
   if (Zeros == N)
     return false;
-  double Take = Eps * static_cast<double>(Zeros) / static_cast<double>(N - Zeros);
+  double Take =
+      Eps * static_cast<double>(Zeros) / static_cast<double>(N - Zeros);
   for (size_t K = 0; K < N; ++K)
     D[K] = D[K] == 0 ? Eps : D[K] - Take;
   return true;
@@ -192,9 +193,7 @@ computeWeightScales(ArrayRef<float> Weights, ArrayRef<int64_t> Shape,
       return makeError("non-finite weight at element " +
                        Twine(static_cast<uint64_t>(I)));
 
-  auto ScaleOf = [&](float MaxAbs) {
-    return scaleForThreshold(MaxAbs, Bits);
-  };
+  auto ScaleOf = [&](float MaxAbs) { return scaleForThreshold(MaxAbs, Bits); };
   if (G == WeightGranularity::PerTensor) {
     float M = 0;
     for (float W : Weights)

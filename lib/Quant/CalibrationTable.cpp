@@ -57,8 +57,7 @@ static Error readNumber(const json::Object &Obj, StringRef Key, StringRef Name,
     return makeError("entry '" + Name + "': field '" + Key +
                      "' is not a number");
   if (!std::isfinite(*D))
-    return makeError("entry '" + Name + "': field '" + Key +
-                     "' is not finite");
+    return makeError("entry '" + Name + "': field '" + Key + "' is not finite");
   Out = *D;
   return Error::success();
 }
@@ -66,7 +65,8 @@ static Error readNumber(const json::Object &Obj, StringRef Key, StringRef Name,
 /// Rejects what a quantizer could not use; shared by parse and write.
 static Error checkEntry(const CalibrationEntry &E, StringRef Name) {
   if (!std::isfinite(E.Scale) || !(E.Scale > 0))
-    return makeError("entry '" + Name + "': scale must be positive and finite, got " +
+    return makeError("entry '" + Name +
+                     "': scale must be positive and finite, got " +
                      formatFloatExact(std::isfinite(E.Scale) ? E.Scale : 0) +
                      (std::isfinite(E.Scale) ? "" : " (non-finite)"));
   if (!std::isfinite(E.Min) || !std::isfinite(E.Max))

@@ -63,11 +63,9 @@ enum class WeightGranularity { PerChannel, PerTensor };
 /// maxabs / (2^(Bits-1) - 1), one per slice along \p Axis (PerChannel; axis
 /// 0 is the output channel of Conv OIHW weights) or one for the whole tensor.
 /// Errors: bad bits/axis/shape, NaN or infinite weights.
-llvm::Expected<std::vector<float>>
-computeWeightScales(llvm::ArrayRef<float> Weights,
-                    llvm::ArrayRef<int64_t> Shape, unsigned Bits,
-                    WeightGranularity G = WeightGranularity::PerChannel,
-                    unsigned Axis = 0);
+llvm::Expected<std::vector<float>> computeWeightScales(
+    llvm::ArrayRef<float> Weights, llvm::ArrayRef<int64_t> Shape, unsigned Bits,
+    WeightGranularity G = WeightGranularity::PerChannel, unsigned Axis = 0);
 
 } // namespace onncf
 

@@ -82,8 +82,8 @@ constexpr int64_t roundShift(int64_t X, unsigned Shift) {
   assert(Shift <= 63 && "shift out of range");
   if (Shift == 0)
     return X;
-  uint64_t Mag = X < 0 ? uint64_t(0) - static_cast<uint64_t>(X)
-                       : static_cast<uint64_t>(X);
+  uint64_t Mag =
+      X < 0 ? uint64_t(0) - static_cast<uint64_t>(X) : static_cast<uint64_t>(X);
   uint64_t Q = (Mag >> Shift) + ((Mag >> (Shift - 1)) & 1);
   return X < 0 ? -static_cast<int64_t>(Q) : static_cast<int64_t>(Q);
 }
@@ -149,7 +149,8 @@ constexpr int64_t sdpAlu(int32_t X, int32_t Operand, SdpAluOp Op) {
 
 /// MUL: 33-bit input times a 16-bit operand, a 49-bit product (|X| <= 2^32,
 /// |Scale| <= 2^15, so |product| <= 2^47). With PReLU, non-negative inputs
-/// pass through unmultiplied and only negatives are scaled.
+/// pass through unmultiplied and only negatives are scaled. The input is
+/// clamped to 33 bits, the width of the hardware path.
 constexpr int64_t sdpMul(int64_t X33, int16_t Scale, bool PReLU = false) {
   if (PReLU && X33 >= 0)
     return X33;

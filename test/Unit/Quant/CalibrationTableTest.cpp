@@ -144,11 +144,13 @@ TEST(CalibrationTable, ParseErrors) {
             "t.json: entry 'a': value out of float range");
   EXPECT_EQ(parseError(R"({"a": {"scale": 1, "min": 2, "max": 1}})"),
             "t.json: entry 'a': min 2 is greater than max 1");
-  EXPECT_EQ(parseError(R"({"a": {"scale": 1, "min": 0, "max": 1, "offset": 3}})"),
-            "t.json: entry 'a': offset 3 is not supported (only symmetric "
-            "quantization, offset 0)");
-  EXPECT_EQ(parseError(R"({"a": {"scale": 1, "min": 0, "max": 1, "offset": 0.5}})"),
-            "t.json: entry 'a': offset is not an integer");
+  EXPECT_EQ(
+      parseError(R"({"a": {"scale": 1, "min": 0, "max": 1, "offset": 3}})"),
+      "t.json: entry 'a': offset 3 is not supported (only symmetric "
+      "quantization, offset 0)");
+  EXPECT_EQ(
+      parseError(R"({"a": {"scale": 1, "min": 0, "max": 1, "offset": 0.5}})"),
+      "t.json: entry 'a': offset is not an integer");
   // The first bad entry in name order is reported.
   EXPECT_EQ(parseError(R"({"z": {"scale": 0, "min": 0, "max": 1},
                            "b": {"scale": 1, "min": 0}})"),

@@ -163,8 +163,9 @@ TEST(Calibration, WeightScales) {
   ASSERT_THAT_EXPECTED(C4, Succeeded());
   EXPECT_EQ((*C4)[0], static_cast<float>(0.25 / 32767));
   EXPECT_EQ((*C4)[1], static_cast<float>(2.0 / 32767));
-  EXPECT_THAT_EXPECTED(computeWeightScales(W, {2, 3}, 1),
-                       FailedWithMessage("weight bits must be in 2..16, got 1"));
+  EXPECT_THAT_EXPECTED(
+      computeWeightScales(W, {2, 3}, 1),
+      FailedWithMessage("weight bits must be in 2..16, got 1"));
   EXPECT_THAT_EXPECTED(computeWeightScales(W, {2, 3}, 17), Failed());
   EXPECT_THAT_EXPECTED(
       computeWeightScales(W, {2, 2}, 8),

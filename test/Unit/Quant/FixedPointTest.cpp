@@ -28,7 +28,8 @@ int64_t refRoundShift(int64_t X, unsigned S) {
 }
 
 int64_t refSaturate(long double X, unsigned Bits) {
-  long double Hi = std::ldexp(1.0L, Bits - 1) - 1, Lo = -std::ldexp(1.0L, Bits - 1);
+  long double Hi = std::ldexp(1.0L, Bits - 1) - 1,
+              Lo = -std::ldexp(1.0L, Bits - 1);
   return static_cast<int64_t>(X > Hi ? Hi : X < Lo ? Lo : X);
 }
 
@@ -98,7 +99,8 @@ TEST(FixedPoint, SaturationBoundaries) {
   EXPECT_EQ(saturateInt17(65536), 65535);
   EXPECT_EQ(saturateInt17(-65536), -65536);
   EXPECT_EQ(saturateInt17(-65537), -65536);
-  EXPECT_EQ(saturateInt32(int64_t(1) << 31), std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(saturateInt32(int64_t(1) << 31),
+            std::numeric_limits<int32_t>::max());
   EXPECT_EQ(saturateInt32(-(int64_t(1) << 31) - 1),
             std::numeric_limits<int32_t>::min());
   EXPECT_EQ(saturate<17>(100000), 65535);
@@ -119,7 +121,8 @@ TEST(FixedPoint, RoundToInt) {
 TEST(FixedPoint, Cacc) {
   EXPECT_EQ(caccOutput(5, 1), 3);
   EXPECT_EQ(caccOutput(-5, 1), -3);
-  EXPECT_EQ(caccOutput(int64_t(1) << 40, 0), std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(caccOutput(int64_t(1) << 40, 0),
+            std::numeric_limits<int32_t>::max());
   EXPECT_EQ(caccOutput(-(int64_t(1) << 40), 0),
             std::numeric_limits<int32_t>::min());
   EXPECT_EQ(caccOutput(int64_t(1) << 40, 10), 1 << 30);
@@ -214,7 +217,8 @@ TEST(FixedPoint, PdpAverage) {
   for (int I = 0; I < 100000; ++I) {
     uint32_t KW = Rng() % 8 + 1, KH = Rng() % 8 + 1;
     int64_t Sum = static_cast<int64_t>(static_cast<int32_t>(Rng()) >> 8);
-    long double RW = std::roundl(65536.0L / KW), RH = std::roundl(65536.0L / KH);
+    long double RW = std::roundl(65536.0L / KW),
+                RH = std::roundl(65536.0L / KH);
     long double W = std::roundl(Sum * RW / 65536.0L);
     long double Ref = std::roundl(W * RH / 65536.0L);
     ASSERT_EQ(pdpAverage(Sum, pdpReciprocal(KW), pdpReciprocal(KH)),
@@ -236,8 +240,8 @@ TEST(FixedPoint, MultiplierShiftExamples) {
   MultiplierShift Odd = computeMultiplierShift(0.75);
   EXPECT_EQ(Odd.Multiplier, 24576);
   EXPECT_EQ(Odd.Shift, 15u);
-  for (double Bad : {0.0, -1.0, std::nan(""),
-                     std::numeric_limits<double>::infinity()}) {
+  for (double Bad :
+       {0.0, -1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
     MultiplierShift B = computeMultiplierShift(Bad);
     EXPECT_EQ(B.Multiplier, 0);
     EXPECT_EQ(B.Shift, 0u);
@@ -293,8 +297,9 @@ TEST(FixedPoint, RequantizeMatchesReference) {
     long double Real = static_cast<long double>(Acc) * Scale;
     if (std::fabs(static_cast<double>(Real)) < fixp::intMax(Bits) - 1) {
       long double Bound =
-          0.5L + std::fabs(static_cast<long double>(Acc)) *
-                     std::fabs(static_cast<long double>(MS.value()) - Scale) +
+          0.5L +
+          std::fabs(static_cast<long double>(Acc)) *
+              std::fabs(static_cast<long double>(MS.value()) - Scale) +
           1e-9L;
       ASSERT_LE(std::fabs(Got - Real), Bound) << Acc << " * " << Scale;
     }

@@ -95,9 +95,8 @@ TEST(Histogram, BatchAndThreadIndependent) {
     // Batches in one histogram.
     Histogram Seq(Max);
     for (size_t I = 0; I < Data.size(); I += Batch)
-      ASSERT_THAT_ERROR(
-          Seq.add(All.slice(I, std::min(Batch, Data.size() - I))),
-          Succeeded());
+      ASSERT_THAT_ERROR(Seq.add(All.slice(I, std::min(Batch, Data.size() - I))),
+                        Succeeded());
     EXPECT_TRUE(Seq == One) << "batch " << Batch;
     // One partial histogram per batch (as threads would), merged backwards.
     std::vector<Histogram> Parts;

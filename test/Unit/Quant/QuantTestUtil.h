@@ -1,4 +1,5 @@
-//===- QuantTestUtil.h - Error matchers for the Quant unit tests -*- C++ -*-===//
+//===- QuantTestUtil.h - Error matchers for the Quant unit tests -*- C++
+//-*-===//
 //
 // Part of onnc-fault. LLVM's TestingSupport library is not installed with the
 // system LLVM, so this provides the few llvm::Error checks the tests use,
@@ -57,13 +58,13 @@ template <typename T>
 } // namespace qtest
 } // namespace onncf
 
-#define ASSERT_THAT_ERROR(E, M)                                               \
+#define ASSERT_THAT_ERROR(E, M)                                                \
   ASSERT_TRUE(::onncf::qtest::matchError((E), ::onncf::qtest::M))
-#define EXPECT_THAT_ERROR(E, M)                                               \
+#define EXPECT_THAT_ERROR(E, M)                                                \
   EXPECT_TRUE(::onncf::qtest::matchError((E), ::onncf::qtest::M))
-#define ASSERT_THAT_EXPECTED(E, M)                                            \
+#define ASSERT_THAT_EXPECTED(E, M)                                             \
   ASSERT_TRUE(::onncf::qtest::matchExpected((E), ::onncf::qtest::M))
-#define EXPECT_THAT_EXPECTED(E, M)                                            \
+#define EXPECT_THAT_EXPECTED(E, M)                                             \
   EXPECT_TRUE(::onncf::qtest::matchExpected((E), ::onncf::qtest::M))
 
 #endif
