@@ -27,6 +27,8 @@ template <typename F> static Error dispatchNumeric(ElementType Ty, F &&Fn) {
     return Fn(int32_t());
   case ElementType::I64:
     return Fn(int64_t());
+  case ElementType::I16:
+    return Fn(int16_t());
   case ElementType::I8:
     return Fn(int8_t());
   case ElementType::U8:
@@ -109,17 +111,30 @@ template <BinOp K>
 static Error binaryKernel(const Op &O, ArrayRef<const Tensor *> In,
                           MutableArrayRef<Tensor> Out) {
   if (K == BinOp::Pow && In[0]->getElementType() != In[1]->getElementType()) {
-    // Pow allows a different exponent type; compute through double.
-    if (In[0]->getElementType() != ElementType::F32)
-      return unsupportedType(*In[0]);
-    Tensor B(In[1]->getType().withElementType(ElementType::F32));
-    auto BD = B.mutableData<float>();
-    for (int64_t I = 0; I < B.getNumElements(); ++I)
-      BD[I] = (float)In[1]->getAsDouble(I);
-    return binary<float, float>(*In[0], B, Out[0], [](float X, float Y) {
-      return (float)std::pow((double)X, (double)Y);
+    // Pow allows a different exponent type; compute through double with
+    // the exponent converted to the base's type.
+    return dispatchNumeric(In[0]->getElementType(), [&](auto Z) -> Error {
+      using T = decltype(Z);
+      Tensor B(In[1]->getType().withElementType(In[0]->getElementType()));
+      auto BD = B.mutableData<T>();
+      for (int64_t I = 0; I < B.getNumElements(); ++I)
+        BD[I] = (T)In[1]->getAsDouble(I);
+      return binary<T, T>(*In[0], B, Out[0], [](T X, T Y) {
+        return (T)std::pow((double)X, (double)Y);
+      });
     });
   }
+  if (K == BinOp::Mod && O.getIntAttr("fmod", 0) != 0 &&
+      !isFloatType(In[0]->getElementType()))
+    // fmod=1 on integers: C's truncated remainder (sign of the dividend).
+    return dispatchNumeric(In[0]->getElementType(), [&](auto Z) -> Error {
+      using T = decltype(Z);
+      if constexpr (std::is_integral_v<T>)
+        return binary<T, T>(*In[0], *In[1], Out[0], [](T A, T B) {
+          return B == 0 ? T(0) : T(A % B);
+        });
+      return unsupportedType(*In[0]);
+    });
   if (K == BinOp::Mod && O.getIntAttr("fmod", 0) == 0 &&
       isFloatType(In[0]->getElementType()))
     return makeError("Mod with fmod=0 needs integer operands");
