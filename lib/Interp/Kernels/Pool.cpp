@@ -176,10 +176,27 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
 
 static Error maxPool(const Op &O, ArrayRef<const Tensor *> In,
                      MutableArrayRef<Tensor> Out) {
-  if (O.getIntAttr("storage_order", 0) != 0 && Out.size() > 1)
-    return makeError("storage_order=1 (column-major indices) is not "
-                     "supported");
-  return poolImpl(O, In, Out, PoolKind::Max, false);
+  if (Error E = poolImpl(O, In, Out, PoolKind::Max, false))
+    return E;
+  // storage_order=1: Indices count the spatial dims column-major (the
+  // last spatial axis varies slowest); N and C stay row-major.
+  if (O.getIntAttr("storage_order", 0) != 0 && Out.size() > 1 &&
+      !Out[1].isNull()) {
+    ArrayRef<int64_t> XS = In[0]->getShape();
+    SmallVector<int64_t, 3> Sp(XS.begin() + 2, XS.end());
+    int64_t Plane = product(Sp);
+    for (int64_t &Idx : Out[1].mutableData<int64_t>()) {
+      int64_t P = Idx / Plane, R = Idx % Plane, ColMajor = 0, Mul = 1;
+      auto Str = stridesOf(Sp);
+      for (size_t D = 0; D < Sp.size(); ++D) {
+        ColMajor += (R / Str[D]) * Mul;
+        R %= Str[D];
+        Mul *= Sp[D];
+      }
+      Idx = P * Plane + ColMajor;
+    }
+  }
+  return Error::success();
 }
 static Error avgPool(const Op &O, ArrayRef<const Tensor *> In,
                      MutableArrayRef<Tensor> Out) {
