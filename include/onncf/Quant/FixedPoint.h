@@ -72,16 +72,19 @@ constexpr int32_t saturateInt32(int64_t X) {
 // Rounding
 //===----------------------------------------------------------------------===//
 
-/// X / 2^Shift rounded to nearest, ties away from zero (0 <= Shift <= 63).
-/// Shift 0 is the identity. Negative values round symmetrically to positive
-/// ones: roundShift(-5, 1) = -3, roundShift(5, 1) = 3, roundShift(-4, 1) = -2.
+/// X / 2^Shift rounded to nearest, ties away from zero; Shift 0 is the
+/// identity. Negative values round symmetrically to positive ones:
+///   roundShift(-5, 1) = -3, roundShift(5, 1) = 3, roundShift(-4, 1) = -2.
 /// Works on the magnitude: floor(|X| / 2^S) plus the first discarded bit is
 /// exactly round-half-up of |X| / 2^S. The magnitude of INT64_MIN is 2^63,
 /// representable in uint64_t; every result is at most 2^62 in magnitude.
+/// Hardware shifts are 0..63; larger ones are still exact (not UB):
+/// |X| / 2^Shift <= 1/2 there, a tie only for INT64_MIN at 64.
 constexpr int64_t roundShift(int64_t X, unsigned Shift) {
-  assert(Shift <= 63 && "shift out of range");
   if (Shift == 0)
     return X;
+  if (Shift >= 64)
+    return Shift == 64 && X == INT64_MIN ? -1 : 0;
   uint64_t Mag =
       X < 0 ? uint64_t(0) - static_cast<uint64_t>(X) : static_cast<uint64_t>(X);
   uint64_t Q = (Mag >> Shift) + ((Mag >> (Shift - 1)) & 1);

@@ -58,6 +58,10 @@ TEST(FixedPoint, RoundShiftExamples) {
   EXPECT_EQ(roundShift(std::numeric_limits<int64_t>::max(), 63), 1);
   EXPECT_EQ(roundShift(std::numeric_limits<int64_t>::min(), 1),
             -(int64_t(1) << 62));
+  EXPECT_EQ(roundShift(std::numeric_limits<int64_t>::min(), 64), -1);
+  EXPECT_EQ(roundShift(std::numeric_limits<int64_t>::min(), 65), 0);
+  EXPECT_EQ(roundShift(std::numeric_limits<int64_t>::max(), 64), 0);
+  EXPECT_EQ(roundShift(-1, 200), 0);
   static_assert(roundShift(-5, 1) == -3, "usable in constant expressions");
 }
 
