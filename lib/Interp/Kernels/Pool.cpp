@@ -174,8 +174,41 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
   return Error::success();
 }
 
+/// 8-bit MaxPool: the f32 kernel on an exact f32 copy (max only selects
+/// elements, so converting back is exact).
+static Error maxPool8Bit(const Op &O, ArrayRef<const Tensor *> In,
+                         MutableArrayRef<Tensor> Out, KernelFn F32Kernel) {
+  const Tensor &X = *In[0];
+  bool Signed = X.getElementType() == ElementType::I8;
+  Tensor XF(X.getType().withElementType(ElementType::F32));
+  auto XD = XF.mutableData<float>();
+  for (int64_t I = 0; I < XF.getNumElements(); ++I)
+    XD[I] = (float)X.getAsInt(I);
+  SmallVector<const Tensor *, 1> Args(In.begin(), In.end());
+  Args[0] = &XF;
+  SmallVector<Tensor, 2> Res;
+  Res.push_back(Tensor(Out[0].getType().withElementType(ElementType::F32)));
+  for (size_t I = 1; I < Out.size(); ++I)
+    Res.push_back(Out[I]);
+  if (Error E = F32Kernel(O, Args, Res))
+    return E;
+  auto YF = Res[0].data<float>();
+  char *YD = Out[0].mutableBytes().data();
+  for (size_t I = 0; I < YF.size(); ++I)
+    if (Signed)
+      reinterpret_cast<int8_t *>(YD)[I] = (int8_t)YF[I];
+    else
+      reinterpret_cast<uint8_t *>(YD)[I] = (uint8_t)YF[I];
+  for (size_t I = 1; I < Out.size(); ++I)
+    Out[I] = Res[I];
+  return Error::success();
+}
+
 static Error maxPool(const Op &O, ArrayRef<const Tensor *> In,
                      MutableArrayRef<Tensor> Out) {
+  if (In[0]->getElementType() == ElementType::U8 ||
+      In[0]->getElementType() == ElementType::I8)
+    return maxPool8Bit(O, In, Out, maxPool);
   if (Error E = poolImpl(O, In, Out, PoolKind::Max, false))
     return E;
   // storage_order=1: Indices count the spatial dims column-major (the
