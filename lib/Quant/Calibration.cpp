@@ -173,9 +173,18 @@ float scaleForThreshold(double Threshold, unsigned Bits) {
                             static_cast<double>(fixp::intMax(Bits)));
 }
 
-Expected<std::vector<float>>
-computeWeightScales(ArrayRef<float> Weights, ArrayRef<int64_t> Shape,
-                    unsigned Bits, WeightGranularity G, unsigned Axis) {
+namespace {
+/// A weight tensor viewed as [Outer, Channels, Inner] around the channel
+/// axis (Channels = 1 and Inner = all for per-tensor).
+struct WeightLayout {
+  uint64_t Outer = 1, Channels = 1, Inner = 1;
+};
+} // namespace
+
+static Expected<WeightLayout> checkWeights(ArrayRef<float> Weights,
+                                           ArrayRef<int64_t> Shape,
+                                           unsigned Bits, WeightGranularity G,
+                                           unsigned Axis) {
   if (Bits < 2 || Bits > 16)
     return makeError("weight bits must be in 2..16, got " + Twine(Bits));
   uint64_t Elems = 1;
@@ -192,35 +201,64 @@ computeWeightScales(ArrayRef<float> Weights, ArrayRef<int64_t> Shape,
     if (!std::isfinite(Weights[I]))
       return makeError("non-finite weight at element " +
                        Twine(static_cast<uint64_t>(I)));
-
-  auto ScaleOf = [&](float MaxAbs) { return scaleForThreshold(MaxAbs, Bits); };
+  WeightLayout L;
   if (G == WeightGranularity::PerTensor) {
-    float M = 0;
-    for (float W : Weights)
-      M = std::fmax(M, std::fabs(W));
-    return std::vector<float>{ScaleOf(M)};
+    L.Inner = Elems;
+    return L;
   }
   if (Axis >= Shape.size())
     return makeError("per-channel axis " + Twine(Axis) +
                      " out of range for a weight of rank " +
                      Twine(static_cast<uint64_t>(Shape.size())));
-  uint64_t Outer = 1, Inner = 1;
   for (unsigned D = 0; D < Axis; ++D)
-    Outer *= Shape[D];
+    L.Outer *= Shape[D];
   for (size_t D = Axis + 1; D < Shape.size(); ++D)
-    Inner *= Shape[D];
-  const uint64_t Channels = Shape[Axis];
-  std::vector<float> MaxAbs(Channels, 0.0f);
-  for (uint64_t O = 0; O < Outer; ++O)
-    for (uint64_t Ch = 0; Ch < Channels; ++Ch) {
-      const float *Row = Weights.data() + (O * Channels + Ch) * Inner;
-      for (uint64_t K = 0; K < Inner; ++K)
+    L.Inner *= Shape[D];
+  L.Channels = Shape[Axis];
+  return L;
+}
+
+Expected<std::vector<float>>
+computeWeightScales(ArrayRef<float> Weights, ArrayRef<int64_t> Shape,
+                    unsigned Bits, WeightGranularity G, unsigned Axis) {
+  Expected<WeightLayout> L = checkWeights(Weights, Shape, Bits, G, Axis);
+  if (!L)
+    return L.takeError();
+  std::vector<float> MaxAbs(L->Channels, 0.0f);
+  for (uint64_t O = 0; O < L->Outer; ++O)
+    for (uint64_t Ch = 0; Ch < L->Channels; ++Ch) {
+      const float *Row = Weights.data() + (O * L->Channels + Ch) * L->Inner;
+      for (uint64_t K = 0; K < L->Inner; ++K)
         MaxAbs[Ch] = std::fmax(MaxAbs[Ch], std::fabs(Row[K]));
     }
-  std::vector<float> Scales(Channels);
-  for (uint64_t Ch = 0; Ch < Channels; ++Ch)
-    Scales[Ch] = ScaleOf(MaxAbs[Ch]);
+  std::vector<float> Scales(L->Channels);
+  for (uint64_t Ch = 0; Ch < L->Channels; ++Ch)
+    Scales[Ch] = scaleForThreshold(MaxAbs[Ch], Bits);
   return Scales;
+}
+
+Expected<std::vector<int32_t>>
+quantizeWeights(ArrayRef<float> Weights, ArrayRef<int64_t> Shape,
+                ArrayRef<float> Scales, unsigned Bits, WeightGranularity G,
+                unsigned Axis) {
+  Expected<WeightLayout> L = checkWeights(Weights, Shape, Bits, G, Axis);
+  if (!L)
+    return L.takeError();
+  if (Scales.size() != L->Channels)
+    return makeError("expected " + Twine(L->Channels) + " weight scales, got " +
+                     Twine(static_cast<uint64_t>(Scales.size())));
+  for (float S : Scales)
+    if (!(S > 0) || !std::isfinite(S))
+      return makeError("weight scales must be positive and finite");
+  std::vector<int32_t> Q(Weights.size());
+  for (uint64_t O = 0; O < L->Outer; ++O)
+    for (uint64_t Ch = 0; Ch < L->Channels; ++Ch) {
+      uint64_t Base = (O * L->Channels + Ch) * L->Inner;
+      for (uint64_t K = 0; K < L->Inner; ++K)
+        Q[Base + K] = static_cast<int32_t>(
+            fixp::quantize(Weights[Base + K], Scales[Ch], Bits));
+    }
+  return Q;
 }
 
 } // namespace onncf

@@ -67,6 +67,17 @@ llvm::Expected<std::vector<float>> computeWeightScales(
     llvm::ArrayRef<float> Weights, llvm::ArrayRef<int64_t> Shape, unsigned Bits,
     WeightGranularity G = WeightGranularity::PerChannel, unsigned Axis = 0);
 
+/// The integer words of \p Weights for the scales of computeWeightScales
+/// (same shape, granularity and axis): round(w / scale) half away from zero,
+/// saturated to \p Bits bits. With those scales the words stay within the
+/// symmetric range [-(2^(Bits-1) - 1), 2^(Bits-1) - 1]. Errors: bad bits,
+/// shape, axis, scale count or a non-positive scale.
+llvm::Expected<std::vector<int32_t>>
+quantizeWeights(llvm::ArrayRef<float> Weights, llvm::ArrayRef<int64_t> Shape,
+                llvm::ArrayRef<float> Scales, unsigned Bits,
+                WeightGranularity G = WeightGranularity::PerChannel,
+                unsigned Axis = 0);
+
 } // namespace onncf
 
 #endif

@@ -195,4 +195,47 @@ TEST(Calibration, WeightScales) {
                        FailedWithMessage("non-finite weight at element 1"));
 }
 
+TEST(Calibration, QuantizeWeights) {
+  std::vector<float> W = {0.5f, -1.27f, 0.1f, 0.0f, 0.0f, 0.0f};
+  auto S = cantFail(computeWeightScales(W, {2, 3}, 8));
+  auto Q = quantizeWeights(W, {2, 3}, S, 8);
+  ASSERT_THAT_EXPECTED(Q, Succeeded());
+  // 0.5 / 0.01 = 50, -1.27 / 0.01 = -127, 0.1 / 0.01 = 10.
+  EXPECT_EQ(*Q, (std::vector<int32_t>{50, -127, 10, 0, 0, 0}));
+  // 4-bit words: scale 1.27 / 7; 0.5 -> 2.76 -> 3, 0.1 -> 0.55 -> 1.
+  auto S4 =
+      cantFail(computeWeightScales(W, {2, 3}, 4, WeightGranularity::PerTensor));
+  auto Q4 = quantizeWeights(W, {2, 3}, S4, 4, WeightGranularity::PerTensor);
+  ASSERT_THAT_EXPECTED(Q4, Succeeded());
+  EXPECT_EQ(*Q4, (std::vector<int32_t>{3, -7, 1, 0, 0, 0}));
+  // Every width: words stay in the symmetric range and reach its ends.
+  std::mt19937 Rng(8);
+  std::normal_distribution<float> N(0.0f, 0.1f);
+  std::vector<float> R(4 * 3 * 3 * 3);
+  for (float &X : R)
+    X = N(Rng);
+  for (unsigned Bits = 2; Bits <= 16; ++Bits) {
+    auto SR = cantFail(computeWeightScales(R, {4, 3, 3, 3}, Bits));
+    auto QR = cantFail(quantizeWeights(R, {4, 3, 3, 3}, SR, Bits));
+    int32_t Lim = (1 << (Bits - 1)) - 1;
+    for (int Ch = 0; Ch < 4; ++Ch) {
+      int32_t MaxQ = 0;
+      for (int K = 0; K < 27; ++K) {
+        int32_t V = QR[Ch * 27 + K];
+        ASSERT_LE(std::abs(V), Lim) << Bits;
+        MaxQ = std::max(MaxQ, std::abs(V));
+        // Dequantized error is at most half a step.
+        ASSERT_LE(std::fabs(V * SR[Ch] - R[Ch * 27 + K]),
+                  0.5f * SR[Ch] * (1 + 1e-5f));
+      }
+      EXPECT_EQ(MaxQ, Lim) << Bits;
+    }
+  }
+  EXPECT_THAT_EXPECTED(quantizeWeights(W, {2, 3}, {1.0f}, 8),
+                       FailedWithMessage("expected 2 weight scales, got 1"));
+  EXPECT_THAT_EXPECTED(quantizeWeights(W, {2, 3}, {1.0f, 0.0f}, 8),
+                       FailedWithMessage("weight scales must be positive and "
+                                         "finite"));
+}
+
 } // namespace
