@@ -1,4 +1,5 @@
-//===- ConvTranspose.cpp - Transposed convolution kernel -------------------===//
+//===- ConvTranspose.cpp - Transposed convolution kernel
+//-------------------===//
 //
 // Part of onnc-fault. onnx.ConvTranspose (1-D to 3-D, f32 and f64) as a GEMM
 // followed by col2im, per image and group: Col = W_g^T * X_g gives, for every
@@ -94,8 +95,7 @@ static void run(const Tensor &X, const Tensor &Wt, const Tensor *B, Tensor &Y,
   for (int64_t Img = 0; Img < N; ++Img) {
     T *YI = YD + Img * M * OutSize;
     for (int64_t Ch = 0; Ch < M; ++Ch)
-      std::fill(YI + Ch * OutSize, YI + (Ch + 1) * OutSize,
-                BD ? BD[Ch] : T(0));
+      std::fill(YI + Ch * OutSize, YI + (Ch + 1) * OutSize, BD ? BD[Ch] : T(0));
     for (int64_t Gr = 0; Gr < Group; ++Gr) {
       const T *XG = XD + (Img * C + Gr * Cg) * InSize;
       // W is [C, Mg, K...]: group Gr's rows are Cg consecutive channels.
@@ -143,8 +143,8 @@ static Error convTransposeKernel(const Op &O, ArrayRef<const Tensor *> In,
   if (Group < 1 || C % Group || WS[0] != C || YS[1] != WS[1] * Group ||
       YS[0] != XS[0])
     return makeError("weight " + Wt.getType().str() + " and group " +
-                     Twine(Group) + " do not match input " +
-                     X.getType().str() + " and result " + Y.getType().str());
+                     Twine(Group) + " do not match input " + X.getType().str() +
+                     " and result " + Y.getType().str());
   if (B && (B->getElementType() != Ty || B->getNumElements() != YS[1]))
     return makeError("bias must have " + Twine(YS[1]) + " elements, got " +
                      B->getType().str());

@@ -1,4 +1,5 @@
-//===- Index.cpp - Index-driven gather/scatter and selection kernels -------===//
+//===- Index.cpp - Index-driven gather/scatter and selection kernels
+//-------===//
 //
 // Part of onnc-fault. Kernels whose result positions are chosen by indices
 // or by comparisons: ArgMax/ArgMin, TopK, GatherElements, GatherND,
@@ -64,7 +65,8 @@ static Expected<int64_t> fixIndex(int64_t I, int64_t Dim) {
   return I < 0 ? I + Dim : I;
 }
 
-//===-- ArgMax / ArgMin / TopK ---------------------------------------------===//
+//===-- ArgMax / ArgMin / TopK
+//---------------------------------------------===//
 
 template <bool IsMax>
 static Error argKernel(const Op &O, ArrayRef<const Tensor *> In,
@@ -91,8 +93,8 @@ static Error argKernel(const Op &O, ArrayRef<const Tensor *> In,
         int64_t Best = 0;
         for (int64_t K = 1; K < Dim; ++K) {
           T V = P[K * Inner], B = P[Best * Inner];
-          bool Better = IsMax ? (Last ? V >= B : V > B)
-                              : (Last ? V <= B : V < B);
+          bool Better =
+              IsMax ? (Last ? V >= B : V > B) : (Last ? V <= B : V < B);
           if (Better)
             Best = K;
         }
@@ -126,11 +128,10 @@ static Error topKKernel(const Op &O, ArrayRef<const Tensor *> In,
         const T *P = XD + O * Dim * Inner + I;
         std::iota(Order.begin(), Order.end(), 0);
         // Ties keep the lower index first, as ONNX specifies.
-        std::stable_sort(Order.begin(), Order.end(),
-                         [&](int64_t A, int64_t B) {
-                           return Largest ? P[A * Inner] > P[B * Inner]
-                                          : P[A * Inner] < P[B * Inner];
-                         });
+        std::stable_sort(Order.begin(), Order.end(), [&](int64_t A, int64_t B) {
+          return Largest ? P[A * Inner] > P[B * Inner]
+                         : P[A * Inner] < P[B * Inner];
+        });
         for (int64_t J = 0; J < K; ++J) {
           int64_t Dst = (O * K + J) * Inner + I;
           VD[Dst] = P[Order[J] * Inner];
@@ -141,7 +142,8 @@ static Error topKKernel(const Op &O, ArrayRef<const Tensor *> In,
   });
 }
 
-//===-- GatherElements / ScatterElements -----------------------------------===//
+//===-- GatherElements / ScatterElements
+//-----------------------------------===//
 
 /// Calls Fn(flat data offset, flat index offset) for every element of an
 /// indices tensor of shape \p IS, with the axis coordinate replaced by the
@@ -182,8 +184,9 @@ static Error gatherElementsKernel(const Op &O, ArrayRef<const Tensor *> In,
     using U = decltype(Z);
     const U *XD = ptr<U>(X);
     U *YD = mptr<U>(Out[0]);
-    return forEachElementIndex(X.getShape(), Idx.getShape(), Idx, *Axis,
-                               [&](int64_t Src, int64_t I) { YD[I] = XD[Src]; });
+    return forEachElementIndex(
+        X.getShape(), Idx.getShape(), Idx, *Axis,
+        [&](int64_t Src, int64_t I) { YD[I] = XD[Src]; });
   });
 }
 
@@ -215,14 +218,15 @@ static Error scatterElementsKernel(const Op &O, ArrayRef<const Tensor *> In,
     T *YD = mptr<T>(Out[0]);
     const T *UD = ptr<T>(Upd);
     std::copy_n(ptr<T>(X), X.getNumElements(), YD);
-    return forEachElementIndex(
-        X.getShape(), Idx.getShape(), Idx, *Axis, [&](int64_t Dst, int64_t I) {
-          YD[Dst] = combine<T>(Red, YD[Dst], UD[I]);
-        });
+    return forEachElementIndex(X.getShape(), Idx.getShape(), Idx, *Axis,
+                               [&](int64_t Dst, int64_t I) {
+                                 YD[Dst] = combine<T>(Red, YD[Dst], UD[I]);
+                               });
   });
 }
 
-//===-- GatherND / ScatterND -----------------------------------------------===//
+//===-- GatherND / ScatterND
+//-----------------------------------------------===//
 
 /// Index tuples of the last indices dim: calls Fn(tuple number, data
 /// offset) where the data offset addresses a slice of \p SliceSize
@@ -282,22 +286,22 @@ static Error scatterNDKernel(const Op &O, ArrayRef<const Tensor *> In,
     const T *UD = ptr<T>(Upd);
     std::copy_n(ptr<T>(X), X.getNumElements(), YD);
     int64_t Tuples = product(Idx.getShape().drop_back());
-    int64_t Need = Tuples * product(X.getShape().drop_front(
-                                Idx.getShape().empty() ? 0
-                                                       : Idx.getShape().back()));
+    int64_t Need =
+        Tuples * product(X.getShape().drop_front(
+                     Idx.getShape().empty() ? 0 : Idx.getShape().back()));
     if (Upd.getNumElements() != Need)
       return makeError("updates " + Upd.getType().str() +
                        " do not match the indexed slices");
-    return forEachTuple(X.getShape(), Idx, 0, Slice,
-                        [&](int64_t Tu, int64_t Off) {
-                          for (int64_t I = 0; I < Slice; ++I)
-                            YD[Off + I] = combine<T>(Red, YD[Off + I],
-                                                     UD[Tu * Slice + I]);
-                        });
+    return forEachTuple(
+        X.getShape(), Idx, 0, Slice, [&](int64_t Tu, int64_t Off) {
+          for (int64_t I = 0; I < Slice; ++I)
+            YD[Off + I] = combine<T>(Red, YD[Off + I], UD[Tu * Slice + I]);
+        });
   });
 }
 
-//===-- OneHot / NonZero / ReverseSequence ----------------------------------===//
+//===-- OneHot / NonZero / ReverseSequence
+//----------------------------------===//
 
 static Error oneHotKernel(const Op &O, ArrayRef<const Tensor *> In,
                           MutableArrayRef<Tensor> Out) {
@@ -345,8 +349,7 @@ static Error nonZeroKernel(const Op &O, ArrayRef<const Tensor *> In,
       YD[D * Hits.size() + H] = (Hits[H] / Str[D]) % XS[D];
   if (Out[0].getShape() != Y.getShape())
     return makeError("result " + Out[0].getType().str() +
-                     " does not match the nonzero count " +
-                     Twine(Hits.size()));
+                     " does not match the nonzero count " + Twine(Hits.size()));
   Out[0] = Y;
   return Error::success();
 }
@@ -356,8 +359,7 @@ static Error reverseSequenceKernel(const Op &O, ArrayRef<const Tensor *> In,
   const Tensor &X = *In[0], &Lens = *In[1];
   int64_t BA = O.getIntAttr("batch_axis", 1), TA = O.getIntAttr("time_axis", 0);
   ArrayRef<int64_t> XS = X.getShape();
-  if (XS.size() < 2 || (BA != 0 && BA != 1) || (TA != 0 && TA != 1) ||
-      BA == TA)
+  if (XS.size() < 2 || (BA != 0 && BA != 1) || (TA != 0 && TA != 1) || BA == TA)
     return makeError("batch_axis/time_axis must be 0 and 1");
   int64_t Inner = product(XS.drop_front(2)), Batch = XS[BA], Time = XS[TA];
   auto Str = stridesOf(XS);
@@ -378,7 +380,8 @@ static Error reverseSequenceKernel(const Op &O, ArrayRef<const Tensor *> In,
   });
 }
 
-//===-- Trilu / EyeLike / CumSum / DepthToSpace -----------------------------===//
+//===-- Trilu / EyeLike / CumSum / DepthToSpace
+//-----------------------------===//
 
 static Error triluKernel(const Op &O, ArrayRef<const Tensor *> In,
                          MutableArrayRef<Tensor> Out) {

@@ -1,4 +1,5 @@
-//===- IntegerLinear.cpp - Integer and QLinear Conv / MatMul kernels -------===//
+//===- IntegerLinear.cpp - Integer and QLinear Conv / MatMul kernels
+//-------===//
 //
 // Part of onnc-fault. onnx.ConvInteger, onnx.QLinearConv, onnx.MatMulInteger
 // and onnx.QLinearMatMul: the zero points are subtracted and products
@@ -75,8 +76,7 @@ static Error convInteger(const Op &O, const Tensor &X, const Tensor &W,
   int64_t N = XS[0], C = XS[1], M = WS[0], Group = O.getIntAttr("group", 1);
   if (Group < 1 || C % Group || M % Group || WS[1] != C / Group)
     return makeError("weight " + W.getType().str() + " and group " +
-                     Twine(Group) + " do not match input " +
-                     X.getType().str());
+                     Twine(Group) + " do not match input " + X.getType().str());
   int64_t Cg = C / Group, Mg = M / Group;
   int64_t InSize = In[0] * In[1] * In[2], OutSize = Out[0] * Out[1] * Out[2];
   int64_t KSize = K[0] * K[1] * K[2];
@@ -148,8 +148,7 @@ static Error qlinearConvKernel(const Op &O, ArrayRef<const Tensor *> In,
                                MutableArrayRef<Tensor> Out) {
   std::vector<int64_t> Acc;
   Tensor &Y = Out[0];
-  if (Error E = convInteger(O, *In[0], *In[3], In[2], In[5], Y.getShape(),
-                            Acc))
+  if (Error E = convInteger(O, *In[0], *In[3], In[2], In[5], Y.getShape(), Acc))
     return E;
   int64_t M = Y.getShape()[1], Spatial = product(Y.getShape().drop_front(2));
   if (const Tensor *B = opt(In, 8))
@@ -159,9 +158,7 @@ static Error qlinearConvKernel(const Op &O, ArrayRef<const Tensor *> In,
   const Tensor *WScale = In[4];
   return requantize(
       Acc, Y,
-      [&](int64_t I) {
-        return XS * param(WScale, (I / Spatial) % M, 1) / YSc;
-      },
+      [&](int64_t I) { return XS * param(WScale, (I / Spatial) % M, 1) / YSc; },
       param(In[7], 0, 0));
 }
 
@@ -232,8 +229,7 @@ static Error qlinearMatMulKernel(const Op &O, ArrayRef<const Tensor *> In,
   double AS = param(In[1], 0, 1), YSc = param(In[6], 0, 1);
   const Tensor *BScale = In[4];
   return requantize(
-      Acc, Y,
-      [&](int64_t I) { return AS * param(BScale, I % N, 1) / YSc; },
+      Acc, Y, [&](int64_t I) { return AS * param(BScale, I % N, 1) / YSc; },
       param(In[7], 0, 0));
 }
 

@@ -1,4 +1,5 @@
-//===- LayerNorm.cpp - LayerNormalization and MeanVarianceNormalization ----===//
+//===- LayerNorm.cpp - LayerNormalization and MeanVarianceNormalization
+//----===//
 //
 // Part of onnc-fault. onnx.LayerNormalization normalises each row of the
 // trailing dims [axis, rank) (so every batch element on its own), with
@@ -17,9 +18,8 @@ namespace onncf {
 namespace interp {
 
 /// \p T (optional) broadcast to \p Shape, as doubles.
-static Expected<std::vector<double>> expandTo(const Tensor *T,
-                                              ArrayRef<int64_t> Shape,
-                                              double Default) {
+static Expected<std::vector<double>>
+expandTo(const Tensor *T, ArrayRef<int64_t> Shape, double Default) {
   int64_t N = product(Shape);
   std::vector<double> R(N, Default);
   if (!T)

@@ -1,4 +1,5 @@
-//===- Misc.cpp - Remaining element-wise and quantization kernels ----------===//
+//===- Misc.cpp - Remaining element-wise and quantization kernels
+//----------===//
 //
 // Part of onnc-fault. Element-wise ops without a kernel in Elementwise.cpp:
 // the inverse/hyperbolic trigonometric functions, Tan, Celu,
@@ -66,8 +67,18 @@ static bool isFloatLike(ElementType Ty) {
 }
 
 enum class UnOp {
-  Acos, Acosh, Asin, Asinh, Atan, Atanh, Cosh, Sinh, Tan, Celu,
-  ThresholdedRelu, Shrink
+  Acos,
+  Acosh,
+  Asin,
+  Asinh,
+  Atan,
+  Atanh,
+  Cosh,
+  Sinh,
+  Tan,
+  Celu,
+  ThresholdedRelu,
+  Shrink
 };
 
 template <UnOp K>
@@ -80,23 +91,44 @@ static Error unaryKernel(const Op &O, ArrayRef<const Tensor *> In,
       Y.getNumElements() != X.getNumElements())
     return unsupportedType(X);
   double Alpha = O.getFloatAttr("alpha", 1.0f);
-  double Lambd = O.getFloatAttr("lambd", 0.5f), Bias = O.getFloatAttr("bias", 0);
+  double Lambd = O.getFloatAttr("lambd", 0.5f),
+         Bias = O.getFloatAttr("bias", 0);
   for (int64_t I = 0, N = X.getNumElements(); I < N; ++I) {
     double V = getD(X, I), R = 0;
     switch (K) {
-    case UnOp::Acos: R = std::acos(V); break;
-    case UnOp::Acosh: R = std::acosh(V); break;
-    case UnOp::Asin: R = std::asin(V); break;
-    case UnOp::Asinh: R = std::asinh(V); break;
-    case UnOp::Atan: R = std::atan(V); break;
-    case UnOp::Atanh: R = std::atanh(V); break;
-    case UnOp::Cosh: R = std::cosh(V); break;
-    case UnOp::Sinh: R = std::sinh(V); break;
-    case UnOp::Tan: R = std::tan(V); break;
+    case UnOp::Acos:
+      R = std::acos(V);
+      break;
+    case UnOp::Acosh:
+      R = std::acosh(V);
+      break;
+    case UnOp::Asin:
+      R = std::asin(V);
+      break;
+    case UnOp::Asinh:
+      R = std::asinh(V);
+      break;
+    case UnOp::Atan:
+      R = std::atan(V);
+      break;
+    case UnOp::Atanh:
+      R = std::atanh(V);
+      break;
+    case UnOp::Cosh:
+      R = std::cosh(V);
+      break;
+    case UnOp::Sinh:
+      R = std::sinh(V);
+      break;
+    case UnOp::Tan:
+      R = std::tan(V);
+      break;
     case UnOp::Celu:
       R = std::max(0.0, V) + std::min(0.0, Alpha * (std::exp(V / Alpha) - 1));
       break;
-    case UnOp::ThresholdedRelu: R = V > Alpha ? V : 0; break;
+    case UnOp::ThresholdedRelu:
+      R = V > Alpha ? V : 0;
+      break;
     case UnOp::Shrink:
       R = V < -Lambd ? V + Bias : (V > Lambd ? V - Bias : 0);
       break;
@@ -146,8 +178,8 @@ static Error castLikeKernel(const Op &O, ArrayRef<const Tensor *> In,
                             MutableArrayRef<Tensor> Out) {
   const Tensor &X = *In[0];
   Tensor &Y = Out[0];
-  bool IntToInt = !isFloatLike(X.getElementType()) &&
-                  !isFloatLike(Y.getElementType());
+  bool IntToInt =
+      !isFloatLike(X.getElementType()) && !isFloatLike(Y.getElementType());
   for (int64_t I = 0, N = X.getNumElements(); I < N; ++I) {
     if (IntToInt) { // Exact for 64-bit values.
       int64_t V = X.getAsInt(I);
@@ -169,7 +201,8 @@ static Error castLikeKernel(const Op &O, ArrayRef<const Tensor *> In,
   return Error::success();
 }
 
-//===-- QuantizeLinear / DequantizeLinear ----------------------------------===//
+//===-- QuantizeLinear / DequantizeLinear
+//----------------------------------===//
 
 /// Index into a per-axis parameter (scale / zero point) for element \p I.
 struct ParamIndexer {

@@ -1,4 +1,5 @@
-//===- Reduce.cpp - Reduce* kernels ----------------------------------------===//
+//===- Reduce.cpp - Reduce* kernels
+//----------------------------------------===//
 //
 // Part of onnc-fault. onnx.ReduceSum/Mean/Max/Min/Prod/SumSquare/L1/L2/
 // LogSum/LogSumExp for f32, f64, f16 and the integer types. The reduced
@@ -18,7 +19,18 @@ using namespace llvm;
 namespace onncf {
 namespace interp {
 
-enum class RedOp { Sum, Mean, Max, Min, Prod, SumSquare, L1, L2, LogSum, LogSumExp };
+enum class RedOp {
+  Sum,
+  Mean,
+  Max,
+  Min,
+  Prod,
+  SumSquare,
+  L1,
+  L2,
+  LogSum,
+  LogSumExp
+};
 
 namespace {
 /// Loads/stores one element of type T through the accumulator type A

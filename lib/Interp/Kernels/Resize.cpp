@@ -1,4 +1,5 @@
-//===- Resize.cpp - Resize kernel ------------------------------------------===//
+//===- Resize.cpp - Resize kernel
+//------------------------------------------===//
 //
 // Part of onnc-fault. onnx.Resize (nearest, linear, cubic; every
 // coordinate_transformation_mode, nearest_mode, exclude_outside,
@@ -53,9 +54,9 @@ static double cubicW(double X, double A) {
 
 /// Source coordinate of output index \p X along an axis of \p In input and
 /// \p Out output elements; false if tf_crop_and_resize falls outside.
-static bool sourceCoord(const ResizeAttrs &R, double X, int64_t In,
-                        int64_t Out, double Scale, double RoiStart,
-                        double RoiEnd, double &XOri) {
+static bool sourceCoord(const ResizeAttrs &R, double X, int64_t In, int64_t Out,
+                        double Scale, double RoiStart, double RoiEnd,
+                        double &XOri) {
   double OutW = Scale * In; // The reference uses the unrounded width.
   const std::string &C = R.Coord;
   if (C == "align_corners") {
@@ -245,8 +246,8 @@ static Error resizeKernel(const Op &O, ArrayRef<const Tensor *> In,
   }
   SmallVector<int64_t, 6> Shape(XS.begin(), XS.end());
   for (size_t D = 0; D < Rank; ++D) {
-    bool Identity = YS[D] == XS[D] && G->Scales[D] == 1 &&
-                    R.Coord != "tf_crop_and_resize";
+    bool Identity =
+        YS[D] == XS[D] && G->Scales[D] == 1 && R.Coord != "tf_crop_and_resize";
     if (Identity)
       continue;
     if (XS[D] == 0)

@@ -22,9 +22,9 @@ Ints ints(const Tensor &T) {
 TEST(InterpConvTranspose, OverlappingTaps) {
   // 2x2 input, 2x2 kernel of ones, stride 1: out[o] sums inputs with
   // o = i + k.
-  auto R = runOp("onnx.ConvTranspose",
-                 {F({1, 1, 2, 2}, {1, 2, 3, 4}), F({1, 1, 2, 2}, {1, 1, 1, 1})},
-                 {});
+  auto R =
+      runOp("onnx.ConvTranspose",
+            {F({1, 1, 2, 2}, {1, 2, 3, 4}), F({1, 1, 2, 2}, {1, 1, 1, 1})}, {});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(shapeOf(R[0]), (Ints{1, 1, 3, 3}));
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{1, 3, 2, 4, 10, 6, 3, 7, 4}));
@@ -58,15 +58,14 @@ TEST(InterpConvTranspose, GroupsBiasStrideOutputPadding1D) {
                   {"output_padding", Ints{1}}});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(shapeOf(R[0]), (Ints{1, 2, 7}));
-  EXPECT_THAT(values(R[0]),
-              FloatsNear(Floats{101, 110, 102, 120, 103, 130, 100, 8, -4, 10,
-                                -5, 12, -6, 0}));
+  EXPECT_THAT(values(R[0]), FloatsNear(Floats{101, 110, 102, 120, 103, 130, 100,
+                                              8, -4, 10, -5, 12, -6, 0}));
 }
 
 TEST(InterpConvTranspose, Dilation) {
-  auto R = runOp("onnx.ConvTranspose",
-                 {F({1, 1, 2}, {1, 2}), F({1, 1, 2}, {1, 1})},
-                 {{"dilations", Ints{2}}});
+  auto R =
+      runOp("onnx.ConvTranspose", {F({1, 1, 2}, {1, 2}), F({1, 1, 2}, {1, 1})},
+            {{"dilations", Ints{2}}});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{1, 2, 1, 2}));
 }
@@ -98,11 +97,11 @@ TEST(InterpConvTranspose, BatchSplitDoesNotChangeResults) {
                     {"strides", Ints{2, 1}},
                     {"pads", Ints{1, 0, 0, 1}}};
   auto One = runOp("onnx.ConvTranspose",
-                   {F({5, 4, 6, 5}, X), F({4, 3, 3, 3}, W), F({6}, B)}, A, 1,
-                   1, nullptr, 1);
+                   {F({5, 4, 6, 5}, X), F({4, 3, 3, 3}, W), F({6}, B)}, A, 1, 1,
+                   nullptr, 1);
   auto Two = runOp("onnx.ConvTranspose",
-                   {F({5, 4, 6, 5}, X), F({4, 3, 3, 3}, W), F({6}, B)}, A, 1,
-                   1, nullptr, 2);
+                   {F({5, 4, 6, 5}, X), F({4, 3, 3, 3}, W), F({6}, B)}, A, 1, 1,
+                   nullptr, 2);
   ASSERT_EQ(One.size(), 1u);
   ASSERT_EQ(Two.size(), 1u);
   EXPECT_TRUE(One[0] == Two[0]);
@@ -117,9 +116,9 @@ TEST(InterpConvTranspose, BatchSplitDoesNotChangeResults) {
 }
 
 TEST(InterpReduce, MeanOverAxesOperandNoKeepdims) {
-  auto R = runOp("onnx.ReduceMean",
-                 {F({2, 3}, {1, 2, 3, 4, 5, 6}), I64({1}, {1})},
-                 {{"keepdims", int64_t(0)}});
+  auto R =
+      runOp("onnx.ReduceMean", {F({2, 3}, {1, 2, 3, 4, 5, 6}), I64({1}, {1})},
+            {{"keepdims", int64_t(0)}});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(shapeOf(R[0]), (Ints{2}));
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{2, 5}));
@@ -130,19 +129,18 @@ TEST(InterpReduce, LogSumExpAndMaxAllAxes) {
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(shapeOf(R[0]), (Ints{1}));
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{std::log(2.0f)}));
-  R = runOp("onnx.ReduceMax", {F({2, 2}, {1, 7, -3, 4})},
-            {{"axes", Ints{0}}});
+  R = runOp("onnx.ReduceMax", {F({2, 2}, {1, 7, -3, 4})}, {{"axes", Ints{0}}});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{1, 7}));
 }
 
 TEST(InterpResize, NearestAsymmetricUpsample) {
-  auto R = runOp("onnx.Resize",
-                 {F({1, 1, 2, 2}, {1, 2, 3, 4}), Tensor(),
-                  F({4}, {1, 1, 2, 2})},
-                 {{"mode", "nearest"},
-                  {"coordinate_transformation_mode", "asymmetric"},
-                  {"nearest_mode", "floor"}});
+  auto R =
+      runOp("onnx.Resize",
+            {F({1, 1, 2, 2}, {1, 2, 3, 4}), Tensor(), F({4}, {1, 1, 2, 2})},
+            {{"mode", "nearest"},
+             {"coordinate_transformation_mode", "asymmetric"},
+             {"nearest_mode", "floor"}});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(shapeOf(R[0]), (Ints{1, 1, 4, 4}));
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4,
@@ -161,8 +159,7 @@ TEST(InterpResize, LinearAlignCornersSizes) {
 TEST(InterpResize, LinearHalfPixelClampsAtEdges) {
   // half_pixel x2: x_ori = (x + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25;
   // reads clamp to the edges.
-  auto R = runOp("onnx.Resize",
-                 {F({1, 2}, {0, 4}), Tensor(), F({2}, {1, 2})},
+  auto R = runOp("onnx.Resize", {F({1, 2}, {0, 4}), Tensor(), F({2}, {1, 2})},
                  {{"mode", "linear"}});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{0, 1, 3, 4}));
@@ -181,8 +178,7 @@ TEST(InterpIndex, ArgMaxSelectLastIndex) {
 }
 
 TEST(InterpIndex, TopKLargestWithTies) {
-  auto R = runOp("onnx.TopK", {F({5}, {3, 9, 3, 1, 9}), I64({1}, {3})}, {},
-                 2);
+  auto R = runOp("onnx.TopK", {F({5}, {3, 9, 3, 1, 9}), I64({1}, {3})}, {}, 2);
   ASSERT_EQ(R.size(), 2u);
   EXPECT_THAT(values(R[0]), FloatsNear(Floats{9, 9, 3}));
   EXPECT_EQ(ints(R[1]), (Ints{1, 4, 0}));
@@ -216,10 +212,10 @@ TEST(InterpIndex, TriluLowerWithK) {
 }
 
 TEST(InterpLayerNorm, NormalisesRowsWithScaleAndBias) {
-  auto R = runOp("onnx.LayerNormalization",
-                 {F({2, 3}, {1, 2, 3, 0, 0, 6}), F({3}, {1, 1, 2}),
-                  F({3}, {0, 1, 0})},
-                 {{"epsilon", 0.0f}});
+  auto R = runOp(
+      "onnx.LayerNormalization",
+      {F({2, 3}, {1, 2, 3, 0, 0, 6}), F({3}, {1, 1, 2}), F({3}, {0, 1, 0})},
+      {{"epsilon", 0.0f}});
   ASSERT_EQ(R.size(), 1u);
   // Row 0: mean 2, var 2/3; row 1: mean 2, var 8.
   float A = 1 / std::sqrt(2.0f / 3), B = 1 / std::sqrt(8.0f);
