@@ -232,4 +232,47 @@ TEST(InterpMisc, QuantizeRoundsHalfToEvenAndSaturates) {
             (std::vector<uint8_t>{2, 4, 0, 255}));
 }
 
+TEST(InterpIndex, ScatterNDWithReduction) {
+  auto R = runOp("onnx.ScatterND",
+                 {F({4}, {1, 2, 3, 4}), I64({2, 1}, {1, 3}), F({2}, {10, 20})});
+  ASSERT_EQ(R.size(), 1u);
+  EXPECT_THAT(values(R[0]), FloatsNear(Floats{1, 10, 3, 20}));
+  R = runOp("onnx.ScatterND",
+            {F({4}, {1, 2, 3, 4}), I64({2, 1}, {1, 3}), F({2}, {10, 20})},
+            {{"reduction", "mul"}});
+  ASSERT_EQ(R.size(), 1u);
+  EXPECT_THAT(values(R[0]), FloatsNear(Floats{1, 20, 3, 80}));
+}
+
+TEST(InterpIndex, DepthToSpaceModesAndSpaceToDepth) {
+  Floats X = {0, 1, 2, 3, 4, 5, 6, 7};
+  auto R = runOp("onnx.DepthToSpace", {F({1, 8, 1, 1}, X)},
+                 {{"blocksize", int64_t(2)}});
+  ASSERT_EQ(R.size(), 1u);
+  EXPECT_EQ(shapeOf(R[0]), (Ints{1, 2, 2, 2}));
+  EXPECT_THAT(values(R[0]), FloatsNear(Floats{0, 2, 4, 6, 1, 3, 5, 7}));
+  R = runOp("onnx.DepthToSpace", {F({1, 8, 1, 1}, X)},
+            {{"blocksize", int64_t(2)}, {"mode", "CRD"}});
+  ASSERT_EQ(R.size(), 1u);
+  EXPECT_THAT(values(R[0]), FloatsNear(X));
+  // SpaceToDepth inverts DepthToSpace's DCR layout.
+  R = runOp("onnx.SpaceToDepth", {F({1, 2, 2, 2}, {0, 2, 4, 6, 1, 3, 5, 7})},
+            {{"blocksize", int64_t(2)}});
+  ASSERT_EQ(R.size(), 1u);
+  EXPECT_EQ(shapeOf(R[0]), (Ints{1, 8, 1, 1}));
+  EXPECT_THAT(values(R[0]), FloatsNear(X));
+}
+
+TEST(InterpMisc, MatMulIntegerSubtractsZeroPoints) {
+  auto U8 = [](Ints S, std::vector<uint8_t> V) {
+    return Tensor::fromVector<uint8_t>(S, V);
+  };
+  auto R = runOp("onnx.MatMulInteger", {U8({1, 2}, {3, 4}), U8({2, 1}, {5, 6}),
+                                        U8({}, {1}), U8({}, {2})});
+  ASSERT_EQ(R.size(), 1u);
+  auto D = R[0].data<int32_t>();
+  ASSERT_EQ(D.size(), 1u);
+  EXPECT_EQ(D[0], 2 * 3 + 3 * 4);
+}
+
 } // namespace
