@@ -152,8 +152,17 @@ void registerIndexOps(OpRegistry &R) {
   addOp(
       R,
       def("onnx.NonZero", 1, 1, {}, [](const Op &O, const InferenceInputs &In) {
-        return one(plain(ElementType::I64,
-                         {(int64_t)In.Types[0].getRank(), kDynamicDim}));
+        // The count of non-zero elements is data: known only when the
+        // input's data is (always at run time, for constants at compile
+        // time).
+        int64_t Count = kDynamicDim;
+        if (const Tensor *D = In.Data[0]) {
+          Count = 0;
+          for (int64_t I = 0, E = D->getNumElements(); I < E; ++I)
+            Count += D->getAsDouble(I) != 0;
+        }
+        return one(
+            plain(ElementType::I64, {(int64_t)In.Types[0].getRank(), Count}));
       }));
   addOp(R, def("onnx.CumSum", 2, 2,
                {{"exclusive", AttrKind::Int}, {"reverse", AttrKind::Int}},
