@@ -20,6 +20,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 #include <exception>
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 #include <queue>
@@ -105,6 +106,7 @@ public:
 private:
   Error fail(const Twine &Msg) { return makeError(Name + ": " + Msg); }
   Error checkHeader();
+  Error acceptOlderOpset();
   void fixBatchSize();
   Error runONNXShapeInference();
   void collectDeclaredTypes();
@@ -145,10 +147,36 @@ Error ONNXImporter::checkHeader() {
   }
   if (!Found)
     return fail("model imports no opset of the default ONNX domain");
-  if (Opset < kMinONNXOpset || Opset > kMaxONNXOpset)
+  if (Opset > kMaxONNXOpset || Opset < 1)
     return fail("unsupported opset " + Twine(Opset) +
                 " of the default ONNX domain (supported: " +
                 Twine(kMinONNXOpset) + " to " + Twine(kMaxONNXOpset) + ")");
+  if (Opset < kMinONNXOpset)
+    return acceptOlderOpset();
+  return Error::success();
+}
+
+/// A model of an opset older than 7 is read as opset 7 when every operator
+/// it uses has the same definition in both (ONNX's schema for the op at
+/// opset 7 was introduced at or before the model's opset). Many operators
+/// last changed before opset 7 (Elu, HardSigmoid, InstanceNormalization,
+/// GlobalAveragePool, ...), so such models are common; one that uses an
+/// operator redefined at 7 (e.g. Add's legacy `broadcast` attribute) is
+/// rejected with the operator named.
+Error ONNXImporter::acceptOlderOpset() {
+  for (const auto &N : Model.graph().node()) {
+    if (!N.domain().empty() && N.domain() != "ai.onnx")
+      continue; // Reported as an unsupported domain by importNode.
+    const onnx::OpSchema *At7 = onnx::OpSchemaRegistry::Schema(
+        N.op_type(), kMinONNXOpset, "");
+    if (!At7 || At7->since_version() > Opset)
+      return fail("unsupported opset " + Twine(Opset) +
+                  " of the default ONNX domain: operator '" + N.op_type() +
+                  "' was redefined in a later opset (supported: " +
+                  Twine(kMinONNXOpset) + " to " + Twine(kMaxONNXOpset) +
+                  ", and older models whose operators did not change)");
+  }
+  Opset = kMinONNXOpset;
   return Error::success();
 }
 

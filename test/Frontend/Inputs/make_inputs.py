@@ -56,6 +56,10 @@ def main():
         f.write(np.random.default_rng(1).integers(0, 256, 512,
                                                   dtype=np.uint8).tobytes())
     save(conv_relu(6), "opset6.onnx")
+    # Add was redefined at opset 7 (numpy broadcasting replaced `broadcast`).
+    add = helper.make_node("Add", ["x", "x"], ["y"], name="add6")
+    save(model([add], [vi("x", [2, 3])], [vi("y", None)], opset=6),
+         "opset6_add.onnx")
     save(conv_relu(18), "opset18.onnx")
 
     # Legacy opset 9: attribute forms that the IR keeps as operands, and the
