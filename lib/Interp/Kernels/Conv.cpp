@@ -1,6 +1,7 @@
-//===- Conv.cpp - Convolution kernels --------------------------------------===//
+//===- Conv.cpp - Convolution kernels
+//--------------------------------------===//
 //
-// Part of onnc-fault. onnx.Conv (1-D and 2-D, float32) as im2col + SGEMM per
+// Part of onnc-fault. onnx.Conv (1-D to 3-D, float32) as im2col + SGEMM per
 // image and group; a direct loop for depthwise convolutions, where one
 // channel per group makes im2col pure overhead. Each image is computed on
 // its own, so a result does not depend on the batch it came in.
@@ -60,17 +61,17 @@ static void im2colRows(const float *X, int64_t C, const WindowGeometry &G,
   }
 }
 
-/// Unfolds one group of one image (C channels of H x W) into the
-/// [C*KH*KW, OH*OW] im2col matrix, written directly in the packed-panel
-/// layout sgemmPrePacked() reads (NR-column panels, K rows each), so the
-/// matrix is never copied a second time. Padding reads as zero.
-static void im2colPacked(const float *X, int64_t C, const WindowGeometry &G,
-                         int64_t NR, float *Packed) {
-  int64_t N = G.Out[0] * G.Out[1], K = C * G.Kernel[0] * G.Kernel[1];
+/// Writes the rows \p Rows produces (K rows of N floats, via
+/// Rows(RowBuf, Emit)) directly in the packed-panel layout sgemmPrePacked()
+/// reads (NR-column panels, K rows each), so the im2col matrix is never
+/// copied a second time.
+template <typename RowsFn>
+static void packRows(int64_t N, int64_t K, int64_t NR, float *Packed,
+                     RowsFn Rows) {
   thread_local std::vector<float> RowBuf;
   RowBuf.resize(N);
   int64_t Panels = (N + NR - 1) / NR;
-  im2colRows(X, C, G, RowBuf.data(), [&](int64_t Row, const float *Src) {
+  Rows(RowBuf.data(), [&](int64_t Row, const float *Src) {
     float *Dst = Packed + Row * NR;
     for (int64_t P = 0; P < Panels; ++P, Dst += K * NR, Src += NR) {
       int64_t Cols = std::min(NR, N - P * NR);
@@ -80,6 +81,53 @@ static void im2colPacked(const float *X, int64_t C, const WindowGeometry &G,
         Dst[J] = 0.0f;
     }
   });
+}
+
+/// Unfolds one group of one image (C channels of H x W) into the packed
+/// [C*KH*KW, OH*OW] im2col matrix. Padding reads as zero.
+static void im2colPacked(const float *X, int64_t C, const WindowGeometry &G,
+                         int64_t NR, float *Packed) {
+  int64_t N = G.Out[0] * G.Out[1], K = C * G.Kernel[0] * G.Kernel[1];
+  packRows(N, K, NR, Packed, [&](float *RowBuf, auto Emit) {
+    im2colRows(X, C, G, RowBuf, Emit);
+  });
+}
+
+/// The 3-D im2col: one row per (channel, kd, kh, kw) of OD*OH*OW floats,
+/// row-major in the same order as the weight's [C, KD, KH, KW] layout.
+template <typename EmitFn>
+static void im2colRows3D(const float *X, int64_t C, const WindowGeometry &G,
+                         float *Row, EmitFn Emit) {
+  int64_t D = G.In[0], H = G.In[1], W = G.In[2];
+  int64_t OD = G.Out[0], OH = G.Out[1], OW = G.Out[2];
+  int64_t KD = G.Kernel[0], KH = G.Kernel[1], KW = G.Kernel[2];
+  int64_t RowIdx = 0;
+  for (int64_t Ch = 0; Ch < C; ++Ch) {
+    const float *XC = X + Ch * D * H * W;
+    for (int64_t Kd = 0; Kd < KD; ++Kd)
+      for (int64_t Kh = 0; Kh < KH; ++Kh)
+        for (int64_t Kw = 0; Kw < KW; ++Kw, ++RowIdx) {
+          float *R = Row;
+          for (int64_t Od = 0; Od < OD; ++Od) {
+            int64_t Id = Od * G.Stride[0] - G.PadBegin[0] + Kd * G.Dilation[0];
+            for (int64_t Oh = 0; Oh < OH; ++Oh, R += OW) {
+              int64_t Ih =
+                  Oh * G.Stride[1] - G.PadBegin[1] + Kh * G.Dilation[1];
+              if (Id < 0 || Id >= D || Ih < 0 || Ih >= H) {
+                std::fill(R, R + OW, 0.0f);
+                continue;
+              }
+              const float *XR = XC + (Id * H + Ih) * W;
+              for (int64_t Ow = 0; Ow < OW; ++Ow) {
+                int64_t Iw =
+                    Ow * G.Stride[2] - G.PadBegin[2] + Kw * G.Dilation[2];
+                R[Ow] = Iw >= 0 && Iw < W ? XR[Iw] : 0.0f;
+              }
+            }
+          }
+          Emit(RowIdx, Row);
+        }
+  }
 }
 
 /// Depthwise: one input channel per output channel (multiplier 1).
@@ -98,8 +146,7 @@ static void depthwise(const float *X, const float *Wt, int64_t C,
           if (Ih < 0 || Ih >= H)
             continue;
           for (int64_t Kw = 0; Kw < KW; ++Kw) {
-            int64_t Iw =
-                Ow * G.Stride[1] - G.PadBegin[1] + Kw * G.Dilation[1];
+            int64_t Iw = Ow * G.Stride[1] - G.PadBegin[1] + Kw * G.Dilation[1];
             if (Iw >= 0 && Iw < W)
               Acc += XC[Ih * W + Iw] * WC[Kh * KW + Kw];
           }
@@ -107,6 +154,54 @@ static void depthwise(const float *X, const float *Wt, int64_t C,
         YC[Oh * OW + Ow] = Acc;
       }
   }
+}
+
+/// 3-D convolution: im2col over the three spatial dims feeding the same
+/// packed SGEMM as 2-D, per image and group (so per-image results do not
+/// depend on the batch). No depthwise/pointwise special cases: 3-D models
+/// are rare and the general path is exact for them too.
+static Error conv3D(const Op &O, const Tensor &X, const Tensor &Wt,
+                    const Tensor *B, const WindowGeometry &G, Tensor &Y) {
+  ArrayRef<int64_t> XS = X.getShape(), WS = Wt.getShape();
+  int64_t N = XS[0], C = XS[1], M = WS[0];
+  int64_t Group = O.getIntAttr("group", 1);
+  if (Group < 1 || C % Group || M % Group || WS[1] != C / Group)
+    return makeError("weight " + Wt.getType().str() + " and group " +
+                     Twine(Group) + " do not match input " + X.getType().str());
+  if (B &&
+      (B->getElementType() != ElementType::F32 || B->getNumElements() != M))
+    return makeError("bias must be f32[" + Twine(M) + "], got " +
+                     B->getType().str());
+  int64_t Cg = C / Group, Mg = M / Group;
+  int64_t InSize = G.In[0] * G.In[1] * G.In[2];
+  int64_t OutSize = G.Out[0] * G.Out[1] * G.Out[2];
+  int64_t K = Cg * G.Kernel[0] * G.Kernel[1] * G.Kernel[2];
+  const float *XD = X.data<float>().data(), *WD = Wt.data<float>().data();
+  float *YD = Y.mutableData<float>().data();
+  int64_t NR = getSgemmPanelWidth();
+  thread_local std::vector<float> Col;
+  Col.resize(K * ((OutSize + NR - 1) / NR) * NR);
+  for (int64_t Img = 0; Img < N; ++Img) {
+    const float *XI = XD + Img * C * InSize;
+    float *YI = YD + Img * M * OutSize;
+    for (int64_t Gr = 0; Gr < Group; ++Gr) {
+      const float *XG = XI + Gr * Cg * InSize;
+      packRows(OutSize, K, NR, Col.data(), [&](float *RowBuf, auto Emit) {
+        im2colRows3D(XG, Cg, G, RowBuf, Emit);
+      });
+      sgemmPrePacked(Mg, OutSize, K, WD + Gr * Mg * K, K, Col.data(),
+                     YI + Gr * Mg * OutSize, OutSize);
+    }
+    if (B) {
+      const float *BD = B->data<float>().data();
+      for (int64_t Ch = 0; Ch < M; ++Ch) {
+        float *R = YI + Ch * OutSize, Bias = BD[Ch];
+        for (int64_t I = 0; I < OutSize; ++I)
+          R[I] += Bias;
+      }
+    }
+  }
+  return Error::success();
 }
 
 static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
@@ -118,8 +213,10 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
       Wt.getElementType() != ElementType::F32 ||
       Y.getElementType() != ElementType::F32)
     return unsupportedType(X);
-  if (X.getType().getRank() != 3 && X.getType().getRank() != 4)
-    return makeError("only 1-D and 2-D convolutions are supported, got input " +
+  unsigned Rank = X.getType().getRank();
+  if (Rank < 3 || Rank > 5)
+    return makeError("only 1-D, 2-D and 3-D convolutions are supported, got "
+                     "input " +
                      X.getType().str());
   // Treat 1-D as 2-D with a height of 1.
   SmallVector<int64_t, 4> XS(X.getShape().begin(), X.getShape().end());
@@ -129,6 +226,8 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
   if (!Geo)
     return Geo.takeError();
   WindowGeometry G = *Geo;
+  if (XS.size() == 5)
+    return conv3D(O, X, Wt, B, G, Y);
   if (XS.size() == 3) {
     auto Shift = [](int64_t *A, int64_t Fill) {
       A[1] = A[0];
@@ -141,10 +240,9 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
   int64_t Group = O.getIntAttr("group", 1);
   if (Group < 1 || C % Group || M % Group || WS[1] != C / Group)
     return makeError("weight " + Wt.getType().str() + " and group " +
-                     Twine(Group) + " do not match input " +
-                     X.getType().str());
-  if (B && (B->getElementType() != ElementType::F32 ||
-            B->getNumElements() != M))
+                     Twine(Group) + " do not match input " + X.getType().str());
+  if (B &&
+      (B->getElementType() != ElementType::F32 || B->getNumElements() != M))
     return makeError("bias must be f32[" + Twine(M) + "], got " +
                      B->getType().str());
   int64_t Cg = C / Group, Mg = M / Group;
@@ -171,8 +269,8 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
       for (int64_t Gr = 0; Gr < Group; ++Gr) {
         const float *XG = XI + Gr * Cg * InSize;
         if (Pointwise) {
-          sgemm(false, false, Mg, OutSize, K, WD + Gr * Mg * K, K, XG,
-                OutSize, YI + Gr * Mg * OutSize, OutSize);
+          sgemm(false, false, Mg, OutSize, K, WD + Gr * Mg * K, K, XG, OutSize,
+                YI + Gr * Mg * OutSize, OutSize);
         } else {
           im2colPacked(XG, Cg, G, NR, Col.data());
           sgemmPrePacked(Mg, OutSize, K, WD + Gr * Mg * K, K, Col.data(),
