@@ -27,7 +27,7 @@ if [ "${ONNCF_SKIP_SANITIZERS:-0}" != 1 ]; then
   # The sanitized tools and units rerun the malformed-input tests: no input
   # may crash a tool (ASan + UBSan, any report fails the test).
   echo "== building (ASan+UBSan) in $san"
-  cmake -S . -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -S . -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     -DONNCF_ENABLE_ASAN=ON -DONNCF_ENABLE_UBSAN=ON >/dev/null
   cmake --build "$san" -j "$jobs"
 fi

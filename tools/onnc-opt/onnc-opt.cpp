@@ -9,6 +9,8 @@
 #include "onncf/Config/Version.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
 #include "onncf/IR/Graph.h"
+#include "onncf/IR/OpDef.h"
+#include "onncf/Interp/Kernels.h"
 #include "onncf/IR/Parser.h"
 #include "onncf/IR/Printer.h"
 #include "onncf/Pass/PassManager.h"
@@ -50,11 +52,38 @@ static cl::opt<int64_t> InlineLimit(
 static cl::opt<bool> ListPasses("list-passes",
                                 cl::desc("List passes, options and pipelines"),
                                 cl::cat(OptCat));
+static cl::opt<bool>
+    ListOps("list-ops",
+            cl::desc("List the registered op kinds, with their operand and "
+                     "result counts and whether the interpreter runs them"),
+            cl::cat(OptCat));
 static cl::opt<int64_t>
     BatchSize("batch-size",
               cl::desc("ONNX input: fix a dynamic batch axis to N before "
                        "inferring types (0: keep it dynamic)"),
               cl::value_desc("N"), cl::init(0), cl::cat(OptCat));
+
+/// Prints one line per registered op kind: name, operand and result arity
+/// and whether lib/Interp has a kernel for it. docs/Operators.md is this
+/// list.
+static void listOps(raw_ostream &OS) {
+  auto Arity = [](unsigned Min, unsigned Max) {
+    if (Max == ~0u)
+      return std::to_string(Min) + "+";
+    if (Min == Max)
+      return std::to_string(Min);
+    return std::to_string(Min) + "-" + std::to_string(Max);
+  };
+  std::vector<const OpDef *> Defs = OpRegistry::get().all();
+  llvm::sort(Defs, [](const OpDef *A, const OpDef *B) {
+    return A->Name < B->Name;
+  });
+  OS << "| op | operands | results | interpreter |\n| --- | --- | --- | --- |\n";
+  for (const OpDef *D : Defs)
+    OS << "| " << D->Name << " | " << Arity(D->MinOperands, D->MaxOperands)
+       << " | " << Arity(D->MinResults, D->MaxResults) << " | "
+       << (KernelRegistry::get().lookup(*D) ? "yes" : "no") << " |\n";
+}
 
 [[noreturn]] static void usageError(const Twine &Msg) {
   reportError(Msg);
@@ -115,6 +144,10 @@ int main(int argc, char **argv) {
           &errs()))
     return ExitUsageError;
 
+  if (ListOps) {
+    listOps(outs());
+    return ExitSuccess;
+  }
   if (ListPasses) {
     PassRegistry::get().printPassList(outs());
     return ExitSuccess;
