@@ -241,8 +241,16 @@ void Graph::replaceAllUsesWith(Value *From, Value *To) {
 Error Graph::inferTypes() {
   for (auto &O : Ops) {
     auto Types = inferOpTypes(*O);
-    if (!Types)
-      return Types.takeError();
+    if (!Types) {
+      // Data-dependent result types unknown until run time: keep the
+      // types the results have (declared by the model or set earlier).
+      Error E = Types.takeError();
+      if (E.isA<IncompleteInferenceError>()) {
+        consumeError(std::move(E));
+        continue;
+      }
+      return E;
+    }
     for (unsigned I = 0; I < O->getNumResults(); ++I)
       O->getResult(I)->setType((*Types)[I]);
   }

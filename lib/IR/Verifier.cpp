@@ -43,9 +43,16 @@ Expected<SmallVector<TensorType, 1>> inferOpTypes(const Op &O) {
   In.Data = Data;
   In.Present = ArrayRef<bool>(Present.get(), N);
   auto Inferred = Def.InferTypes(O, In);
-  if (!Inferred)
-    return makeError(O.getDescription() + ": " +
-                     toString(Inferred.takeError()));
+  if (!Inferred) {
+    // Keep "incomplete" distinguishable from "malformed" through the
+    // added context.
+    Error E = Inferred.takeError();
+    bool Incomplete = E.isA<IncompleteInferenceError>();
+    std::string Msg = O.getDescription() + ": " + toString(std::move(E));
+    if (Incomplete)
+      return make_error<IncompleteInferenceError>(std::move(Msg));
+    return makeError(Msg);
+  }
   if (Inferred->size() != O.getNumResults())
     return makeError(O.getDescription() + ": type inference produced " +
                      Twine(Inferred->size()) + " types for " +
@@ -157,8 +164,16 @@ static Error verifyOp(const Graph &G, const Op &O,
       return makeError(O.getDescription() + ": " + toString(std::move(E)));
   if (Def.InferTypes) {
     auto Types = inferOpTypes(O);
-    if (!Types)
-      return Types.takeError();
+    if (!Types) {
+      // The result types depend on data only known at run time: nothing
+      // to check them against (their own validity was checked above).
+      Error E = Types.takeError();
+      if (E.isA<IncompleteInferenceError>()) {
+        consumeError(std::move(E));
+        return Error::success();
+      }
+      return E;
+    }
     for (unsigned I = 0; I < R; ++I)
       if (!isCompatible(O.getResult(I)->getType(), (*Types)[I]))
         return makeError(O.getDescription() + ": result " + Twine(I) + " '" +

@@ -46,6 +46,29 @@ struct InferenceInputs {
   llvm::ArrayRef<bool> Present;
 };
 
+/// What InferTypes returns when a result's type (its rank, typically)
+/// depends on operand data that is not known yet: at compile time, e.g. a
+/// Reshape whose shape operand is computed and of unknown length. Unlike
+/// other errors it does not mean the op is malformed; callers that have
+/// another source for the type (a declaration in the model, the type the
+/// result already has) keep that one. At run time every operand's data is
+/// known, so inference is complete there.
+class IncompleteInferenceError
+    : public llvm::ErrorInfo<IncompleteInferenceError> {
+public:
+  // C++17 inline variable: one address program-wide, no .cpp needed.
+  inline static char ID = 0;
+  explicit IncompleteInferenceError(std::string Msg) : Msg(std::move(Msg)) {}
+  void log(llvm::raw_ostream &OS) const override { OS << Msg; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+  const std::string &getMessage() const { return Msg; }
+
+private:
+  std::string Msg;
+};
+
 using InferTypesFn = std::function<llvm::Expected<llvm::SmallVector<TensorType, 1>>(
     const Op &, const InferenceInputs &)>;
 using VerifyFn = std::function<llvm::Error(const Op &)>;

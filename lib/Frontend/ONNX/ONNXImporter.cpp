@@ -474,8 +474,24 @@ Error ONNXImporter::checkOp(NodeImport &NI, const Op &O) {
 
 Error ONNXImporter::setResultTypes(NodeImport &NI, Op &O) {
   auto Inferred = inferOpTypes(O);
-  if (!Inferred)
-    return NI.error(stripOpPrefix(toString(Inferred.takeError()), O));
+  if (!Inferred) {
+    Error E = Inferred.takeError();
+    bool Incomplete = E.isA<IncompleteInferenceError>();
+    std::string Msg = stripOpPrefix(toString(std::move(E)), O);
+    // The result types depend on data only known at run time (e.g. a
+    // computed Reshape shape): the model's declarations (value_info, ONNX
+    // shape inference) supply them; without one the type is unknown.
+    if (!Incomplete)
+      return NI.error(Msg);
+    for (Value *R : O.getResults()) {
+      auto It = Declared.find(R->getName());
+      if (It == Declared.end())
+        return NI.error(Msg + " (and output '" + R->getName() +
+                        "' has no declared type)");
+      R->setType(It->second);
+    }
+    return Error::success();
+  }
   bool HasInference = bool(O.getDef().InferTypes);
   for (unsigned I = 0; I < O.getNumResults(); ++I) {
     Value *R = O.getResult(I);

@@ -86,8 +86,9 @@ static Expected<TypeList> inferGatherND(const Op &O,
     return makeOpError(O, "batch_dims " + Twine(B) + " is out of range");
   int64_t K = I.back();
   if (K == kDynamicDim)
-    return makeOpError(O, "cannot infer the result's rank: the last dim of "
-                          "indices is dynamic");
+    return makeIncompleteError(
+        O, "cannot infer the result's rank: the last dim of "
+           "indices is dynamic");
   if (K < 1 || B + K > (int64_t)X.size())
     return makeOpError(O, "indices address " + Twine(K) + " dims of a rank-" +
                               Twine(X.size()) + " tensor after " + Twine(B) +
@@ -149,21 +150,20 @@ void registerIndexOps(OpRegistry &R) {
               return one(In.Types[0]);
             }));
   addOp(R, def("onnx.OneHot", 3, 3, {{"axis", AttrKind::Int}}, inferOneHot));
-  addOp(
-      R,
-      def("onnx.NonZero", 1, 1, {}, [](const Op &O, const InferenceInputs &In) {
-        // The count of non-zero elements is data: known only when the
-        // input's data is (always at run time, for constants at compile
-        // time).
-        int64_t Count = kDynamicDim;
-        if (const Tensor *D = In.Data[0]) {
-          Count = 0;
-          for (int64_t I = 0, E = D->getNumElements(); I < E; ++I)
-            Count += D->getAsDouble(I) != 0;
-        }
-        return one(
-            plain(ElementType::I64, {(int64_t)In.Types[0].getRank(), Count}));
-      }));
+  addOp(R, def("onnx.NonZero", 1, 1, {},
+               [](const Op &O, const InferenceInputs &In) {
+                 // The count of non-zero elements is data: known only when the
+                 // input's data is (always at run time, for constants at
+                 // compile time).
+                 int64_t Count = kDynamicDim;
+                 if (const Tensor *D = In.Data[0]) {
+                   Count = 0;
+                   for (int64_t I = 0, E = D->getNumElements(); I < E; ++I)
+                     Count += D->getAsDouble(I) != 0;
+                 }
+                 return one(plain(ElementType::I64,
+                                  {(int64_t)In.Types[0].getRank(), Count}));
+               }));
   addOp(R, def("onnx.CumSum", 2, 2,
                {{"exclusive", AttrKind::Int}, {"reverse", AttrKind::Int}},
                sameAsInput));

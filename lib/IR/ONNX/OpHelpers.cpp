@@ -14,6 +14,10 @@ namespace onnxops {
 
 Error makeOpError(const Op &O, const Twine &Msg) { return makeError(Msg); }
 
+Error makeIncompleteError(const Op &O, const Twine &Msg) {
+  return make_error<IncompleteInferenceError>(Msg.str());
+}
+
 /// Unknown attributes and wrong kinds are rejected here, once for every
 /// onnx.* op, so the op-specific code may call the typed accessors.
 static Error checkAttrSchema(const OpDef &Def, const Op &O) {

@@ -20,6 +20,9 @@ namespace onnxops {
 /// An error about \p O. The op is not named in the message: the IR's
 /// verifier and inferOpTypes() prefix its description.
 llvm::Error makeOpError(const Op &O, const llvm::Twine &Msg);
+/// Like makeOpError, for a result type that depends on operand data not
+/// known yet (an IncompleteInferenceError, see onncf/IR/OpDef.h).
+llvm::Error makeIncompleteError(const Op &O, const llvm::Twine &Msg);
 
 using TypeList = llvm::SmallVector<TensorType, 1>;
 using Shape = llvm::SmallVector<int64_t, 4>;

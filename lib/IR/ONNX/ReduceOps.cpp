@@ -30,8 +30,8 @@ static Expected<TypeList> inferReduce(const Op &O, const InferenceInputs &In) {
       return one(Make(Shape(R, kDynamicDim)));
     int64_t Len = listLength(In.Types[1]);
     if (Len < 0)
-      return makeOpError(O, "cannot infer the result's rank: the axes "
-                            "operand's length is unknown");
+      return makeIncompleteError(O, "cannot infer the result's rank: the axes "
+                                    "operand's length is unknown");
     return one(Make(Shape(R - std::min<int64_t>(R, Len), kDynamicDim)));
   }
   Shape Out;

@@ -66,8 +66,8 @@ static Expected<Shape> shapeOperand(const Op &O, const InferenceInputs &In,
   }
   int64_t Len = listLength(In.Types[I]);
   if (Len < 0)
-    return makeOpError(O, "cannot infer the result's rank: the shape "
-                          "operand's length is unknown");
+    return makeIncompleteError(O, "cannot infer the result's rank: the shape "
+                                  "operand's length is unknown");
   return Shape(Len, kDynamicDim);
 }
 

@@ -25,7 +25,7 @@ template <typename T> static Expected<T> withOp(const Op &O, Expected<T> V) {
 /// A shape of \p Rank dynamic dims, or an error when the rank is unknown.
 static Expected<Shape> dynamicOfRank(const Op &O, int64_t Rank, StringRef Why) {
   if (Rank < 0)
-    return makeOpError(O, "cannot infer the result's rank: " + Why);
+    return makeIncompleteError(O, "cannot infer the result's rank: " + Why);
   return Shape(Rank, kDynamicDim);
 }
 
@@ -215,9 +215,10 @@ static Expected<TypeList> inferSqueeze(const Op &O, const InferenceInputs &In) {
   if (!Axes->Present || Axes->Values.empty()) {
     for (int64_t I = 0; I < R; ++I) {
       if (X.getDim(I) == kDynamicDim)
-        return makeOpError(O, "cannot infer the result's rank: no axes and "
-                              "dim " +
-                                  Twine(I) + " is dynamic");
+        return makeIncompleteError(
+            O, "cannot infer the result's rank: no axes and "
+               "dim " +
+                   Twine(I) + " is dynamic");
       Drop[I] = X.getDim(I) == 1;
     }
   } else {
