@@ -260,6 +260,37 @@ inline int64_t requantize(int32_t Acc, const MultiplierShift &MS,
   return requantize(Acc, MS.Multiplier, MS.Shift, OutBits);
 }
 
+//===----------------------------------------------------------------------===//
+// The SDP epilogue of the quant.* ops (onncf/IR/QuantOps.h)
+//===----------------------------------------------------------------------===//
+
+/// Parameters of one output channel's epilogue. Absent clamp bounds are the
+/// int32 range (no effect).
+struct EpilogueParams {
+  int16_t Multiplier = 1;
+  unsigned Shift = 0;
+  bool Relu = false;
+  int32_t ClampMin = INT32_MIN;
+  int32_t ClampMax = INT32_MAX;
+  unsigned OutBits = 8;
+};
+
+/// The SDP chain every quant.conv / quant.fc / quant.add / quant.requantize
+/// result goes through: MUL by the int16 multiplier (33 x 16 -> 49 bits),
+/// truncate by Shift (rounded half away from zero, saturated to int32),
+/// ReLU, clamp, and the output converter saturating to OutBits. \p V33 is
+/// the ALU result (accumulator plus bias, at most 33 bits).
+constexpr int32_t sdpEpilogue(int64_t V33, const EpilogueParams &P) {
+  int32_t T = sdpTruncate(sdpMul(V33, P.Multiplier), P.Shift);
+  if (P.Relu)
+    T = relu(T);
+  if (T < P.ClampMin)
+    T = P.ClampMin;
+  if (T > P.ClampMax)
+    T = P.ClampMax;
+  return static_cast<int32_t>(saturate(T, P.OutBits));
+}
+
 } // namespace fixp
 } // namespace onncf
 

@@ -1,0 +1,27 @@
+//===- QDQ.h - quant.* graph -> standard ONNX QDQ form ----------*- C++ -*-===//
+//
+// Part of onnc-fault. Rewrites a quantized graph (onncf/IR/QuantOps.h) into
+// onnx.* ops only, in the QDQ style onnxruntime and Netron understand:
+// integer activations become QuantizeLinear/DequantizeLinear pairs around the
+// float ops, integer weights DequantizeLinear of int8 initializers (per-axis
+// scales). The ONNX exporter then writes it as a standard model
+// (`onnc-fault --emit=onnx`). The float ops use the scales of the result
+// types, so ONNX runtimes reproduce our integer results up to rounding ties
+// and the int16 multiplier's 2^-15 relative error.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ONNCF_QUANT_QDQ_H
+#define ONNCF_QUANT_QDQ_H
+
+#include "llvm/Support/Error.h"
+
+namespace onncf {
+
+class Graph;
+
+/// Rewrites \p G in place; errors name an op that has no QDQ form.
+llvm::Error lowerQuantToQDQ(Graph &G);
+
+} // namespace onncf
+
+#endif
