@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/IR/OpDef.h"
+#include "onncf/IR/QuantOps.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -23,6 +24,7 @@ OpRegistry &OpRegistry::get() {
   static OpRegistry *R = [] {
     auto *Reg = new OpRegistry();
     registerONNXOps(*Reg);
+    registerQuantOps(*Reg);
     return Reg;
   }();
   return *R;
