@@ -1,0 +1,22 @@
+//===- AllTargets.cpp - Register every target of this build --------------===//
+//
+// Part of onnc-fault. The one place that knows which targets exist: a new
+// target adds its register function here and its library to
+// targets/CMakeLists.txt. Registration is explicit (no static constructors)
+// because static libraries drop objects nothing refers to.
+//
+//===----------------------------------------------------------------------===//
+#include "onncf/Target/Target.h"
+#include "onncf/Targets/Host/HostTarget.h"
+
+namespace onncf {
+
+void registerAllTargets() {
+  static bool Done = [] {
+    registerHostTarget();
+    return true;
+  }();
+  (void)Done;
+}
+
+} // namespace onncf
