@@ -34,6 +34,23 @@ int64_t getSgemmPanelWidth();
 void sgemmPrePacked(int64_t M, int64_t N, int64_t K, const float *A,
                     int64_t LDA, const float *PackedB, float *C, int64_t LDC);
 
+/// Floats sgemmPackA() writes for an M x K matrix.
+int64_t getSgemmPackedASize(int64_t M, int64_t K);
+
+/// Packs row-major M x K \p A into the panel layout sgemmOffsetB() reads
+/// (\p Dst holds getSgemmPackedASize(M, K) floats).
+void sgemmPackA(int64_t M, int64_t K, const float *A, int64_t LDA,
+                float *Dst);
+
+/// C = A * B for A packed by sgemmPackA(), where row k of B is the N floats
+/// at Base + Off[k]. Columns are computed in groups of 8: the kernel reads
+/// Base[Off[k] + j] and writes C[i * LDC + j] for every j < N rounded up to
+/// a multiple of 8, so the caller provides that slack. Each C element is one
+/// accumulation over k = 0..K-1 in order, whatever M, N and the tiling.
+void sgemmOffsetB(int64_t M, int64_t N, int64_t K, const float *PackedA,
+                  const float *Base, const int64_t *Off, float *C,
+                  int64_t LDC);
+
 /// Which micro-kernel sgemm() uses ("avx2-fma" or "generic").
 const char *getSgemmVariant();
 

@@ -1,26 +1,105 @@
-//===- Conv.cpp - Convolution kernels
-//--------------------------------------===//
+//===- Conv.cpp - Convolution kernels -------------------------------------===//
 //
-// Part of onnc-fault. onnx.Conv (1-D to 3-D, float32) as im2col + SGEMM per
-// image and group; a direct loop for depthwise convolutions, where one
-// channel per group makes im2col pure overhead. Each image is computed on
-// its own, so a result does not depend on the batch it came in.
+// Part of onnc-fault. onnx.Conv (1-D to 3-D, float32), per image and group:
+//
+//  * stride 1 (most convolutions): the image is copied into a zero-padded
+//    buffer and the GEMM reads its rows at shifted offsets (sgemmOffsetB),
+//    computing the output on the padded width; the padding columns are
+//    dropped when the result is copied out. No im2col matrix at all.
+//  * other strides and 3-D: a row-major im2col matrix feeding the same GEMM.
+//  * depthwise (one channel per group): a direct loop.
+//
+// The result goes through a per-channel epilogue (bias, and for the
+// interpreter's fused steps BatchNormalization and Relu) on its way to Y.
+// Each image is computed on its own with a fixed summation order, so a
+// result does not depend on the batch it came in.
 //
 //===----------------------------------------------------------------------===//
 #include "KernelUtils.h"
 #include "onncf/Interp/Kernels.h"
 #include "onncf/Interp/Sgemm.h"
+#include <cmath>
 
 using namespace llvm;
 
 namespace onncf {
 namespace interp {
 
-/// Produces the im2col matrix one row (one channel/kernel tap) at a time in
-/// \p Col (OH*OW floats) and hands each to \p Emit(row index, data).
-template <typename EmitFn>
-static void im2colRows(const float *X, int64_t C, const WindowGeometry &G,
-                       float *Col, EmitFn Emit) {
+void ConvEpilogue::setBatchNorm(const float *Scale, const float *Bias,
+                                const float *Mean, const float *Var,
+                                int64_t C, float Eps) {
+  // Same expressions as the BatchNormalization kernel (Normalization.cpp).
+  BNMul.resize(C);
+  BNAdd.resize(C);
+  for (int64_t Ch = 0; Ch < C; ++Ch) {
+    BNMul[Ch] = Scale[Ch] / std::sqrt(Var[Ch] + Eps);
+    BNAdd[Ch] = Bias[Ch] - Mean[Ch] * BNMul[Ch];
+  }
+}
+
+namespace {
+
+/// What happens to one output channel on its way out of the GEMM.
+struct ChannelOps {
+  bool HasBias = false, HasBN = false, Relu = false;
+  float Bias = 0, Mul = 1, Add = 0;
+};
+
+template <bool Bias, bool BN, bool Relu>
+void finishRowsT(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
+                 float *Dst, const ChannelOps &C) {
+  for (int64_t R = 0; R < Rows; ++R, Src += LDS, Dst += Cols)
+    for (int64_t J = 0; J < Cols; ++J) {
+      float V = Src[J];
+      if (Bias)
+        V = V + C.Bias;
+      if (BN)
+        V = V * C.Mul + C.Add;
+      if (Relu)
+        V = V < 0 ? 0.0f : V;
+      Dst[J] = V;
+    }
+}
+
+/// Copies Rows x Cols of one channel (rows LDS floats apart in \p Src) to
+/// the dense \p Dst, applying \p C. \p Src may equal \p Dst (LDS == Cols).
+void finishRows(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
+                float *Dst, const ChannelOps &C) {
+  // One instantiation per combination so each inner loop vectorises.
+  using Fn = void (*)(const float *, int64_t, int64_t, int64_t, float *,
+                      const ChannelOps &);
+  static const Fn Table[8] = {
+      finishRowsT<false, false, false>, finishRowsT<false, false, true>,
+      finishRowsT<false, true, false>,  finishRowsT<false, true, true>,
+      finishRowsT<true, false, false>,  finishRowsT<true, false, true>,
+      finishRowsT<true, true, false>,   finishRowsT<true, true, true>};
+  Table[C.HasBias * 4 + C.HasBN * 2 + C.Relu](Src, LDS, Rows, Cols, Dst, C);
+}
+
+/// The epilogue of output channel \p Ch.
+ChannelOps channelOps(const float *Bias, const ConvEpilogue *Epi,
+                      int64_t Ch) {
+  ChannelOps C;
+  if (Bias) {
+    C.HasBias = true;
+    C.Bias = Bias[Ch];
+  }
+  if (Epi && !Epi->BNMul.empty()) {
+    C.HasBN = true;
+    C.Mul = Epi->BNMul[Ch];
+    C.Add = Epi->BNAdd[Ch];
+  }
+  C.Relu = Epi && Epi->Relu;
+  return C;
+}
+
+int64_t roundUp8(int64_t N) { return (N + 7) / 8 * 8; }
+
+/// Writes the im2col matrix of one group of one image (C channels, 2-D):
+/// row (c, kh, kw) at \p Col + row * LD, the OH*OW columns in output order.
+/// Padding reads as zero; columns past OH*OW are left alone.
+void im2col2D(const float *X, int64_t C, const WindowGeometry &G, float *Col,
+              int64_t LD) {
   int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
   int64_t KH = G.Kernel[0], KW = G.Kernel[1];
   int64_t SH = G.Stride[0], SW = G.Stride[1];
@@ -29,8 +108,7 @@ static void im2colRows(const float *X, int64_t C, const WindowGeometry &G,
   for (int64_t Ch = 0; Ch < C; ++Ch) {
     const float *XC = X + Ch * H * W;
     for (int64_t Kh = 0; Kh < KH; ++Kh)
-      for (int64_t Kw = 0; Kw < KW; ++Kw) {
-        float *Row = Col;
+      for (int64_t Kw = 0; Kw < KW; ++Kw, Col += LD) {
         // Output columns whose input column is inside the image:
         // 0 <= ow*SW - PL + Kw*DW < W.
         int64_t Off = Kw * DW - PL;
@@ -39,7 +117,7 @@ static void im2colRows(const float *X, int64_t C, const WindowGeometry &G,
         OwEnd = std::min(OwEnd, OW);
         OwBegin = std::min(OwBegin, OwEnd);
         for (int64_t Oh = 0; Oh < OH; ++Oh) {
-          float *R = Row + Oh * OW;
+          float *R = Col + Oh * OW;
           int64_t Ih = Oh * SH - PT + Kh * DH;
           if (Ih < 0 || Ih >= H) {
             std::fill(R, R + OW, 0.0f);
@@ -47,67 +125,27 @@ static void im2colRows(const float *X, int64_t C, const WindowGeometry &G,
           }
           const float *XR = XC + Ih * W + Off;
           std::fill(R, R + OwBegin, 0.0f);
-          // Rows are short (tens of floats): a plain loop beats memcpy.
-          if (SW == 1)
-            for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
-              R[Ow] = XR[Ow];
-          else
-            for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
-              R[Ow] = XR[Ow * SW];
+          for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
+            R[Ow] = XR[Ow * SW];
           std::fill(R + OwEnd, R + OW, 0.0f);
         }
-        Emit((Ch * KH + Kh) * KW + Kw, Row);
       }
   }
 }
 
-/// Writes the rows \p Rows produces (K rows of N floats, via
-/// Rows(RowBuf, Emit)) directly in the packed-panel layout sgemmPrePacked()
-/// reads (NR-column panels, K rows each), so the im2col matrix is never
-/// copied a second time.
-template <typename RowsFn>
-static void packRows(int64_t N, int64_t K, int64_t NR, float *Packed,
-                     RowsFn Rows) {
-  thread_local std::vector<float> RowBuf;
-  RowBuf.resize(N);
-  int64_t Panels = (N + NR - 1) / NR;
-  Rows(RowBuf.data(), [&](int64_t Row, const float *Src) {
-    float *Dst = Packed + Row * NR;
-    for (int64_t P = 0; P < Panels; ++P, Dst += K * NR, Src += NR) {
-      int64_t Cols = std::min(NR, N - P * NR);
-      for (int64_t J = 0; J < Cols; ++J)
-        Dst[J] = Src[J];
-      for (int64_t J = Cols; J < NR; ++J)
-        Dst[J] = 0.0f;
-    }
-  });
-}
-
-/// Unfolds one group of one image (C channels of H x W) into the packed
-/// [C*KH*KW, OH*OW] im2col matrix. Padding reads as zero.
-static void im2colPacked(const float *X, int64_t C, const WindowGeometry &G,
-                         int64_t NR, float *Packed) {
-  int64_t N = G.Out[0] * G.Out[1], K = C * G.Kernel[0] * G.Kernel[1];
-  packRows(N, K, NR, Packed, [&](float *RowBuf, auto Emit) {
-    im2colRows(X, C, G, RowBuf, Emit);
-  });
-}
-
 /// The 3-D im2col: one row per (channel, kd, kh, kw) of OD*OH*OW floats,
-/// row-major in the same order as the weight's [C, KD, KH, KW] layout.
-template <typename EmitFn>
-static void im2colRows3D(const float *X, int64_t C, const WindowGeometry &G,
-                         float *Row, EmitFn Emit) {
+/// in the weight's [C, KD, KH, KW] order.
+void im2col3D(const float *X, int64_t C, const WindowGeometry &G, float *Col,
+              int64_t LD) {
   int64_t D = G.In[0], H = G.In[1], W = G.In[2];
   int64_t OD = G.Out[0], OH = G.Out[1], OW = G.Out[2];
   int64_t KD = G.Kernel[0], KH = G.Kernel[1], KW = G.Kernel[2];
-  int64_t RowIdx = 0;
   for (int64_t Ch = 0; Ch < C; ++Ch) {
     const float *XC = X + Ch * D * H * W;
     for (int64_t Kd = 0; Kd < KD; ++Kd)
       for (int64_t Kh = 0; Kh < KH; ++Kh)
-        for (int64_t Kw = 0; Kw < KW; ++Kw, ++RowIdx) {
-          float *R = Row;
+        for (int64_t Kw = 0; Kw < KW; ++Kw, Col += LD) {
+          float *R = Col;
           for (int64_t Od = 0; Od < OD; ++Od) {
             int64_t Id = Od * G.Stride[0] - G.PadBegin[0] + Kd * G.Dilation[0];
             for (int64_t Oh = 0; Oh < OH; ++Oh, R += OW) {
@@ -125,14 +163,13 @@ static void im2colRows3D(const float *X, int64_t C, const WindowGeometry &G,
               }
             }
           }
-          Emit(RowIdx, Row);
         }
   }
 }
 
 /// Depthwise: one input channel per output channel (multiplier 1).
-static void depthwise(const float *X, const float *Wt, int64_t C,
-                      const WindowGeometry &G, float *Y) {
+void depthwise(const float *X, const float *Wt, int64_t C,
+               const WindowGeometry &G, float *Y) {
   int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
   int64_t KH = G.Kernel[0], KW = G.Kernel[1];
   for (int64_t Ch = 0; Ch < C; ++Ch) {
@@ -156,59 +193,23 @@ static void depthwise(const float *X, const float *Wt, int64_t C,
   }
 }
 
-/// 3-D convolution: im2col over the three spatial dims feeding the same
-/// packed SGEMM as 2-D, per image and group (so per-image results do not
-/// depend on the batch). No depthwise/pointwise special cases: 3-D models
-/// are rare and the general path is exact for them too.
-static Error conv3D(const Op &O, const Tensor &X, const Tensor &Wt,
-                    const Tensor *B, const WindowGeometry &G, Tensor &Y) {
-  ArrayRef<int64_t> XS = X.getShape(), WS = Wt.getShape();
-  int64_t N = XS[0], C = XS[1], M = WS[0];
-  int64_t Group = O.getIntAttr("group", 1);
-  if (Group < 1 || C % Group || M % Group || WS[1] != C / Group)
-    return makeError("weight " + Wt.getType().str() + " and group " +
-                     Twine(Group) + " do not match input " + X.getType().str());
-  if (B &&
-      (B->getElementType() != ElementType::F32 || B->getNumElements() != M))
-    return makeError("bias must be f32[" + Twine(M) + "], got " +
-                     B->getType().str());
-  int64_t Cg = C / Group, Mg = M / Group;
-  int64_t InSize = G.In[0] * G.In[1] * G.In[2];
-  int64_t OutSize = G.Out[0] * G.Out[1] * G.Out[2];
-  int64_t K = Cg * G.Kernel[0] * G.Kernel[1] * G.Kernel[2];
-  const float *XD = X.data<float>().data(), *WD = Wt.data<float>().data();
-  float *YD = Y.mutableData<float>().data();
-  int64_t NR = getSgemmPanelWidth();
-  thread_local std::vector<float> Col;
-  Col.resize(K * ((OutSize + NR - 1) / NR) * NR);
-  for (int64_t Img = 0; Img < N; ++Img) {
-    const float *XI = XD + Img * C * InSize;
-    float *YI = YD + Img * M * OutSize;
-    for (int64_t Gr = 0; Gr < Group; ++Gr) {
-      const float *XG = XI + Gr * Cg * InSize;
-      packRows(OutSize, K, NR, Col.data(), [&](float *RowBuf, auto Emit) {
-        im2colRows3D(XG, Cg, G, RowBuf, Emit);
-      });
-      sgemmPrePacked(Mg, OutSize, K, WD + Gr * Mg * K, K, Col.data(),
-                     YI + Gr * Mg * OutSize, OutSize);
-    }
-    if (B) {
-      const float *BD = B->data<float>().data();
-      for (int64_t Ch = 0; Ch < M; ++Ch) {
-        float *R = YI + Ch * OutSize, Bias = BD[Ch];
-        for (int64_t I = 0; I < OutSize; ++I)
-          R[I] += Bias;
-      }
-    }
-  }
-  return Error::success();
+/// Scratch reused across calls on a thread (the interpreter runs one kernel
+/// per thread at a time).
+struct ConvScratch {
+  std::vector<float> PackedW, In, Out;
+  std::vector<int64_t> Off;
+};
+ConvScratch &scratch() {
+  thread_local ConvScratch S;
+  return S;
 }
 
-static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
-                        MutableArrayRef<Tensor> Out) {
+} // namespace
+
+Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
+               const ConvEpilogue *Epi) {
   const Tensor &X = *In[0], &Wt = *In[1];
   const Tensor *B = In.size() > 2 ? In[2] : nullptr;
-  Tensor &Y = Out[0];
   if (X.getElementType() != ElementType::F32 ||
       Wt.getElementType() != ElementType::F32 ||
       Y.getElementType() != ElementType::F32)
@@ -218,7 +219,6 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
     return makeError("only 1-D, 2-D and 3-D convolutions are supported, got "
                      "input " +
                      X.getType().str());
-  // Treat 1-D as 2-D with a height of 1.
   SmallVector<int64_t, 4> XS(X.getShape().begin(), X.getShape().end());
   SmallVector<int64_t, 4> YS(Y.getShape().begin(), Y.getShape().end());
   SmallVector<int64_t, 4> WS(Wt.getShape().begin(), Wt.getShape().end());
@@ -226,9 +226,7 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
   if (!Geo)
     return Geo.takeError();
   WindowGeometry G = *Geo;
-  if (XS.size() == 5)
-    return conv3D(O, X, Wt, B, G, Y);
-  if (XS.size() == 3) {
+  if (Rank == 3) { // 1-D as 2-D with a height of 1.
     auto Shift = [](int64_t *A, int64_t Fill) {
       A[1] = A[0];
       A[0] = Fill;
@@ -245,49 +243,110 @@ static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
       (B->getElementType() != ElementType::F32 || B->getNumElements() != M))
     return makeError("bias must be f32[" + Twine(M) + "], got " +
                      B->getType().str());
+  if (Epi && !Epi->BNMul.empty() && (int64_t)Epi->BNMul.size() != M)
+    return makeError("fused BatchNormalization has " +
+                     Twine(Epi->BNMul.size()) + " channels, the conv " +
+                     Twine(M));
+  bool Is3D = Rank == 5;
   int64_t Cg = C / Group, Mg = M / Group;
-  int64_t InSize = G.In[0] * G.In[1], OutSize = G.Out[0] * G.Out[1];
-  int64_t K = Cg * G.Kernel[0] * G.Kernel[1];
+  int64_t KSize = G.Kernel[0] * G.Kernel[1] * G.Kernel[2];
+  int64_t InSize = G.In[0] * G.In[1] * G.In[2];
+  int64_t OutSize = G.Out[0] * G.Out[1] * G.Out[2];
+  int64_t K = Cg * KSize;
+  // Output rows for the epilogue: everything but the innermost axis.
+  int64_t OW = Is3D ? G.Out[2] : G.Out[1];
+  int64_t OutRows = OW ? OutSize / OW : 0;
   const float *XD = X.data<float>().data(), *WD = Wt.data<float>().data();
+  const float *BD = B ? B->data<float>().data() : nullptr;
   float *YD = Y.mutableData<float>().data();
-  bool Pointwise = G.Kernel[0] == 1 && G.Kernel[1] == 1 && G.Stride[0] == 1 &&
-                   G.Stride[1] == 1 && G.PadBegin[0] == 0 &&
-                   G.PadBegin[1] == 0 && G.Out[0] == G.In[0] &&
-                   G.Out[1] == G.In[1];
-  bool Depthwise = Cg == 1 && Mg == 1;
-  int64_t NR = getSgemmPanelWidth();
-  thread_local std::vector<float> Col;
-  if (!Pointwise && !Depthwise)
-    Col.resize(K * ((OutSize + NR - 1) / NR) * NR);
+  if (N == 0 || M == 0 || OutSize == 0)
+    return Error::success();
+
+  if (!Is3D && Cg == 1 && Mg == 1) {
+    for (int64_t Img = 0; Img < N; ++Img) {
+      float *YI = YD + Img * M * OutSize;
+      depthwise(XD + Img * C * InSize, WD, C, G, YI);
+      for (int64_t Ch = 0; Ch < M; ++Ch)
+        finishRows(YI + Ch * OutSize, OW, OutRows, OW, YI + Ch * OutSize,
+                   channelOps(BD, Epi, Ch));
+    }
+    return Error::success();
+  }
+
+  ConvScratch &S = scratch();
+  int64_t PackedSize = getSgemmPackedASize(Mg, K);
+  S.PackedW.resize(Group * PackedSize);
+  for (int64_t Gr = 0; Gr < Group; ++Gr)
+    sgemmPackA(Mg, K, WD + Gr * Mg * K, K, S.PackedW.data() + Gr * PackedSize);
+  S.Off.resize(K);
+
+  // Stride-1 2-D: GEMM straight over the padded image. The output is
+  // computed on the padded width Wp (OW valid columns per row of Wp), so
+  // tap (c, kh, kw) of output p reads Pad[p + c*Hp*Wp + kh*DH*Wp + kw*DW].
+  int64_t H = G.In[0], W = G.In[1];
+  int64_t Hp = H + G.PadBegin[0] + G.PadEnd[0];
+  int64_t Wp = W + G.PadBegin[1] + G.PadEnd[1];
+  bool Direct = !Is3D && G.Stride[0] == 1 && G.Stride[1] == 1 &&
+                G.Out[0] == Hp - (G.Kernel[0] - 1) * G.Dilation[0] &&
+                G.Out[1] == Wp - (G.Kernel[1] - 1) * G.Dilation[1];
+  int64_t Cols, LDS, SrcRowStride;
+  if (Direct) {
+    // The last output sits at (OH-1)*Wp + OW-1; the GEMM computes columns
+    // up to a multiple of 8 beyond it, reading at most 7 floats past the
+    // padded image: those stay zero too.
+    Cols = (G.Out[0] - 1) * Wp + G.Out[1];
+    LDS = roundUp8(Cols);
+    SrcRowStride = Wp;
+    S.In.assign(Cg * Hp * Wp + 8, 0.0f);
+    for (int64_t Ch = 0, P = 0; Ch < Cg; ++Ch)
+      for (int64_t Kh = 0; Kh < G.Kernel[0]; ++Kh)
+        for (int64_t Kw = 0; Kw < G.Kernel[1]; ++Kw)
+          S.Off[P++] = Ch * Hp * Wp + Kh * G.Dilation[0] * Wp +
+                       Kw * G.Dilation[1];
+  } else {
+    // im2col rows of OutSize floats, LDS apart; the slack columns are
+    // zeroed once here and never written by im2col.
+    Cols = OutSize;
+    LDS = roundUp8(Cols);
+    SrcRowStride = OW;
+    S.In.assign(K * LDS, 0.0f);
+    for (int64_t P = 0; P < K; ++P)
+      S.Off[P] = P * LDS;
+  }
+  S.Out.resize(Mg * LDS);
 
   for (int64_t Img = 0; Img < N; ++Img) {
     const float *XI = XD + Img * C * InSize;
     float *YI = YD + Img * M * OutSize;
-    if (Depthwise) {
-      depthwise(XI, WD, C, G, YI);
-    } else {
-      for (int64_t Gr = 0; Gr < Group; ++Gr) {
-        const float *XG = XI + Gr * Cg * InSize;
-        if (Pointwise) {
-          sgemm(false, false, Mg, OutSize, K, WD + Gr * Mg * K, K, XG, OutSize,
-                YI + Gr * Mg * OutSize, OutSize);
-        } else {
-          im2colPacked(XG, Cg, G, NR, Col.data());
-          sgemmPrePacked(Mg, OutSize, K, WD + Gr * Mg * K, K, Col.data(),
-                         YI + Gr * Mg * OutSize, OutSize);
-        }
+    for (int64_t Gr = 0; Gr < Group; ++Gr) {
+      const float *XG = XI + Gr * Cg * InSize;
+      if (Direct) {
+        // Only the interior is written; the zero border stays from above.
+        float *Pad = S.In.data() + G.PadBegin[0] * Wp + G.PadBegin[1];
+        for (int64_t Ch = 0; Ch < Cg; ++Ch)
+          for (int64_t R = 0; R < H; ++R)
+            std::memcpy(Pad + Ch * Hp * Wp + R * Wp, XG + (Ch * H + R) * W,
+                        W * sizeof(float));
+      } else if (Is3D) {
+        im2col3D(XG, Cg, G, S.In.data(), LDS);
+      } else {
+        im2col2D(XG, Cg, G, S.In.data(), LDS);
       }
-    }
-    if (B) {
-      const float *BD = B->data<float>().data();
-      for (int64_t Ch = 0; Ch < M; ++Ch) {
-        float *R = YI + Ch * OutSize, Bias = BD[Ch];
-        for (int64_t I = 0; I < OutSize; ++I)
-          R[I] += Bias;
+      sgemmOffsetB(Mg, Cols, K, S.PackedW.data() + Gr * PackedSize,
+                   S.In.data(), S.Off.data(), S.Out.data(), LDS);
+      for (int64_t I = 0; I < Mg; ++I) {
+        int64_t Ch = Gr * Mg + I;
+        finishRows(S.Out.data() + I * LDS, SrcRowStride, OutRows, OW,
+                   YI + Ch * OutSize, channelOps(BD, Epi, Ch));
       }
     }
   }
   return Error::success();
+}
+
+static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
+                        MutableArrayRef<Tensor> Out) {
+  return convolve(O, In, Out[0], nullptr);
 }
 
 } // namespace interp

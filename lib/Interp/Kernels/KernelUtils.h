@@ -100,6 +100,27 @@ struct WindowGeometry {
 llvm::Expected<WindowGeometry>
 toWindowGeometry(llvm::Expected<SpatialGeometry> S, llvm::ArrayRef<int64_t> Y);
 
+/// Per-output-channel work a Conv kernel applies to its result while the
+/// result is still in cache, for the interpreter's fused Conv ->
+/// [BatchNormalization] -> [Relu] steps. The float operations are exactly
+/// those of the separate kernels, in the same order (conv bias, then
+/// x * BNMul + BNAdd, then Relu), so fusing never changes a result bit.
+struct ConvEpilogue {
+  /// Inference BatchNormalization as the BatchNormalization kernel computes
+  /// it: Mul = scale / sqrt(var + eps), Add = bias - mean * Mul (empty when
+  /// there is no BN).
+  std::vector<float> BNMul, BNAdd;
+  bool Relu = false;
+  /// Fills BNMul/BNAdd from f32 BatchNormalization operands of C elements.
+  void setBatchNorm(const float *Scale, const float *Bias, const float *Mean,
+                    const float *Var, int64_t C, float Eps);
+};
+
+/// onnx.Conv with \p Epi applied to the result (nullptr: plain Conv). Every
+/// element of \p Y is written.
+llvm::Error convolve(const Op &O, llvm::ArrayRef<const Tensor *> In,
+                     Tensor &Y, const ConvEpilogue *Epi);
+
 } // namespace interp
 } // namespace onncf
 
