@@ -15,6 +15,7 @@
 #include "onncf/IR/Printer.h"
 #include "onncf/Pass/PassManager.h"
 #include "onncf/Pass/PassManagerOptions.h"
+#include "onncf/Quant/Quantize.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Support/FileUtils.h"
 #include "onncf/Transforms/Passes.h"
@@ -123,6 +124,7 @@ int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   setToolName("onnc-opt");
   registerTransformsPasses();
+  registerQuantizePass();
   registerPassManagerCLOptions(OptCat, /*VerifyEachDefault=*/true);
   cl::HideUnrelatedOptions(OptCat);
   cl::SetVersionPrinter([](raw_ostream &OS) {
