@@ -13,6 +13,7 @@
 #ifndef ONNCF_QUANT_QDQ_H
 #define ONNCF_QUANT_QDQ_H
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 namespace onncf {
@@ -21,6 +22,12 @@ class Graph;
 
 /// Rewrites \p G in place; errors name an op that has no QDQ form.
 llvm::Error lowerQuantToQDQ(Graph &G);
+
+/// Lowers a copy of \p G (left unchanged) with lowerQuantToQDQ and writes it
+/// atomically to \p Path as an ONNX model: opset 13, or 21 when the graph
+/// has int16 activations (int16 QuantizeLinear; onnxruntime >= 1.17 runs
+/// it, the onnx package's checker needs version >= 1.15 to accept it).
+llvm::Error exportQDQModel(const Graph &G, llvm::StringRef Path);
 
 } // namespace onncf
 
