@@ -1,0 +1,454 @@
+//===- onnc-fault.cpp - The onnc-fault compiler driver --------------------===//
+//
+// Part of onnc-fault. Compiles an ONNX model (or a text-IR graph) for a
+// target: import, the `default` canonicalization pipeline, calibration on
+// user data (or a calibration table), quantization, target lowering and
+// emission of the target's native output (or the final IR, or a QDQ ONNX
+// model). See docs/tools/onnc-fault.md.
+//
+// Calibration, quantization and lowering run as passes of the same pass
+// manager as the `default` pipeline, so --print-after-all, --time-passes and
+// --verify-each see the whole compilation. The calibration data (or table)
+// is read before the pipeline starts, so a bad file fails fast and its error
+// names that file rather than a pass.
+//
+//===----------------------------------------------------------------------===//
+#include "onncf/Config/Version.h"
+#include "onncf/Data/Dataset.h"
+#include "onncf/Frontend/ONNX/ONNXExporter.h"
+#include "onncf/Frontend/ONNX/ONNXImporter.h"
+#include "onncf/IR/Graph.h"
+#include "onncf/IR/Parser.h"
+#include "onncf/IR/Printer.h"
+#include "onncf/Pass/PassManager.h"
+#include "onncf/Pass/PassManagerOptions.h"
+#include "onncf/Quant/CalibrationRunner.h"
+#include "onncf/Quant/CalibrationTable.h"
+#include "onncf/Quant/QDQ.h"
+#include "onncf/Quant/Quantize.h"
+#include "onncf/Support/Diagnostics.h"
+#include "onncf/Support/FileUtils.h"
+#include "onncf/Target/Target.h"
+#include "onncf/Transforms/Passes.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include <optional>
+
+using namespace llvm;
+using namespace onncf;
+
+static cl::OptionCategory FaultCat("onnc-fault options");
+
+static cl::opt<std::string> ModelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx | model.ir>"),
+                                      cl::cat(FaultCat));
+static cl::opt<std::string> OutputPath(
+    "o",
+    cl::desc("Output file ('-' is stdout; default: the model's file stem "
+             "plus the output's extension, in the current folder)"),
+    cl::value_desc("FILE"), cl::cat(FaultCat));
+static cl::opt<std::string> March("march", cl::desc("Target (set in main)"),
+                                  cl::value_desc("target"), cl::init("host"),
+                                  cl::cat(FaultCat));
+
+enum class EmitKind { Native, IR, ONNX };
+static cl::opt<EmitKind> Emit(
+    "emit", cl::desc("What to write (default: the target's native output)"),
+    cl::values(clEnumValN(EmitKind::Native, "native",
+                          "the target's native output (host: text IR)"),
+               clEnumValN(EmitKind::IR, "ir",
+                          "the final IR as text, for any target"),
+               clEnumValN(EmitKind::ONNX, "onnx",
+                          "the quantized model as standard ONNX "
+                          "(QuantizeLinear/DequantizeLinear)")),
+    cl::init(EmitKind::Native), cl::cat(FaultCat));
+
+static cl::opt<std::string>
+    QuantizeMode("quantize",
+                 cl::desc("Activation type: int8 (default) or int16"),
+                 cl::value_desc("int8|int16"), cl::init("int8"),
+                 cl::cat(FaultCat));
+static cl::opt<unsigned>
+    WeightBits("weight-bits",
+               cl::desc("Weight word width, 2..16 (default 8; symmetric "
+                        "range +-(2^(N-1)-1))"),
+               cl::value_desc("N"), cl::init(8), cl::cat(FaultCat));
+static cl::opt<WeightGranularity> WeightGran(
+    "weight-granularity",
+    cl::desc("Weight scales per output channel (default) or per tensor"),
+    cl::values(clEnumValN(WeightGranularity::PerChannel, "per-channel",
+                          "one scale per output channel"),
+               clEnumValN(WeightGranularity::PerTensor, "per-tensor",
+                          "one scale per weight tensor")),
+    cl::init(WeightGranularity::PerChannel), cl::cat(FaultCat));
+
+static cl::opt<std::string> CalibData(
+    "calibration-data",
+    cl::desc("Calibration samples: an IDX(.gz), .npy or .pb file (batch "
+             "axis first) or a folder of .pgm/.npy/.pb files (name order)"),
+    cl::value_desc("PATH"), cl::cat(FaultCat));
+static cl::opt<unsigned> CalibSamples(
+    "calibration-samples",
+    cl::desc("Use the first N samples (default 500; 0: all)"),
+    cl::value_desc("N"), cl::init(500), cl::cat(FaultCat));
+static cl::opt<std::string> CalibMethod(
+    "calibration-method",
+    cl::desc("Activation thresholds: kl (default), minmax or "
+             "percentile[:P] (P in (0,100], default 99.99)"),
+    cl::value_desc("method"), cl::init("kl"), cl::cat(FaultCat));
+static cl::opt<std::string> CalibTable(
+    "calibration-table",
+    cl::desc("Quantize with this calibration table (JSON) instead of "
+             "calibrating on data"),
+    cl::value_desc("FILE"), cl::cat(FaultCat));
+static cl::opt<std::string> WriteCalibTable(
+    "write-calibration-table",
+    cl::desc("Write the activation scales used as a calibration table"),
+    cl::value_desc("FILE"), cl::cat(FaultCat));
+
+static cl::opt<std::string>
+    ScaleStr("scale",
+             cl::desc("Integer calibration images are scaled first: x * "
+                      "scale (default 1/255; a number or a fraction)"),
+             cl::value_desc("s"), cl::init("1/255"), cl::cat(FaultCat));
+static cl::opt<std::string>
+    MeanStr("mean",
+            cl::desc("Subtracted after scaling: one value or one per channel, "
+                     "comma-separated (default 0)"),
+            cl::value_desc("m[,m...]"), cl::cat(FaultCat));
+static cl::opt<std::string>
+    StdStr("std",
+           cl::desc("Divides after the mean: one value or one per channel, "
+                    "comma-separated (default 1)"),
+           cl::value_desc("s[,s...]"), cl::cat(FaultCat));
+static cl::opt<unsigned> Threads(
+    "threads",
+    cl::desc("Worker threads (0: all cores, the default); the output does "
+             "not depend on it"),
+    cl::value_desc("N"), cl::init(0), cl::cat(FaultCat));
+// -jN / -j N, as make takes it (a cl::alias cannot be a prefix option).
+static cl::opt<unsigned> ThreadsShort("j", cl::desc("Same as --threads"),
+                                      cl::value_desc("N"), cl::Prefix,
+                                      cl::cat(FaultCat));
+
+[[noreturn]] static void usageError(const Twine &Msg) {
+  reportError(Msg);
+  errs() << "Run '" << getToolName() << " --help' for usage.\n";
+  std::exit(ExitUsageError);
+}
+
+/// Parses "0.5", "1/255" or "2e-3".
+static std::optional<float> parseNumber(StringRef S) {
+  auto [Num, Den] = S.trim().split('/');
+  double N, D = 1;
+  if (Num.trim().getAsDouble(N) ||
+      (!Den.empty() && (Den.trim().getAsDouble(D) || D == 0)))
+    return std::nullopt;
+  return float(N / D);
+}
+
+static std::vector<float> parseList(StringRef Option, StringRef S) {
+  std::vector<float> R;
+  if (S.empty())
+    return R;
+  SmallVector<StringRef, 4> Parts;
+  S.split(Parts, ',');
+  for (StringRef P : Parts) {
+    auto V = parseNumber(P);
+    if (!V)
+      usageError("--" + Option + ": '" + P + "' is not a number");
+    R.push_back(*V);
+  }
+  return R;
+}
+
+/// ONNX protobuf by extension or by content (the text IR is printable).
+static bool isONNXModel(StringRef Path, StringRef Bytes) {
+  StringRef Ext = sys::path::extension(Path);
+  if (Ext.equals_insensitive(".onnx"))
+    return true;
+  if (Ext == ".ir")
+    return false;
+  for (unsigned char C : Bytes.take_front(256))
+    if (C == 0 || (C < 0x20 && C != '\n' && C != '\r' && C != '\t'))
+      return true;
+  return false;
+}
+
+static Expected<std::unique_ptr<Graph>> loadModel(StringRef Path) {
+  auto Buf = readFile(Path);
+  if (!Buf)
+    return Buf.takeError();
+  if (isONNXModel(Path, (*Buf)->getBuffer()))
+    return importONNXBuffer((*Buf)->getBuffer(), Path, ImportOptions(),
+                            sys::path::parent_path(Path));
+  return parseGraph((*Buf)->getBuffer(), Path);
+}
+
+namespace {
+
+/// Calibrates the graph as it is at this point of the pipeline (after the
+/// `default` passes), or takes the table read from --calibration-table.
+/// The samples were loaded before the pipeline started.
+class CalibratePass : public Pass {
+public:
+  CalibratePass(std::optional<Tensor> Samples,
+                std::optional<CalibrationTable> Given,
+                CalibrationOptions Opts, CalibrationTable &Out)
+      : Samples(std::move(Samples)), Given(std::move(Given)), Opts(Opts),
+        Out(Out) {}
+  StringRef getName() const override { return "calibrate"; }
+  StringRef getDescription() const override {
+    return "compute activation scales on calibration data";
+  }
+  Error run(Graph &G, PassContext &Ctx) override {
+    if (Given) {
+      Out = *Given;
+      return Error::success();
+    }
+    auto T = calibrateGraph(G, *Samples, Opts);
+    if (!T)
+      return T.takeError();
+    Out = std::move(*T);
+    Ctx.recordChange("values calibrated", Out.size());
+    return Error::success();
+  }
+
+private:
+  std::optional<Tensor> Samples;
+  std::optional<CalibrationTable> Given;
+  CalibrationOptions Opts;
+  CalibrationTable &Out;
+};
+
+/// Writes the table the calibrate pass produced (--write-calibration-table)
+/// before quantization, so the table exists even if quantization fails.
+class WriteTablePass : public Pass {
+public:
+  WriteTablePass(std::string Path, const CalibrationTable &T)
+      : Path(std::move(Path)), T(T) {}
+  StringRef getName() const override { return "write-calibration-table"; }
+  StringRef getDescription() const override {
+    return "write the calibration table";
+  }
+  Error run(Graph &, PassContext &) override { return T.writeFile(Path); }
+
+private:
+  std::string Path;
+  const CalibrationTable &T;
+};
+
+class QuantizeWithTablePass : public Pass {
+public:
+  QuantizeWithTablePass(const CalibrationTable &T, QuantizeOptions Opts)
+      : T(T), Opts(Opts) {}
+  StringRef getName() const override { return "quantize"; }
+  StringRef getDescription() const override {
+    return "rewrite the float graph into quant.* integer ops";
+  }
+  Error run(Graph &G, PassContext &Ctx) override {
+    Ctx.markChanged();
+    return quantizeGraph(G, T, Opts);
+  }
+
+private:
+  const CalibrationTable &T;
+  QuantizeOptions Opts;
+};
+
+class QDQPass : public Pass {
+public:
+  StringRef getName() const override { return "quant-to-qdq"; }
+  StringRef getDescription() const override {
+    return "rewrite quant.* ops into ONNX QuantizeLinear/DequantizeLinear";
+  }
+  Error run(Graph &G, PassContext &Ctx) override {
+    Ctx.markChanged();
+    return lowerQuantToQDQ(G);
+  }
+};
+
+class TargetLowerPass : public Pass {
+public:
+  TargetLowerPass(const TargetInfo &T, TargetOptions Opts)
+      : T(T), Opts(Opts), Name("lower-" + T.Name) {}
+  StringRef getName() const override { return Name; }
+  StringRef getDescription() const override {
+    return "lower the quantized graph for the target";
+  }
+  Error run(Graph &G, PassContext &Ctx) override {
+    Ctx.markChanged();
+    return T.Lower(G, Opts);
+  }
+
+private:
+  const TargetInfo &T;
+  TargetOptions Opts;
+  std::string Name;
+};
+
+} // namespace
+
+/// The -o default: the model's stem plus \p Ext, in the current folder.
+static std::string defaultOutput(StringRef Ext) {
+  SmallString<128> Out(sys::path::stem(ModelPath));
+  Out += Ext;
+  return std::string(Out);
+}
+
+int main(int argc, char **argv) {
+  InitLLVM X(argc, argv);
+  setToolName("onnc-fault");
+  registerTransformsPasses();
+  registerQuantizePass();
+  registerAllTargets();
+  registerPassManagerCLOptions(FaultCat, /*VerifyEachDefault=*/true);
+
+  // -march's help lists the registered targets; cl keeps a StringRef.
+  static std::string MarchDesc = [] {
+    std::string S = "Target to compile for (default host):";
+    for (const TargetInfo *T : TargetRegistry::get().all())
+      S += "\n  " + T->Name + " - " + T->Description;
+    return S;
+  }();
+  March.setDescription(MarchDesc);
+  cl::HideUnrelatedOptions(FaultCat);
+  cl::SetVersionPrinter([](raw_ostream &OS) {
+    OS << "onnc-fault version " << ONNCF_VERSION_STRING;
+    if (StringRef(ONNCF_GIT_REVISION).size())
+      OS << " (" << ONNCF_GIT_REVISION << ")";
+    OS << "\n";
+  });
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "onnc-fault: fault-aware ONNX compiler\n\n"
+          "Imports MODEL, canonicalizes it, calibrates it on data (or reads "
+          "a\ncalibration table), quantizes it and compiles it for -march.\n\n"
+          "  onnc-fault model.onnx --calibration-data=calib/ -o model.ir\n"
+          "  onnc-fault model.onnx --calibration-table=model.calib.json "
+          "--weight-bits=4\n"
+          "  onnc-fault model.onnx --calibration-data=x.npy --emit=onnx -o "
+          "model.qdq.onnx\n",
+          &errs()))
+    return ExitUsageError;
+
+  if (ThreadsShort.getNumOccurrences())
+    Threads = unsigned(ThreadsShort);
+
+  // Usage checks, all before reading anything.
+  const TargetInfo *Target = nullptr;
+  {
+    auto T = TargetRegistry::get().find(March);
+    if (!T)
+      usageError("-march: " + toString(T.takeError()));
+    Target = *T;
+  }
+  auto ActBits = parseQuantizeMode(QuantizeMode);
+  if (!ActBits)
+    usageError("--quantize: " + toString(ActBits.takeError()));
+  if (WeightBits < 2 || WeightBits > 16)
+    usageError("--weight-bits must be in 2..16, not " + Twine(WeightBits));
+  auto Method = parseCalibrationMethod(CalibMethod);
+  if (!Method)
+    usageError("--calibration-method: " + toString(Method.takeError()));
+  bool HaveData = !CalibData.empty(), HaveTable = !CalibTable.empty();
+  if (!HaveData && !HaveTable)
+    usageError("give --calibration-data=PATH or --calibration-table=FILE");
+  if (HaveData && HaveTable)
+    usageError("--calibration-data and --calibration-table are exclusive");
+  if (HaveTable && (CalibMethod.getNumOccurrences() ||
+                    CalibSamples.getNumOccurrences()))
+    usageError("--calibration-method and --calibration-samples need "
+               "--calibration-data");
+  Preprocess Prep;
+  auto Scale = parseNumber(ScaleStr);
+  if (!Scale)
+    usageError("--scale: '" + ScaleStr + "' is not a number");
+  Prep.Scale = *Scale;
+  Prep.Mean = parseList("mean", MeanStr);
+  Prep.Std = parseList("std", StdStr);
+  for (float S : Prep.Std)
+    if (S == 0)
+      usageError("--std values must be non-zero");
+
+  std::string Output = OutputPath;
+  if (Output.empty())
+    Output = defaultOutput(Emit == EmitKind::ONNX  ? StringRef(".onnx")
+                           : Emit == EmitKind::IR ? StringRef(".ir")
+                                                  : Target->OutputExtension);
+  if (Output != "-" && sys::fs::equivalent(Output, ModelPath))
+    usageError("the output '" + Output + "' would overwrite the model; give "
+               "-o");
+
+  PassManager PM;
+  if (Error E = PM.addPipeline("default"))
+    exitOnError(std::move(E)); // a registry bug, not the user's
+  if (Error E = PM.configure(getPassManagerCLOptions()))
+    usageError(toString(std::move(E)));
+
+  // Read the model, then the calibration input (its shape needs the model).
+  std::unique_ptr<Graph> G = exitOnErr(loadModel(ModelPath));
+  if (Error E = verifyGraph(*G))
+    exitOnError(addFileContext(
+        makeError("invalid input graph: " + toString(std::move(E))),
+        ModelPath));
+  std::optional<Tensor> Samples;
+  std::optional<CalibrationTable> Given;
+  if (HaveTable) {
+    Given = exitOnErr(CalibrationTable::readFile(CalibTable));
+  } else {
+    if (G->getInputs().size() != 1)
+      exitOnError(addFileContext(
+          makeError("calibration needs a model with one input, this one "
+                    "has " +
+                    Twine(G->getInputs().size())),
+          ModelPath));
+    Samples = exitOnErr(loadCalibrationData(
+        CalibData, CalibSamples, Prep, G->getInputs()[0]->getType()));
+  }
+
+  CalibrationOptions CO;
+  CO.Method = *Method;
+  CO.ActivationBits = *ActBits;
+  CO.Threads = Threads;
+  QuantizeOptions QO;
+  QO.ActivationBits = *ActBits;
+  QO.WeightBits = WeightBits;
+  QO.Weights = WeightGran;
+  TargetOptions TO;
+  TO.ActivationBits = *ActBits;
+  TO.WeightBits = WeightBits;
+  TO.Weights = WeightGran;
+  TO.Threads = Threads;
+
+  CalibrationTable Table;
+  PM.addPass(std::make_unique<CalibratePass>(std::move(Samples),
+                                             std::move(Given), CO, Table));
+  if (!WriteCalibTable.empty())
+    PM.addPass(std::make_unique<WriteTablePass>(WriteCalibTable, Table));
+  PM.addPass(std::make_unique<QuantizeWithTablePass>(Table, QO));
+  if (Emit == EmitKind::ONNX)
+    PM.addPass(std::make_unique<QDQPass>());
+  else
+    PM.addPass(std::make_unique<TargetLowerPass>(*Target, TO));
+  if (Error E = PM.run(*G))
+    exitOnError(addFileContext(std::move(E), ModelPath));
+
+  exitOnErr(writeFileAtomically(Output, [&](raw_ostream &OS) -> Error {
+    switch (Emit) {
+    case EmitKind::ONNX:
+      return exportONNX(*G, OS);
+    case EmitKind::IR:
+      printGraph(*G, OS);
+      return Error::success();
+    case EmitKind::Native:
+      return Target->Emit(*G, OS, TO);
+    }
+    return Error::success();
+  }));
+  return ExitSuccess;
+}
