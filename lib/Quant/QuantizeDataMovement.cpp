@@ -88,10 +88,10 @@ Expected<bool> Quantizer::quantizeDataMovement(Op *O) {
                    .Default(false);
   if (!Known || O->getNumOperands() == 0)
     return false;
-  // Only tensors that are already integer: moving float data stays float.
-  Value *IX = lookupInt(O->getOperand(0));
-  if (!IX)
+  // Only tensors computed in integers: moving float data stays float.
+  if (!Replaced.count(O->getOperand(0)))
     return false;
+  Value *IX = lookupInt(O->getOperand(0));
   // The other operands are shapes, axes, pads: never activations.
   for (unsigned I = 1; I < O->getNumOperands(); ++I)
     if (Value *V = O->getOperand(I); V && Replaced.count(V))
@@ -146,7 +146,7 @@ Expected<bool> Quantizer::quantizeConcat(Op *O) {
   for (Value *V : O->getOperands()) {
     if (!isActivation(V))
       return false;
-    AnyInt |= lookupInt(V) != nullptr;
+    AnyInt |= Replaced.count(V) != 0;
   }
   // A Concat of float values (a float island) stays float.
   if (!AnyInt || O->getNumResults() != 1)

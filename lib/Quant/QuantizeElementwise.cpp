@@ -64,12 +64,13 @@ Expected<bool> Quantizer::quantizeAdd(Op *O) {
 }
 
 Expected<bool> Quantizer::quantizeActivation(Op *O) {
-  // Only an operand that is already integer: a Relu inside a float island
-  // stays there, and is quantized lazily if an integer consumer follows.
+  // Only an operand computed in integers: a Relu inside a float island (or
+  // on a graph input) stays float, and is quantized lazily if an integer
+  // consumer follows.
   Value *X = O->getOperand(0);
-  Value *IX = lookupInt(X);
-  if (!IX)
+  if (!Replaced.count(X))
     return false;
+  Value *IX = lookupInt(X);
   ActivationChain Chain;
   if (!absorbActivation(O, Chain))
     return false; // A Clip with bounds computed at run time.
