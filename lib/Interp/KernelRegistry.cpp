@@ -28,6 +28,7 @@ KernelRegistry &KernelRegistry::get() {
     registerIndexKernels(*Reg);
     registerLayerNormKernels(*Reg);
     registerMiscKernels(*Reg);
+    registerQuantKernels(*Reg);
     return Reg;
   }();
   return *R;

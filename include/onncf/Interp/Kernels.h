@@ -77,6 +77,8 @@ void registerResizeKernels(KernelRegistry &R);
 void registerIndexKernels(KernelRegistry &R);
 void registerLayerNormKernels(KernelRegistry &R);
 void registerMiscKernels(KernelRegistry &R);
+/// The quant.* integer ops (lib/Interp/Kernels/Quant*.cpp).
+void registerQuantKernels(KernelRegistry &R);
 
 } // namespace onncf
 

@@ -2,7 +2,8 @@
 //
 // Part of onnc-fault. MaxPool (with the optional Indices result),
 // AveragePool (count_include_pad, ceil_mode via the inferred output size),
-// GlobalAveragePool and GlobalMaxPool, float32, 1-D to 3-D.
+// GlobalAveragePool and GlobalMaxPool, 1-D to 3-D: float32, and for the
+// max pools also the integer tensors of quantized graphs (i8, u8, i16).
 //
 // Window rule (as onnxruntime): the window of output o starts at
 // o*stride - pad_begin; for averaging with count_include_pad it is clipped
@@ -14,6 +15,7 @@
 #include "onncf/Interp/Kernels.h"
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 using namespace llvm;
 
@@ -50,13 +52,21 @@ static AxisWindow axisWindow(const WindowGeometry &G, unsigned A, int64_t O) {
 
 enum class PoolKind { Max, Average };
 
-static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
-                      MutableArrayRef<Tensor> Out, PoolKind Kind,
-                      bool Global) {
+/// \p T is float, or an integer type for max pooling (quantized tensors:
+/// max only selects elements, so the integers are pooled directly).
+template <typename T>
+static Error poolImplT(const Op &O, ArrayRef<const Tensor *> In,
+                       MutableArrayRef<Tensor> Out, PoolKind Kind,
+                       bool Global) {
   const Tensor &X = *In[0];
   Tensor &Y = Out[0];
-  if (X.getElementType() != ElementType::F32)
-    return unsupportedType(X);
+  if (Y.getElementType() != X.getElementType())
+    return unsupportedType(Y);
+  // Padded cells are never read: they cannot win a max, whatever the sign
+  // of the data.
+  const T Lowest = std::numeric_limits<T>::has_infinity
+                       ? -std::numeric_limits<T>::infinity()
+                       : std::numeric_limits<T>::lowest();
   ArrayRef<int64_t> XS = X.getShape(), YS = Y.getShape();
   WindowGeometry G;
   if (Global) {
@@ -78,8 +88,8 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
   int64_t Planes = XS[0] * XS[1];
   int64_t InSize = G.In[0] * G.In[1] * G.In[2];
   int64_t OutSize = G.Out[0] * G.Out[1] * G.Out[2];
-  const float *XD = X.data<float>().data();
-  float *YD = Y.mutableData<float>().data();
+  const T *XD = X.data<T>().data();
+  T *YD = Y.mutableData<T>().data();
   int64_t *Idx = nullptr;
   if (Out.size() > 1 && !Out[1].isNull()) {
     if (Out[1].getElementType() != ElementType::I64)
@@ -101,11 +111,11 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
     int64_t W = G.In[1];
     for (int64_t P = 0; P < Planes; ++P)
       for (int64_t Oh = 0; Oh < G.Out[0]; ++Oh) {
-        const float *R0 = XD + P * InSize + 2 * Oh * W, *R1 = R0 + W;
-        float *YR = YD + P * OutSize + Oh * G.Out[1];
+        const T *R0 = XD + P * InSize + 2 * Oh * W, *R1 = R0 + W;
+        T *YR = YD + P * OutSize + Oh * G.Out[1];
         for (int64_t Ow = 0; Ow < G.Out[1]; ++Ow) {
-          float A = R0[2 * Ow] > R0[2 * Ow + 1] ? R0[2 * Ow] : R0[2 * Ow + 1];
-          float B = R1[2 * Ow] > R1[2 * Ow + 1] ? R1[2 * Ow] : R1[2 * Ow + 1];
+          T A = R0[2 * Ow] > R0[2 * Ow + 1] ? R0[2 * Ow] : R0[2 * Ow + 1];
+          T B = R1[2 * Ow] > R1[2 * Ow + 1] ? R1[2 * Ow] : R1[2 * Ow + 1];
           YR[Ow] = A > B ? A : B;
         }
       }
@@ -115,35 +125,35 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
   int64_t S1 = G.In[1] * G.In[2], S2 = G.In[2];
   int64_t D0 = G.Dilation[0], D1 = G.Dilation[1] * S2, D2 = G.Dilation[2];
   for (int64_t P = 0; P < Planes; ++P) {
-    const float *XP = XD + P * InSize;
-    float *YP = YD + P * OutSize;
+    const T *XP = XD + P * InSize;
+    T *YP = YD + P * OutSize;
     int64_t OI = 0;
     for (int64_t O0 = 0; O0 < G.Out[0]; ++O0)
       for (int64_t O1 = 0; O1 < G.Out[1]; ++O1) {
         const AxisWindow &W0 = Win[0][O0], &W1 = Win[1][O1];
         for (int64_t O2 = 0; O2 < G.Out[2]; ++O2, ++OI) {
           const AxisWindow &W2 = Win[2][O2];
-          const float *Base = XP + W0.First * S1 + W1.First * S2 + W2.First;
+          const T *Base = XP + W0.First * S1 + W1.First * S2 + W2.First;
           if (Kind == PoolKind::Max && !Idx) {
             // Branch-free (maxss): comparisons of data are unpredictable.
             // Windows are never empty here (the geometry guarantees a tap
             // inside the input).
-            float Best = -std::numeric_limits<float>::infinity();
+            T Best = Lowest;
             for (int64_t K0 = 0; K0 < W0.Count; ++K0)
               for (int64_t K1 = 0; K1 < W1.Count; ++K1) {
-                const float *R = Base + K0 * D0 * S1 + K1 * D1;
+                const T *R = Base + K0 * D0 * S1 + K1 * D1;
                 for (int64_t K2 = 0; K2 < W2.Count; ++K2)
                   Best = R[K2 * D2] > Best ? R[K2 * D2] : Best;
               }
             YP[OI] = Best;
           } else if (Kind == PoolKind::Max) {
-            float Best = -std::numeric_limits<float>::infinity();
+            T Best = Lowest;
             int64_t BestOff = -1;
             for (int64_t K0 = 0; K0 < W0.Count; ++K0)
               for (int64_t K1 = 0; K1 < W1.Count; ++K1) {
-                const float *R = Base + K0 * D0 * S1 + K1 * D1;
+                const T *R = Base + K0 * D0 * S1 + K1 * D1;
                 for (int64_t K2 = 0; K2 < W2.Count; ++K2) {
-                  float V = R[K2 * D2];
+                  T V = R[K2 * D2];
                   // NaN never wins a comparison; keep the first element then.
                   if (V > Best || BestOff < 0) {
                     Best = V;
@@ -154,11 +164,11 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
             YP[OI] = Best;
             if (Idx)
               Idx[P * OutSize + OI] = BestOff < 0 ? 0 : P * InSize + BestOff;
-          } else {
+          } else if constexpr (std::is_same_v<T, float>) {
             float Sum = 0.0f;
             for (int64_t K0 = 0; K0 < W0.Count; ++K0)
               for (int64_t K1 = 0; K1 < W1.Count; ++K1) {
-                const float *R = Base + K0 * D0 * S1 + K1 * D1;
+                const T *R = Base + K0 * D0 * S1 + K1 * D1;
                 for (int64_t K2 = 0; K2 < W2.Count; ++K2)
                   Sum += R[K2 * D2];
               }
@@ -174,41 +184,33 @@ static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
   return Error::success();
 }
 
-/// 8-bit MaxPool: the f32 kernel on an exact f32 copy (max only selects
-/// elements, so converting back is exact).
-static Error maxPool8Bit(const Op &O, ArrayRef<const Tensor *> In,
-                         MutableArrayRef<Tensor> Out, KernelFn F32Kernel) {
+static Error poolImpl(const Op &O, ArrayRef<const Tensor *> In,
+                      MutableArrayRef<Tensor> Out, PoolKind Kind,
+                      bool Global) {
   const Tensor &X = *In[0];
-  bool Signed = X.getElementType() == ElementType::I8;
-  Tensor XF(X.getType().withElementType(ElementType::F32));
-  auto XD = XF.mutableData<float>();
-  for (int64_t I = 0; I < XF.getNumElements(); ++I)
-    XD[I] = (float)X.getAsInt(I);
-  SmallVector<const Tensor *, 1> Args(In.begin(), In.end());
-  Args[0] = &XF;
-  SmallVector<Tensor, 2> Res;
-  Res.push_back(Tensor(Out[0].getType().withElementType(ElementType::F32)));
-  for (size_t I = 1; I < Out.size(); ++I)
-    Res.push_back(Out[I]);
-  if (Error E = F32Kernel(O, Args, Res))
-    return E;
-  auto YF = Res[0].data<float>();
-  char *YD = Out[0].mutableBytes().data();
-  for (size_t I = 0; I < YF.size(); ++I)
-    if (Signed)
-      reinterpret_cast<int8_t *>(YD)[I] = (int8_t)YF[I];
-    else
-      reinterpret_cast<uint8_t *>(YD)[I] = (uint8_t)YF[I];
-  for (size_t I = 1; I < Out.size(); ++I)
-    Out[I] = Res[I];
-  return Error::success();
+  switch (X.getElementType()) {
+  case ElementType::F32:
+    return poolImplT<float>(O, In, Out, Kind, Global);
+  case ElementType::I8:
+    if (Kind == PoolKind::Max)
+      return poolImplT<int8_t>(O, In, Out, Kind, Global);
+    break;
+  case ElementType::U8:
+    if (Kind == PoolKind::Max)
+      return poolImplT<uint8_t>(O, In, Out, Kind, Global);
+    break;
+  case ElementType::I16:
+    if (Kind == PoolKind::Max)
+      return poolImplT<int16_t>(O, In, Out, Kind, Global);
+    break;
+  default:
+    break;
+  }
+  return unsupportedType(X);
 }
 
 static Error maxPool(const Op &O, ArrayRef<const Tensor *> In,
                      MutableArrayRef<Tensor> Out) {
-  if (In[0]->getElementType() == ElementType::U8 ||
-      In[0]->getElementType() == ElementType::I8)
-    return maxPool8Bit(O, In, Out, maxPool);
   if (Error E = poolImpl(O, In, Out, PoolKind::Max, false))
     return E;
   // storage_order=1: Indices count the spatial dims column-major (the

@@ -1,0 +1,341 @@
+//===- QuantConv.cpp - quant.conv and quant.fc kernels --------------------===//
+//
+// Part of onnc-fault. The NVDLA CONV + CACC + SDP pipeline of
+// onncf/IR/QuantOps.h: an exact integer sum of products, the accumulator
+// output stage (fixp::caccOutput), the bias add (fixp::sdpAlu) and the SDP
+// epilogue (fixp::sdpEpilogue), per output element.
+//
+// quant.conv is im2col into int16 (the packed layout of QuantKernels.h) and
+// the int16 GEMM per image and group; quant.fc is one dot product per
+// (image, output). Both sum in int32 when every sum provably fits (always
+// for 8-bit operands with K < 2^17; otherwise checked from the actual
+// weights and the image's largest |x|: fault injection may put any value in
+// a stored word, so the bits a type declares are not trusted), else in
+// int64. Each image is computed on its own: the results do not depend on
+// the batch split.
+//
+//===----------------------------------------------------------------------===//
+#include "KernelUtils.h"
+#include "QuantKernels.h"
+#include "onncf/IR/QuantOps.h"
+#include "onncf/Interp/Kernels.h"
+
+using namespace llvm;
+
+namespace onncf {
+namespace interp {
+
+namespace {
+
+bool isActivation(ElementType T) {
+  return T == ElementType::I8 || T == ElementType::I16;
+}
+
+/// Largest |x| of \p N elements.
+template <typename T> int64_t maxAbs(const T *X, int64_t N) {
+  int32_t Max = 0;
+  for (int64_t I = 0; I < N; ++I) {
+    int32_t V = X[I] < 0 ? -int32_t(X[I]) : int32_t(X[I]);
+    Max = V > Max ? V : Max;
+  }
+  return Max;
+}
+
+/// An upper bound of max |x| without reading the data, from the type.
+int64_t typeMaxAbs(ElementType T) { return T == ElementType::I8 ? 128 : 32768; }
+
+/// True if sums of \p K products of the two operand types always fit int32.
+bool alwaysFits32(ElementType X, ElementType W, int64_t K) {
+  return X == ElementType::I8 && W == ElementType::I8 && K < (int64_t(1) << 17);
+}
+
+constexpr int64_t Int32Bound = int64_t(1) << 31;
+
+/// Everything the per-element output stage needs.
+struct OutputStage {
+  QuantEpilogue Epi;
+  unsigned ClipTruncate = 0;
+  const int32_t *Bias = nullptr;
+
+  int32_t apply(int64_t Acc, int64_t Channel) const {
+    int32_t A = fixp::caccOutput(Acc, ClipTruncate);
+    int64_t V = fixp::sdpAlu(A, Bias ? Bias[Channel] : 0, fixp::SdpAluOp::Add);
+    return fixp::sdpEpilogue(V, Epi.at(Channel));
+  }
+};
+
+Expected<OutputStage> readOutputStage(const Op &O, const Tensor *B,
+                                      int64_t Channels, const Tensor &Y) {
+  OutputStage S;
+  auto Epi = readQuantEpilogue(O, Channels);
+  if (!Epi)
+    return Epi.takeError();
+  S.Epi = std::move(*Epi);
+  auto Clip = readClipTruncate(O);
+  if (!Clip)
+    return Clip.takeError();
+  S.ClipTruncate = *Clip;
+  unsigned OutBits = S.Epi.Params[0].OutBits;
+  ElementType Want = OutBits == 16 ? ElementType::I16 : ElementType::I8;
+  if (Y.getElementType() != Want)
+    return makeError("result type " + Y.getType().str() +
+                     " does not match out_bits " + Twine(OutBits));
+  if (B) {
+    if (B->getElementType() != ElementType::I32 ||
+        B->getType().getRank() != 1 || B->getShape()[0] != Channels)
+      return makeError("bias must be i32[" + Twine(Channels) + "], not " +
+                       B->getType().str());
+    S.Bias = B->data<int32_t>().data();
+  }
+  return S;
+}
+
+template <typename YT, typename AccT>
+void storeRow(const OutputStage &S, const AccT *Acc, int64_t P,
+              int64_t Channel, YT *Y) {
+  const fixp::EpilogueParams &E = S.Epi.at(Channel);
+  int32_t Bias = S.Bias ? S.Bias[Channel] : 0;
+  for (int64_t I = 0; I < P; ++I) {
+    int32_t A = fixp::caccOutput(Acc[I], S.ClipTruncate);
+    int64_t V = fixp::sdpAlu(A, Bias, fixp::SdpAluOp::Add);
+    Y[I] = static_cast<YT>(fixp::sdpEpilogue(V, E));
+  }
+}
+
+/// Weights [M][K] of int8/int16 widened to int16 rows of Kp; returns the
+/// largest per-row sum of |w|.
+template <typename WT>
+int64_t packWeights(const WT *W, int64_t M, int64_t K, int64_t Kp,
+                    int16_t *Out) {
+  int64_t MaxRow = 0;
+  for (int64_t Mi = 0; Mi < M; ++Mi) {
+    int64_t Sum = 0;
+    for (int64_t I = 0; I < K; ++I) {
+      int16_t V = W[Mi * K + I];
+      Out[Mi * Kp + I] = V;
+      Sum += V < 0 ? -int64_t(V) : int64_t(V);
+    }
+    for (int64_t I = K; I < Kp; ++I)
+      Out[Mi * Kp + I] = 0;
+    MaxRow = std::max(MaxRow, Sum);
+  }
+  return MaxRow;
+}
+
+/// im2col of channels [0, Cg) of \p X (one image, one group) into the
+/// packed B layout: row k = (c * KH + kh) * KW + kw, column oh * OW + ow.
+template <typename XT>
+void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G,
+                  int64_t Kp, int16_t *BP) {
+  int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
+  int64_t KH = G.Kernel[0], KW = G.Kernel[1];
+  int64_t SH = G.Stride[0], SW = G.Stride[1];
+  int64_t DH = G.Dilation[0], DW = G.Dilation[1];
+  int64_t PT = G.PadBegin[0], PL = G.PadBegin[1];
+  int64_t P = OH * OW;
+  // Padded cells and padding columns stay zero.
+  std::memset(BP, 0, qgemm::packedBSize(Kp, P) * sizeof(int16_t));
+  for (int64_t C = 0; C < Cg; ++C) {
+    const XT *XC = X + C * H * W;
+    for (int64_t Kh = 0; Kh < KH; ++Kh)
+      for (int64_t Kw = 0; Kw < KW; ++Kw) {
+        int64_t K = (C * KH + Kh) * KW + Kw;
+        int16_t *Row = BP + (K >> 1) * 2 * qgemm::NR + (K & 1);
+        // Output columns whose input column is inside the image.
+        int64_t Off = Kw * DW - PL;
+        int64_t OwBegin = Off >= 0 ? 0 : (-Off + SW - 1) / SW;
+        int64_t OwEnd = W - Off <= 0 ? 0 : (W - Off + SW - 1) / SW;
+        OwEnd = std::min(OwEnd, OW);
+        OwBegin = std::min(OwBegin, OwEnd);
+        for (int64_t Oh = 0; Oh < OH; ++Oh) {
+          int64_t Ih = Oh * SH - PT + Kh * DH;
+          if (Ih < 0 || Ih >= H)
+            continue;
+          const XT *XR = XC + Ih * W + Off;
+          for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow) {
+            int64_t Pi = Oh * OW + Ow;
+            Row[(Pi / qgemm::NR) * Kp * qgemm::NR + (Pi % qgemm::NR) * 2] =
+                XR[Ow * SW];
+          }
+        }
+      }
+  }
+}
+
+template <typename XT, typename WT, typename YT>
+void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
+               int64_t Group, const OutputStage &S, Tensor &Y) {
+  ArrayRef<int64_t> XS = X.getShape(), WS = Wt.getShape();
+  int64_t N = XS[0], C = XS[1], M = WS[0];
+  int64_t Cg = C / Group, Mg = M / Group;
+  int64_t K = Cg * G.Kernel[0] * G.Kernel[1], Kp = qgemm::paddedK(K);
+  int64_t P = G.Out[0] * G.Out[1];
+  int64_t LDC = qgemm::numPanels(P) * qgemm::NR;
+  int64_t ImageIn = C * G.In[0] * G.In[1];
+
+  thread_local std::vector<int16_t> WPack, BPack;
+  thread_local std::vector<int32_t> C32;
+  thread_local std::vector<int64_t> C64;
+  WPack.resize(M * Kp);
+  BPack.resize(qgemm::packedBSize(Kp, P));
+  int64_t MaxRowAbs =
+      packWeights(Wt.data<WT>().data(), M, K, Kp, WPack.data());
+  bool Fits8 = alwaysFits32(X.getElementType(), Wt.getElementType(), K);
+
+  const XT *XD = X.data<XT>().data();
+  YT *YD = Y.mutableData<YT>().data();
+  for (int64_t Ni = 0; Ni < N; ++Ni) {
+    const XT *XI = XD + Ni * ImageIn;
+    bool Fits = Fits8 || MaxRowAbs * typeMaxAbs(X.getElementType()) <
+                             Int32Bound;
+    if (!Fits)
+      Fits = MaxRowAbs * maxAbs(XI, ImageIn) < Int32Bound;
+    for (int64_t Gi = 0; Gi < Group; ++Gi) {
+      im2colPacked(XI + Gi * Cg * G.In[0] * G.In[1], Cg, G, Kp, BPack.data());
+      const int16_t *A = WPack.data() + Gi * Mg * Kp;
+      YT *YG = YD + (Ni * M + Gi * Mg) * P;
+      if (Fits) {
+        C32.resize(Mg * LDC);
+        qgemm::gemm32(Mg, Kp, P, A, BPack.data(), C32.data(), LDC);
+        for (int64_t Mi = 0; Mi < Mg; ++Mi)
+          storeRow(S, C32.data() + Mi * LDC, P, Gi * Mg + Mi, YG + Mi * P);
+      } else {
+        C64.resize(Mg * LDC);
+        qgemm::gemm64(Mg, Kp, P, A, BPack.data(), C64.data(), LDC);
+        for (int64_t Mi = 0; Mi < Mg; ++Mi)
+          storeRow(S, C64.data() + Mi * LDC, P, Gi * Mg + Mi, YG + Mi * P);
+      }
+    }
+  }
+}
+
+/// Calls Fn(XT{}, WT{}, YT{}) for the element types of X, W and Y (each i8
+/// or i16, checked by the caller).
+template <typename F>
+void dispatch3(ElementType X, ElementType W, ElementType Y, F &&Fn) {
+  auto WithY = [&](auto XV, auto WV) {
+    if (Y == ElementType::I8)
+      Fn(XV, WV, int8_t());
+    else
+      Fn(XV, WV, int16_t());
+  };
+  auto WithW = [&](auto XV) {
+    if (W == ElementType::I8)
+      WithY(XV, int8_t());
+    else
+      WithY(XV, int16_t());
+  };
+  if (X == ElementType::I8)
+    WithW(int8_t());
+  else
+    WithW(int16_t());
+}
+
+Error checkOperands(const Tensor &X, const Tensor &W, unsigned Rank) {
+  if (!isActivation(X.getElementType()) || X.getType().getRank() != Rank)
+    return makeError("input must be an i8 or i16 tensor of rank " +
+                     Twine(Rank) + ", not " + X.getType().str());
+  if (!isActivation(W.getElementType()) || W.getType().getRank() != Rank)
+    return makeError("weight must be an i8 or i16 tensor of rank " +
+                     Twine(Rank) + ", not " + W.getType().str());
+  return Error::success();
+}
+
+Error quantConvKernel(const Op &O, ArrayRef<const Tensor *> In,
+                      MutableArrayRef<Tensor> Out) {
+  const Tensor &X = *In[0], &W = *In[1];
+  const Tensor *B = In.size() > 2 ? In[2] : nullptr;
+  Tensor &Y = Out[0];
+  if (Error E = checkOperands(X, W, 4))
+    return E;
+  int64_t Group = O.getIntAttr("group", 1);
+  ArrayRef<int64_t> XS = X.getShape(), WS = W.getShape();
+  if (Group < 1 || XS[1] % Group || WS[0] % Group || WS[1] * Group != XS[1])
+    return makeError("weight " + W.getType().str() + " does not fit input " +
+                     X.getType().str() + " with group " + Twine(Group));
+  auto G = toWindowGeometry(computeConvGeometry(O, XS, WS), Y.getShape());
+  if (!G)
+    return G.takeError();
+  auto S = readOutputStage(O, B, WS[0], Y);
+  if (!S)
+    return S.takeError();
+  dispatch3(X.getElementType(), W.getElementType(), Y.getElementType(),
+            [&](auto XV, auto WV, auto YV) {
+              convTyped<decltype(XV), decltype(WV), decltype(YV)>(X, W, *G,
+                                                                  Group, *S, Y);
+            });
+  return Error::success();
+}
+
+template <typename XT, typename WT, typename YT>
+void fcTyped(const Tensor &X, const Tensor &Wt, const OutputStage &S,
+             Tensor &Y) {
+  int64_t N = X.getShape()[0], K = X.getShape()[1], M = Wt.getShape()[0];
+  int64_t KPad = (K + 15) & ~int64_t(15);
+  const XT *XD = X.data<XT>().data();
+  const WT *WD = Wt.data<WT>().data();
+  YT *YD = Y.mutableData<YT>().data();
+  bool Fits8 = alwaysFits32(X.getElementType(), Wt.getElementType(), K);
+  int64_t MaxRowAbs = 0;
+  if (!Fits8)
+    for (int64_t Mi = 0; Mi < M; ++Mi) {
+      int64_t Sum = 0;
+      for (int64_t I = 0; I < K; ++I)
+        Sum += WD[Mi * K + I] < 0 ? -int64_t(WD[Mi * K + I]) : WD[Mi * K + I];
+      MaxRowAbs = std::max(MaxRowAbs, Sum);
+    }
+  thread_local std::vector<int16_t> XRow;
+  thread_local std::vector<int32_t> Acc32;
+  XRow.assign(KPad, 0);
+  Acc32.resize(M);
+  for (int64_t Ni = 0; Ni < N; ++Ni) {
+    const XT *XI = XD + Ni * K;
+    YT *YI = YD + Ni * M;
+    bool Fits = Fits8 || MaxRowAbs * maxAbs(XI, K) < Int32Bound;
+    if (!Fits) {
+      for (int64_t Mi = 0; Mi < M; ++Mi) {
+        int64_t Acc = 0;
+        for (int64_t I = 0; I < K; ++I)
+          Acc += int64_t(XI[I]) * WD[Mi * K + I];
+        YI[Mi] = static_cast<YT>(S.apply(Acc, Mi));
+      }
+      continue;
+    }
+    for (int64_t I = 0; I < K; ++I)
+      XRow[I] = XI[I];
+    qgemm::dot32(1, M, K, KPad, XRow.data(), WD, sizeof(WT), Acc32.data());
+    for (int64_t Mi = 0; Mi < M; ++Mi)
+      YI[Mi] = static_cast<YT>(S.apply(Acc32[Mi], Mi));
+  }
+}
+
+Error quantFCKernel(const Op &O, ArrayRef<const Tensor *> In,
+                    MutableArrayRef<Tensor> Out) {
+  const Tensor &X = *In[0], &W = *In[1];
+  const Tensor *B = In.size() > 2 ? In[2] : nullptr;
+  Tensor &Y = Out[0];
+  if (Error E = checkOperands(X, W, 2))
+    return E;
+  if (X.getShape()[1] != W.getShape()[1] ||
+      Y.getShape() != ArrayRef<int64_t>({X.getShape()[0], W.getShape()[0]}))
+    return makeError("weight " + W.getType().str() + " does not fit input " +
+                     X.getType().str());
+  auto S = readOutputStage(O, B, W.getShape()[0], Y);
+  if (!S)
+    return S.takeError();
+  dispatch3(X.getElementType(), W.getElementType(), Y.getElementType(),
+            [&](auto XV, auto WV, auto YV) {
+              fcTyped<decltype(XV), decltype(WV), decltype(YV)>(X, W, *S, Y);
+            });
+  return Error::success();
+}
+
+} // namespace
+} // namespace interp
+
+void registerQuantConvKernels(KernelRegistry &R) {
+  R.add(quantop::Conv, interp::quantConvKernel);
+  R.add(quantop::FC, interp::quantFCKernel);
+}
+
+} // namespace onncf

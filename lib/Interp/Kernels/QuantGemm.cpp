@@ -1,0 +1,272 @@
+//===- QuantGemm.cpp - Exact int16 GEMM for quant.conv / quant.fc ---------===//
+//
+// Part of onnc-fault. See QuantKernels.h for the packed layouts. On x86-64
+// an AVX2 kernel (vpmaddwd: 16 int16 products summed pairwise into 8 int32
+// lanes per instruction) is picked at run time; elsewhere, or on CPUs
+// without AVX2, a portable loop computes the same sums. Integer sums are
+// exact, so both give bit-identical results whatever the blocking.
+//
+// Blocking (AVX2): the reduction is cut into blocks of KC pairs and the
+// rows into blocks of MC, so that one 16-column panel of B (KC * 64 bytes)
+// stays in L1 while a block of A (MC * KC * 4 bytes) stays in L2; the
+// micro-kernel keeps a 6 x 16 tile of int32 sums in 12 registers.
+//
+//===----------------------------------------------------------------------===//
+#include "QuantKernels.h"
+#include <algorithm>
+#include <cstring>
+
+#if (defined(__x86_64__) || defined(__i386__)) &&                             \
+    (defined(__GNUC__) || defined(__clang__))
+#define ONNCF_QGEMM_X86 1
+#include <immintrin.h>
+#endif
+
+namespace onncf {
+namespace interp {
+namespace qgemm {
+
+namespace {
+
+constexpr int64_t KC = 256; // pairs of k per block
+constexpr int64_t MC = 120; // rows of A per block (a multiple of MR)
+constexpr int MR = 6;
+
+inline int32_t loadPair(const int16_t *P) {
+  int32_t V;
+  std::memcpy(&V, P, sizeof(V));
+  return V;
+}
+
+//===----------------------------------------------------------------------===//
+// Portable kernels
+//===----------------------------------------------------------------------===//
+
+void gemm32Portable(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
+                    const int16_t *B, int32_t *C, int64_t LDC) {
+  int64_t Panels = numPanels(P), KPairs = Kp / 2;
+  for (int64_t J = 0; J < Panels; ++J) {
+    const int16_t *BP = B + J * Kp * NR;
+    for (int64_t Mi = 0; Mi < M; ++Mi) {
+      const int16_t *AR = A + Mi * Kp;
+      int32_t Acc[NR] = {};
+      for (int64_t K = 0; K < KPairs; ++K) {
+        int32_t A0 = AR[2 * K], A1 = AR[2 * K + 1];
+        const int16_t *BK = BP + K * 2 * NR;
+        for (int64_t I = 0; I < NR; ++I)
+          Acc[I] += A0 * BK[2 * I] + A1 * BK[2 * I + 1];
+      }
+      std::memcpy(C + Mi * LDC + J * NR, Acc, sizeof(Acc));
+    }
+  }
+}
+
+void dot32Portable(int64_t N, int64_t M, int64_t K, int64_t KPad,
+                   const int16_t *X, const void *W, unsigned WBytes,
+                   int32_t *C) {
+  for (int64_t Ni = 0; Ni < N; ++Ni) {
+    const int16_t *XR = X + Ni * KPad;
+    for (int64_t Mi = 0; Mi < M; ++Mi) {
+      int32_t Acc = 0;
+      if (WBytes == 1) {
+        const int8_t *WR = static_cast<const int8_t *>(W) + Mi * K;
+        for (int64_t I = 0; I < K; ++I)
+          Acc += int32_t(XR[I]) * WR[I];
+      } else {
+        const int16_t *WR = static_cast<const int16_t *>(W) + Mi * K;
+        for (int64_t I = 0; I < K; ++I)
+          Acc += int32_t(XR[I]) * WR[I];
+      }
+      C[Ni * M + Mi] = Acc;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// AVX2 kernels
+//===----------------------------------------------------------------------===//
+
+#ifdef ONNCF_QGEMM_X86
+
+/// A Rows x 16 tile: C (+)= A[Rows][2*KPairs] * panel.
+template <int Rows>
+__attribute__((target("avx2"))) void
+microAVX2(int64_t KPairs, const int16_t *A, int64_t LDA, const int16_t *BP,
+          int32_t *C, int64_t LDC, bool Accumulate) {
+  __m256i Acc[Rows][2];
+  for (int R = 0; R < Rows; ++R) {
+    if (Accumulate) {
+      Acc[R][0] = _mm256_loadu_si256(
+          reinterpret_cast<const __m256i *>(C + R * LDC));
+      Acc[R][1] = _mm256_loadu_si256(
+          reinterpret_cast<const __m256i *>(C + R * LDC + 8));
+    } else {
+      Acc[R][0] = _mm256_setzero_si256();
+      Acc[R][1] = _mm256_setzero_si256();
+    }
+  }
+  for (int64_t K = 0; K < KPairs; ++K) {
+    const int16_t *BK = BP + K * 2 * NR;
+    __m256i B0 = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(BK));
+    __m256i B1 =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i *>(BK + 16));
+    for (int R = 0; R < Rows; ++R) {
+      __m256i AV = _mm256_set1_epi32(loadPair(A + R * LDA + 2 * K));
+      Acc[R][0] = _mm256_add_epi32(Acc[R][0], _mm256_madd_epi16(AV, B0));
+      Acc[R][1] = _mm256_add_epi32(Acc[R][1], _mm256_madd_epi16(AV, B1));
+    }
+  }
+  for (int R = 0; R < Rows; ++R) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(C + R * LDC), Acc[R][0]);
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(C + R * LDC + 8),
+                        Acc[R][1]);
+  }
+}
+
+__attribute__((target("avx2"))) void
+gemm32AVX2(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
+           const int16_t *B, int32_t *C, int64_t LDC) {
+  int64_t Panels = numPanels(P), KPairs = Kp / 2;
+  for (int64_t K0 = 0; K0 < KPairs; K0 += KC) {
+    int64_t Kc = std::min(KC, KPairs - K0);
+    bool Accumulate = K0 > 0;
+    for (int64_t M0 = 0; M0 < M; M0 += MC) {
+      int64_t MEnd = std::min(M, M0 + MC);
+      for (int64_t J = 0; J < Panels; ++J) {
+        const int16_t *BP = B + J * Kp * NR + K0 * 2 * NR;
+        for (int64_t Mi = M0; Mi < MEnd; Mi += MR) {
+          const int16_t *AB = A + Mi * Kp + 2 * K0;
+          int32_t *CB = C + Mi * LDC + J * NR;
+          switch (std::min<int64_t>(MR, MEnd - Mi)) {
+          case 6: microAVX2<6>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
+          case 5: microAVX2<5>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
+          case 4: microAVX2<4>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
+          case 3: microAVX2<3>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
+          case 2: microAVX2<2>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
+          default: microAVX2<1>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
+          }
+        }
+      }
+    }
+  }
+}
+
+__attribute__((target("avx2"))) int32_t hsum(__m256i V) {
+  __m128i S = _mm_add_epi32(_mm256_castsi256_si128(V),
+                            _mm256_extracti128_si256(V, 1));
+  S = _mm_add_epi32(S, _mm_shuffle_epi32(S, _MM_SHUFFLE(1, 0, 3, 2)));
+  S = _mm_add_epi32(S, _mm_shuffle_epi32(S, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(S);
+}
+
+/// 16 weights of row \p WR from \p K, widened to int16.
+template <unsigned WBytes>
+__attribute__((target("avx2"))) __m256i loadW(const void *WR, int64_t K) {
+  if (WBytes == 1)
+    return _mm256_cvtepi8_epi16(_mm_loadu_si128(
+        reinterpret_cast<const __m128i *>(static_cast<const int8_t *>(WR) + K)));
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(
+      static_cast<const int16_t *>(WR) + K));
+}
+
+template <unsigned WBytes, typename WT>
+__attribute__((target("avx2"))) void
+dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
+          const WT *W, int32_t *C) {
+  int64_t KMain = K & ~int64_t(15);
+  for (int64_t Ni = 0; Ni < N; ++Ni) {
+    const int16_t *XR = X + Ni * KPad;
+    int64_t Mi = 0;
+    // Four weight rows at a time: four independent sums share each load
+    // of X.
+    for (; Mi + 4 <= M; Mi += 4) {
+      const WT *W0 = W + Mi * K, *W1 = W0 + K, *W2 = W1 + K, *W3 = W2 + K;
+      __m256i A0 = _mm256_setzero_si256(), A1 = A0, A2 = A0, A3 = A0;
+      for (int64_t I = 0; I < KMain; I += 16) {
+        __m256i XV =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i *>(XR + I));
+        A0 = _mm256_add_epi32(A0, _mm256_madd_epi16(XV, loadW<WBytes>(W0, I)));
+        A1 = _mm256_add_epi32(A1, _mm256_madd_epi16(XV, loadW<WBytes>(W1, I)));
+        A2 = _mm256_add_epi32(A2, _mm256_madd_epi16(XV, loadW<WBytes>(W2, I)));
+        A3 = _mm256_add_epi32(A3, _mm256_madd_epi16(XV, loadW<WBytes>(W3, I)));
+      }
+      int32_t S[4] = {hsum(A0), hsum(A1), hsum(A2), hsum(A3)};
+      const WT *Rows[4] = {W0, W1, W2, W3};
+      for (int R = 0; R < 4; ++R) {
+        for (int64_t I = KMain; I < K; ++I)
+          S[R] += int32_t(XR[I]) * Rows[R][I];
+        C[Ni * M + Mi + R] = S[R];
+      }
+    }
+    for (; Mi < M; ++Mi) {
+      const WT *WR = W + Mi * K;
+      __m256i A0 = _mm256_setzero_si256();
+      for (int64_t I = 0; I < KMain; I += 16) {
+        __m256i XV =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i *>(XR + I));
+        A0 = _mm256_add_epi32(A0, _mm256_madd_epi16(XV, loadW<WBytes>(WR, I)));
+      }
+      int32_t S = hsum(A0);
+      for (int64_t I = KMain; I < K; ++I)
+        S += int32_t(XR[I]) * WR[I];
+      C[Ni * M + Mi] = S;
+    }
+  }
+}
+
+#endif // ONNCF_QGEMM_X86
+
+} // namespace
+
+bool haveAVX2() {
+#ifdef ONNCF_QGEMM_X86
+  static const bool Has = __builtin_cpu_supports("avx2");
+  return Has;
+#else
+  return false;
+#endif
+}
+
+void gemm32(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
+            const int16_t *B, int32_t *C, int64_t LDC, Impl I) {
+#ifdef ONNCF_QGEMM_X86
+  if (I == Impl::Auto && haveAVX2())
+    return gemm32AVX2(M, Kp, P, A, B, C, LDC);
+#endif
+  gemm32Portable(M, Kp, P, A, B, C, LDC);
+}
+
+void gemm64(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
+            const int16_t *B, int64_t *C, int64_t LDC) {
+  int64_t Panels = numPanels(P), KPairs = Kp / 2;
+  for (int64_t J = 0; J < Panels; ++J) {
+    const int16_t *BP = B + J * Kp * NR;
+    for (int64_t Mi = 0; Mi < M; ++Mi) {
+      const int16_t *AR = A + Mi * Kp;
+      int64_t Acc[NR] = {};
+      for (int64_t K = 0; K < KPairs; ++K) {
+        int64_t A0 = AR[2 * K], A1 = AR[2 * K + 1];
+        const int16_t *BK = BP + K * 2 * NR;
+        for (int64_t L = 0; L < NR; ++L)
+          Acc[L] += A0 * BK[2 * L] + A1 * BK[2 * L + 1];
+      }
+      std::memcpy(C + Mi * LDC + J * NR, Acc, sizeof(Acc));
+    }
+  }
+}
+
+void dot32(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
+           const void *W, unsigned WBytes, int32_t *C, Impl I) {
+#ifdef ONNCF_QGEMM_X86
+  if (I == Impl::Auto && haveAVX2()) {
+    if (WBytes == 1)
+      return dot32AVX2<1>(N, M, K, KPad, X, static_cast<const int8_t *>(W), C);
+    return dot32AVX2<2>(N, M, K, KPad, X, static_cast<const int16_t *>(W), C);
+  }
+#endif
+  dot32Portable(N, M, K, KPad, X, W, WBytes, C);
+}
+
+} // namespace qgemm
+} // namespace interp
+} // namespace onncf
