@@ -38,13 +38,31 @@ Quantizer::quantizeLinear(const Op *O, ArrayRef<float> W,
   if (!Scales)
     return makeError(O->getDescription() + ": " +
                      toString(Scales.takeError()));
+  const int64_t NumOut = WShape[0];
+  const int64_t PerOut = NumOut ? static_cast<int64_t>(W.size()) / NumOut : 0;
+  if (PerChannel) {
+    // An all-zero (pruned) channel gets scale 1 from computeWeightScales;
+    // its ratio would then set the layer's one shift and starve every other
+    // channel's multiplier. Any scale represents zeros: take the largest
+    // real one, which leaves the layer's shift unchanged.
+    float Largest = 0;
+    std::vector<bool> Zero(NumOut, true);
+    for (int64_t Ch = 0; Ch < NumOut; ++Ch) {
+      for (int64_t I = 0; I < PerOut && Zero[Ch]; ++I)
+        Zero[Ch] = W[Ch * PerOut + I] == 0.0f;
+      if (!Zero[Ch])
+        Largest = std::max(Largest, (*Scales)[Ch]);
+    }
+    if (Largest > 0)
+      for (int64_t Ch = 0; Ch < NumOut; ++Ch)
+        if (Zero[Ch])
+          (*Scales)[Ch] = Largest;
+  }
   auto Words = quantizeWeights(W, WShape, *Scales, Bits, Opts.Weights, 0);
   if (!Words)
     return makeError(O->getDescription() + ": " + toString(Words.takeError()));
 
   LinearParams P;
-  const int64_t NumOut = WShape[0];
-  const int64_t PerOut = NumOut ? static_cast<int64_t>(W.size()) / NumOut : 0;
   TensorType WT(Bits <= 8 ? ElementType::I8 : ElementType::I16, WShape);
   QuantParams WQ;
   WQ.Scales.assign(Scales->begin(), Scales->end());
