@@ -48,10 +48,16 @@ Expected<bool> Quantizer::quantizeOp(Op *O) {
 }
 
 Error Quantizer::keepFloat(Op *O) {
+  // Shape and Size read only the shape, which the integer tensor has too.
+  bool ShapeOnly = O->getKind() == "onnx.Shape" || O->getKind() == "onnx.Size";
   for (unsigned I = 0; I < O->getNumOperands(); ++I) {
     Value *V = O->getOperand(I);
     if (!V || !Replaced.count(V))
       continue;
+    if (ShapeOnly) {
+      O->setOperand(I, IntOf.lookup(V));
+      continue;
+    }
     auto F = getFloat(V);
     if (!F)
       return F.takeError();
