@@ -139,6 +139,31 @@ TEST(CalibrationRunner, MethodsOrderThresholds) {
   EXPECT_GT(PC->lookup("x")->Max, 2.0f);
 }
 
+TEST(CalibrationRunner, KLLeavesOutExactZeros) {
+  auto G = parse(MulRelu);
+  ASSERT_TRUE(G);
+  // Mostly zeros (as after a ReLU), the rest uniform in (0, 1].
+  std::mt19937 Rng(11);
+  std::uniform_real_distribution<float> U(0.0f, 1.0f);
+  std::vector<float> V(4 * 2000), NonZero;
+  for (size_t I = 0; I < V.size(); ++I) {
+    V[I] = I % 10 == 0 ? 1.0f - U(Rng) : 0.0f;
+    if (V[I] != 0.0f)
+      NonZero.push_back(V[I]);
+  }
+  CalibrationOptions O; // KL
+  auto T = calibrateGraph(*G, rows(V, 4), O);
+  ASSERT_TRUE(bool(T)) << toString(T.takeError());
+  float Max = 0;
+  ASSERT_FALSE(bool(updateAbsMax(Max, V)));
+  Histogram Without(Max), With(Max);
+  ASSERT_FALSE(bool(Without.add(NonZero)));
+  ASSERT_FALSE(bool(With.add(V)));
+  EXPECT_EQ(T->lookup("x")->Max, static_cast<float>(klThreshold(Without)));
+  // Counting the zeros would have given another threshold.
+  EXPECT_NE(klThreshold(With), klThreshold(Without));
+}
+
 TEST(CalibrationRunner, Errors) {
   auto G = parse(MulRelu);
   ASSERT_TRUE(G);
