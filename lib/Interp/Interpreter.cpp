@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Interp/Interpreter.h"
+#include "Kernels/KernelUtils.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/OpDef.h"
 #include "onncf/Interp/Kernels.h"
@@ -32,6 +33,12 @@ struct Interpreter::Plan {
     SmallVector<int, 4> Operands; ///< -1 for an absent optional operand.
     SmallVector<int, 1> Results;
     SmallVector<int, 2> FreeAfter;
+    /// The kernel writes every element of its results, so recycled buffers
+    /// need not be zeroed first (the kernels in lib/Interp that promise it).
+    bool WritesAllResults = false;
+    /// A Conv that also applies the BN/Relu ops fused into it; Results then
+    /// names the last fused op's result.
+    std::unique_ptr<interp::ConvEpilogue> Epilogue;
   };
   std::vector<Step> Steps;
   unsigned NumSlots = 0;
@@ -40,6 +47,161 @@ struct Interpreter::Plan {
   std::mutex PoolMutex;
   std::unique_ptr<ThreadPool> Pool;
 };
+
+/// Op kinds whose kernels (Conv.cpp, Gemm.cpp) write every result element.
+static bool writesAllResults(StringRef Kind) {
+  return Kind == "onnx.Conv" || Kind == "onnx.Gemm" || Kind == "onnx.MatMul";
+}
+
+/// The one op reading \p V, or null if \p V has another use (including
+/// being a graph output).
+static const Op *soleUser(const Graph &G, const Value *V,
+                          const DenseMap<const Value *, SmallVector<const Op *, 2>>
+                              &Users) {
+  if (G.isOutput(V))
+    return nullptr;
+  auto It = Users.find(V);
+  if (It == Users.end() || It->second.size() != 1)
+    return nullptr;
+  return It->second.front();
+}
+
+/// Folds Conv -> [BatchNormalization] -> [Relu] chains into the Conv's step
+/// (see InterpreterOptions::FuseConvEpilogues). A BN qualifies in inference
+/// mode with one result and constant f32 parameters of one value per conv
+/// output channel; the fused ops' steps are dropped and the Conv step writes
+/// the chain's last result slot. The fused ops only read the chain's value
+/// and constants, so running them at the Conv's position is equivalent.
+static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P) {
+  DenseMap<const Value *, SmallVector<const Op *, 2>> Users;
+  using Plan = Interpreter::Plan;
+  for (const Plan::Step &S : P.Steps)
+    for (const Value *V : S.O->getOperands())
+      if (V) {
+        auto &U = Users[V];
+        // An op using the value twice counts twice (not a sole user).
+        U.push_back(S.O);
+      }
+  DenseMap<const Op *, size_t> StepOf;
+  for (size_t I = 0; I < P.Steps.size(); ++I)
+    StepOf[P.Steps[I].O] = I;
+  std::vector<bool> Drop(P.Steps.size(), false);
+
+  for (Plan::Step &S : P.Steps) {
+    const Op &Conv = *S.O;
+    if (Conv.getKind() != "onnx.Conv" || Conv.getNumResults() != 1)
+      continue;
+    // Output channels, from the constant weight or the static result type.
+    int64_t M = -1;
+    if (Conv.getNumOperands() > 1 && Conv.getOperand(1) &&
+        Conv.getOperand(1)->getType().getRank() >= 1 &&
+        !Conv.getOperand(1)->getType().isDynamicDim(0))
+      M = Conv.getOperand(1)->getType().getDim(0);
+    const Value *Cur = Conv.getResult();
+    auto Epi = std::make_unique<interp::ConvEpilogue>();
+    const Op *Last = nullptr;
+    if (const Op *BN = soleUser(G, Cur, Users)) {
+      bool Ok = BN->getKind() == "onnx.BatchNormalization" &&
+                BN->getNumResults() == 1 && BN->getNumOperands() >= 5 &&
+                BN->getOperand(0) == Cur &&
+                BN->getIntAttr("training_mode", 0) == 0 && M > 0;
+      for (unsigned I = 1; Ok && I < 5; ++I) {
+        const Value *V = BN->getOperand(I);
+        Ok = V && V->isConstant() &&
+             V->getConstantData().getElementType() == ElementType::F32 &&
+             V->getConstantData().getNumElements() == M;
+      }
+      if (Ok) {
+        auto D = [&](unsigned I) {
+          return BN->getOperand(I)->getConstantData().data<float>().data();
+        };
+        Epi->setBatchNorm(D(1), D(2), D(3), D(4), M,
+                          BN->getFloatAttr("epsilon", 1e-5f));
+        Last = BN;
+        Cur = BN->getResult();
+      }
+    }
+    if (const Op *R = soleUser(G, Cur, Users)) {
+      if (R->getKind() == "onnx.Relu" && R->getNumOperands() == 1 &&
+          R->getNumResults() == 1 &&
+          R->getResult()->getType().getElementType() == ElementType::F32) {
+        Epi->Relu = true;
+        Last = R;
+      }
+    }
+    if (!Last)
+      continue;
+    // Drop the fused steps; the Conv step takes over the last result slot.
+    for (const Value *V = Conv.getResult(); V != Last->getResult();) {
+      const Op *U = Users.find(V)->second.front();
+      Drop[StepOf[U]] = true;
+      V = U->getResult();
+    }
+    S.Results = P.Steps[StepOf[Last]].Results;
+    S.Epilogue = std::move(Epi);
+  }
+  size_t Out = 0;
+  for (size_t I = 0; I < P.Steps.size(); ++I)
+    if (!Drop[I])
+      P.Steps[Out++] = std::move(P.Steps[I]);
+  P.Steps.resize(Out);
+}
+
+/// Result types of \p O for these operands, as evaluateOpWith() infers
+/// them (for steps that call a kernel entry point directly).
+static Expected<SmallVector<TensorType, 1>>
+inferResultTypes(const Op &O, ArrayRef<const Tensor *> Operands) {
+  SmallVector<TensorType, 1> ResultTypes;
+  const OpDef &Def = O.getDef();
+  if (Def.InferTypes) {
+    SmallVector<TensorType, 4> Types;
+    SmallVector<bool, 4> Present;
+    for (const Tensor *T : Operands) {
+      Types.push_back(T ? T->getType() : TensorType());
+      Present.push_back(T != nullptr);
+    }
+    InferenceInputs In;
+    In.Types = Types;
+    In.Data = Operands;
+    In.Present = Present;
+    auto Inferred = Def.InferTypes(O, In);
+    if (!Inferred)
+      return Inferred.takeError();
+    ResultTypes = std::move(*Inferred);
+  } else {
+    for (Value *R : O.getResults())
+      ResultTypes.push_back(R->getType());
+  }
+  if (ResultTypes.size() != O.getNumResults())
+    return makeError(O.getDescription() + ": type inference gave " +
+                     Twine(ResultTypes.size()) + " results, expected " +
+                     Twine(O.getNumResults()));
+  for (TensorType &T : ResultTypes)
+    if (!T.hasStaticShape())
+      return makeError(O.getDescription() + ": result type " + T.str() +
+                       " is not static at run time");
+  return ResultTypes;
+}
+
+/// A Conv step with fused BatchNormalization/Relu: the Conv's result type
+/// is also the chain's (both ops keep shape and type).
+static Expected<std::vector<Tensor>>
+runFusedConv(const Op &Conv, ArrayRef<const Tensor *> Operands,
+                          const interp::ConvEpilogue &Epi,
+                          function_ref<Tensor(TensorType)> Alloc) {
+  auto Types = inferResultTypes(Conv, Operands);
+  if (!Types)
+    return Types.takeError();
+  std::vector<Tensor> Results;
+  Results.push_back(Alloc(std::move((*Types)[0])));
+  if (Error E = interp::convolve(Conv, Operands, Results[0], &Epi)) {
+    std::string Msg = toString(std::move(E)), Desc = Conv.getDescription();
+    if (StringRef(Msg).startswith(Desc))
+      return makeError(Msg);
+    return makeError(Desc + ": " + Msg);
+  }
+  return Results;
+}
 
 Interpreter::Interpreter(const Graph &G, InterpreterOptions Opts)
     : G(G), Opts(Opts), P(std::make_unique<Plan>()) {
@@ -93,8 +255,11 @@ Interpreter::create(const Graph &G, InterpreterOptions Opts) {
     }
     for (const Value *V : O.getResults())
       S.Results.push_back(NewSlot(V));
+    S.WritesAllResults = writesAllResults(O.getKind());
     P.Steps.push_back(std::move(S));
   }
+  if (Opts.FuseConvEpilogues)
+    fuseConvEpilogues(G, P);
   for (const Value *V : G.getOutputs()) {
     auto It = SlotOf.find(V);
     if (It == SlotOf.end())
@@ -143,6 +308,7 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
   // size (this run's and the next runs' on this thread), which saves the
   // allocation and the page faults of large buffers.
   thread_local std::vector<Tensor> FreeList;
+  bool ZeroResults = true; // Set per step.
   auto Alloc = [&](TensorType T) {
     size_t Size = T.getSizeInBytes();
     for (size_t I = 0; I < FreeList.size(); ++I)
@@ -150,9 +316,12 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
         Tensor R = std::move(FreeList[I]);
         FreeList.erase(FreeList.begin() + I);
         R.setType(std::move(T));
-        // Zeroing warm memory is cheap; kernels may rely on it.
-        MutableArrayRef<char> B = R.mutableBytes();
-        std::memset(B.data(), 0, B.size());
+        // Kernels may rely on zeroed results (Kernels.h), except those
+        // known to write every element.
+        if (ZeroResults) {
+          MutableArrayRef<char> B = R.mutableBytes();
+          std::memset(B.data(), 0, B.size());
+        }
         return R;
       }
     return Tensor(std::move(T));
@@ -171,7 +340,10 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
     Operands.clear();
     for (int Idx : S.Operands)
       Operands.push_back(Idx >= 0 ? Slot[Idx] : nullptr);
-    auto Results = evaluateOpWith(*S.O, Operands, S.Fn, Alloc);
+    ZeroResults = !S.WritesAllResults;
+    Expected<std::vector<Tensor>> Results =
+        S.Epilogue ? runFusedConv(*S.O, Operands, *S.Epilogue, Alloc)
+                   : evaluateOpWith(*S.O, Operands, S.Fn, Alloc);
     if (!Results)
       return Results.takeError();
     for (size_t R = 0; R < S.Results.size(); ++R) {

@@ -29,6 +29,10 @@ struct InterpreterOptions {
   /// the intermediates of a slice stay in cache (0: the whole slice). The
   /// results do not depend on it.
   unsigned MicroBatch = 8;
+  /// Runs Conv -> [BatchNormalization] -> [Relu] chains (intermediates with
+  /// no other use) as one step that applies BN and Relu to the Conv result
+  /// while it is in cache. Bit-identical to running the ops one by one.
+  bool FuseConvEpilogues = true;
 };
 
 class Interpreter : public Executor {

@@ -76,3 +76,65 @@ TEST(Sgemm, RowsAreIndependentOfTheBatch) {
 }
 
 } // namespace
+
+namespace {
+
+/// sgemmOffsetB against a double reference: B rows at arbitrary (here
+/// overlapping, shifted) offsets into one buffer, the conv layout.
+TEST(SgemmOffset, MatchesReferenceAcrossTileEdges) {
+  for (int64_t M : {1, 3, 4, 5, 13, 48})
+    for (int64_t N : {1, 7, 8, 9, 23, 24, 25, 61, 100})
+      for (int64_t K : {1, 9, 300}) {
+        auto A = randoms(M * K, 5), Buf = randoms(K * 3 + N + 8, 6);
+        std::vector<int64_t> Off(K);
+        for (int64_t P = 0; P < K; ++P)
+          Off[P] = (P * 7) % (K * 3 + 1); // Shifted, overlapping rows.
+        std::vector<float> PA(getSgemmPackedASize(M, K));
+        sgemmPackA(M, K, A.data(), K, PA.data());
+        int64_t LDC = (N + 7) / 8 * 8 + 3;
+        std::vector<float> C(M * LDC, 7.0f);
+        sgemmOffsetB(M, N, K, PA.data(), Buf.data(), Off.data(), C.data(),
+                     LDC);
+        double MaxErr = 0;
+        for (int64_t I = 0; I < M; ++I) {
+          for (int64_t J = 0; J < N; ++J) {
+            double R = 0;
+            for (int64_t P = 0; P < K; ++P)
+              R += double(A[I * K + P]) * Buf[Off[P] + J];
+            MaxErr = std::max(MaxErr, std::fabs(R - C[I * LDC + J]));
+          }
+          // Beyond the columns rounded up to 8 nothing is written.
+          for (int64_t J = (N + 7) / 8 * 8; J < LDC; ++J)
+            EXPECT_EQ(C[I * LDC + J], 7.0f);
+        }
+        EXPECT_LT(MaxErr, 1e-4 * std::sqrt((double)K))
+            << M << "x" << N << "x" << K << " (" << getSgemmVariant() << ")";
+      }
+}
+
+TEST(SgemmOffset, ElementsDoNotDependOnTheTileTheyFallIn) {
+  // Every C element is one k-ordered accumulation: computing a row alone,
+  // or a column window starting elsewhere, gives the same bits.
+  int64_t M = 13, N = 61, K = 333;
+  auto A = randoms(M * K, 8), Buf = randoms(K + N + 16, 9);
+  std::vector<int64_t> Off(K);
+  for (int64_t P = 0; P < K; ++P)
+    Off[P] = P;
+  std::vector<float> PA(getSgemmPackedASize(M, K));
+  sgemmPackA(M, K, A.data(), K, PA.data());
+  int64_t LDC = 64;
+  std::vector<float> All(M * LDC);
+  sgemmOffsetB(M, N, K, PA.data(), Buf.data(), Off.data(), All.data(), LDC);
+  for (int64_t I = 0; I < M; ++I) {
+    std::vector<float> PA1(getSgemmPackedASize(1, K)), One(LDC);
+    sgemmPackA(1, K, A.data() + I * K, K, PA1.data());
+    // Columns 5.. computed as columns 0.. of a shifted window.
+    sgemmOffsetB(1, N - 5, K, PA1.data(), Buf.data() + 5, Off.data(),
+                 One.data(), LDC);
+    EXPECT_EQ(0, std::memcmp(One.data(), All.data() + I * LDC + 5,
+                             (N - 5) * sizeof(float)))
+        << "row " << I;
+  }
+}
+
+} // namespace

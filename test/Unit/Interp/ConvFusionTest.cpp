@@ -1,0 +1,185 @@
+//===- ConvFusionTest.cpp - Conv paths and fused Conv/BN/Relu steps -------===//
+//
+// Part of onnc-fault. The interpreter runs Conv -> [BatchNormalization] ->
+// [Relu] chains as one step; the results must be bit-identical to running
+// the ops one by one, and chains whose intermediates have other uses must
+// not be fused. Also checks the stride-1 direct GEMM path of Conv on shapes
+// that cross its column-tile edges against a naive convolution.
+//
+//===----------------------------------------------------------------------===//
+#include "InterpTestUtil.h"
+#include <cstring>
+#include <random>
+
+using namespace onncf;
+using namespace onncf::test;
+
+namespace {
+
+Tensor randomTensor(Ints Shape, unsigned Seed, float Lo = -1, float Hi = 1) {
+  std::mt19937 Rng(Seed);
+  std::uniform_real_distribution<float> D(Lo, Hi);
+  Tensor T(TensorType(ElementType::F32, Shape));
+  for (float &X : T.mutableData<float>())
+    X = D(Rng);
+  return T;
+}
+
+/// Same type and the same bytes (so -0 differs from +0, unlike ==).
+bool bitsEqual(const Tensor &A, const Tensor &B) {
+  return A.getType() == B.getType() && A.bytes().size() == B.bytes().size() &&
+         std::memcmp(A.bytes().data(), B.bytes().data(), A.bytes().size()) ==
+             0;
+}
+
+Value *res(llvm::Expected<Op *> O) { return cantFail(std::move(O))->getResult(); }
+
+struct Net {
+  std::unique_ptr<Graph> G = std::make_unique<Graph>();
+  Value *X = nullptr;
+};
+
+/// conv(3->8, 3x3, pad 1, bias) -> BN -> relu -> conv(8->5, 3x3, stride 1,
+/// no bias) -> relu -> conv(5->6, 3x3, stride 2) -> BN, on [N,3,9,7].
+/// \p ExposeBN also makes the first BN's result a graph output, so that
+/// chain fuses Conv and BN only and its Relu runs as its own step.
+Net buildNet(bool ExposeBN) {
+  Net R;
+  Graph &G = *R.G;
+  Builder B(G);
+  R.X = cantFail(G.addInput("x", TensorType(ElementType::F32,
+                                             {kDynamicDim, 3, 9, 7})));
+  auto C = [&](const char *N, Ints S, unsigned Seed, float Lo = -1,
+               float Hi = 1) {
+    return B.createConstant(N, randomTensor(S, Seed, Lo, Hi));
+  };
+  auto BN = [&](Value *In, int64_t Ch, unsigned Seed) {
+    return res(B.createOp("onnx.BatchNormalization",
+                          {In, C("s", {Ch}, Seed), C("b", {Ch}, Seed + 1),
+                           C("m", {Ch}, Seed + 2), C("v", {Ch}, Seed + 3, 0.1f, 2)},
+                          {{"epsilon", 1e-3f}}));
+  };
+  Ints Pad1{1, 1, 1, 1};
+  Value *C1 = res(B.createOp("onnx.Conv", {R.X, C("w1", {8, 3, 3, 3}, 1),
+                                           C("b1", {8}, 2)},
+                             {{"pads", Pad1}}));
+  Value *N1 = BN(C1, 8, 10);
+  Value *R1 = res(B.createOp("onnx.Relu", {N1}));
+  Value *C2 = res(B.createOp("onnx.Conv", {R1, C("w2", {5, 8, 3, 3}, 3)},
+                             {{"pads", Pad1}}));
+  Value *R2 = res(B.createOp("onnx.Relu", {C2}));
+  Value *C3 = res(B.createOp("onnx.Conv", {R2, C("w3", {6, 5, 3, 3}, 4),
+                                           C("b3", {6}, 5)},
+                             {{"strides", Ints{2, 2}}}));
+  Value *N3 = BN(C3, 6, 20);
+  G.addOutput(N3);
+  G.addOutput(R2); // A fused chain's last result may be an output.
+  if (ExposeBN)
+    G.addOutput(N1);
+  return R;
+}
+
+std::vector<Tensor> run(const Graph &G, const Tensor &X, bool Fuse,
+                        unsigned Threads) {
+  InterpreterOptions O;
+  O.Threads = Threads;
+  O.FuseConvEpilogues = Fuse;
+  auto I = cantFail(Interpreter::create(G, O));
+  auto Out = I->run({X});
+  EXPECT_TRUE(bool(Out)) << (Out ? "" : llvm::toString(Out.takeError()));
+  return Out ? *Out : std::vector<Tensor>{};
+}
+
+TEST(ConvFusion, FusedChainsAreBitIdenticalToOpByOp) {
+  for (bool Expose : {false, true}) {
+    Net N = buildNet(Expose);
+    Tensor X = randomTensor({5, 3, 9, 7}, 42);
+    auto Ref = run(*N.G, X, /*Fuse=*/false, 1);
+    ASSERT_EQ(Ref.size(), Expose ? 3u : 2u);
+    EXPECT_EQ(shapeOf(Ref[0]), (Ints{5, 6, 4, 3}));
+    for (unsigned Threads : {1u, 2u, 3u}) {
+      auto Out = run(*N.G, X, /*Fuse=*/true, Threads);
+      ASSERT_EQ(Out.size(), Ref.size());
+      for (size_t I = 0; I < Ref.size(); ++I)
+        EXPECT_TRUE(bitsEqual(Out[I], Ref[I]))
+            << "output " << I << " threads " << Threads << " expose "
+            << Expose;
+    }
+  }
+}
+
+TEST(ConvFusion, ReluZeroesNegativesAndKeepsTheRest) {
+  // A fused conv -> relu still clamps: 1x1 conv with weight -1 negates.
+  Graph G;
+  Builder B(G);
+  Value *X = cantFail(
+      G.addInput("x", TensorType(ElementType::F32, {1, 1, 1, 4})));
+  Value *W = B.createConstant("w", F({1, 1, 1, 1}, {-1}));
+  Value *C = res(B.createOp("onnx.Conv", {X, W}));
+  G.addOutput(res(B.createOp("onnx.Relu", {C})));
+  Tensor In = F({1, 1, 1, 4}, {1, -2, 0, 3});
+  auto Out = run(G, In, true, 1);
+  ASSERT_EQ(Out.size(), 1u);
+  EXPECT_TRUE(bitsEqual(Out[0], F({1, 1, 1, 4}, {0, 2, 0, 0})));
+  // Bitwise, so a fused Relu writing -0 for negatives would fail.
+  EXPECT_TRUE(bitsEqual(Out[0], run(G, In, false, 1)[0]));
+}
+
+/// Direct convolution in double, the definition (stride 1 only here).
+Floats naiveConv(const Tensor &XT, const Tensor &WT, Ints Dil, Ints Pads,
+                 Ints &YS) {
+  auto X = XT.data<float>(), W = WT.data<float>();
+  int64_t N = XT.getShape()[0], C = XT.getShape()[1], H = XT.getShape()[2],
+          Wd = XT.getShape()[3];
+  int64_t M = WT.getShape()[0], KH = WT.getShape()[2], KW = WT.getShape()[3];
+  int64_t OH = H + Pads[0] + Pads[2] - (KH - 1) * Dil[0];
+  int64_t OW = Wd + Pads[1] + Pads[3] - (KW - 1) * Dil[1];
+  YS = {N, M, OH, OW};
+  Floats Y;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          double S = 0;
+          for (int64_t c = 0; c < C; ++c)
+            for (int64_t kh = 0; kh < KH; ++kh)
+              for (int64_t kw = 0; kw < KW; ++kw) {
+                int64_t ih = oh - Pads[0] + kh * Dil[0];
+                int64_t iw = ow - Pads[1] + kw * Dil[1];
+                if (ih >= 0 && ih < H && iw >= 0 && iw < Wd)
+                  S += double(X[((n * C + c) * H + ih) * Wd + iw]) *
+                       W[((m * C + c) * KH + kh) * KW + kw];
+              }
+          Y.push_back(float(S));
+        }
+  return Y;
+}
+
+TEST(ConvFusion, DirectPathMatchesNaiveOnTileEdges) {
+  struct Case {
+    Ints XS, WS, Dil, Pads;
+  };
+  // Output widths/areas chosen so the padded-width GEMM ends on every kind
+  // of column remainder (1..23 past a 24-column tile) and M % 4 != 0.
+  std::vector<Case> Cases = {
+      {{2, 3, 7, 7}, {5, 3, 3, 3}, {1, 1}, {1, 1, 1, 1}},
+      {{1, 2, 5, 11}, {7, 2, 2, 4}, {1, 1}, {0, 3, 1, 0}},
+      {{1, 4, 6, 6}, {3, 4, 3, 3}, {2, 2}, {2, 2, 2, 2}},
+      {{3, 6, 4, 4}, {9, 6, 1, 1}, {1, 1}, {0, 0, 0, 0}},
+      {{1, 1, 28, 28}, {16, 1, 3, 3}, {1, 1}, {1, 1, 1, 1}},
+      {{1, 5, 1, 13}, {2, 5, 1, 3}, {1, 1}, {0, 0, 0, 2}},
+  };
+  unsigned Seed = 100;
+  for (const Case &C : Cases) {
+    Tensor X = randomTensor(C.XS, Seed++), W = randomTensor(C.WS, Seed++);
+    Ints YS;
+    Floats Want = naiveConv(X, W, C.Dil, C.Pads, YS);
+    auto R = runOp("onnx.Conv", {X, W},
+                   {{"dilations", C.Dil}, {"pads", C.Pads}});
+    ASSERT_EQ(R.size(), 1u);
+    EXPECT_EQ(shapeOf(R[0]), YS);
+    EXPECT_THAT(values(R[0]), FloatsNear(Want)) << "case M" << C.WS[0];
+  }
+}
+
+} // namespace
