@@ -108,8 +108,8 @@ static Error recreateWithNames(Graph &G, Value *V,
   SmallVector<TensorType, 1> Types;
   for (Value *R : Old->getResults())
     Types.push_back(R->getType());
-  auto New = G.createOp(Old->getKind(), Operands, Types, Old->getAttrs(),
-                        Names, G.getIterator(Old));
+  auto New = G.createOp(Old->getKind(), Operands, Types, Old->getAttrs(), Names,
+                        G.getIterator(Old));
   if (!New)
     return New.takeError();
   (*New)->setName(Old->getName());
@@ -147,8 +147,8 @@ Error Quantizer::renameValues() {
     bool AllFree = true;
     for (unsigned I = 0; I < Names.size(); ++I) {
       Value *Holder = G.lookup(Names[I]);
-      bool Self = !V->isConstant() &&
-                  Holder == V->getDefiningOp()->getResult(I);
+      bool Self =
+          !V->isConstant() && Holder == V->getDefiningOp()->getResult(I);
       // A name still held by a live float value (an input, a float island)
       // stays with it; the integer value keeps its temporary name.
       if (Holder && !Self)

@@ -27,17 +27,17 @@ using namespace llvm;
 namespace onncf {
 namespace quantize {
 
-Expected<LinearParams>
-Quantizer::quantizeLinear(const Op *O, ArrayRef<float> W,
-                          ArrayRef<int64_t> WShape,
-                          const std::vector<float> *Bias, double InScale,
-                          const ActivationChain &C, double OutScale) {
+Expected<LinearParams> Quantizer::quantizeLinear(const Op *O, ArrayRef<float> W,
+                                                 ArrayRef<int64_t> WShape,
+                                                 const std::vector<float> *Bias,
+                                                 double InScale,
+                                                 const ActivationChain &C,
+                                                 double OutScale) {
   const unsigned Bits = Opts.WeightBits;
   const bool PerChannel = Opts.Weights == WeightGranularity::PerChannel;
   auto Scales = computeWeightScales(W, WShape, Bits, Opts.Weights, 0);
   if (!Scales)
-    return makeError(O->getDescription() + ": " +
-                     toString(Scales.takeError()));
+    return makeError(O->getDescription() + ": " + toString(Scales.takeError()));
   const int64_t NumOut = WShape[0];
   const int64_t PerOut = NumOut ? static_cast<int64_t>(W.size()) / NumOut : 0;
   if (PerChannel) {
@@ -92,8 +92,8 @@ Quantizer::quantizeLinear(const Op *O, ArrayRef<float> W,
   int64_t MaxAcc = MaxSum * (int64_t(1) << (Opts.ActivationBits - 1));
   if (MaxAcc > fixp::intMax(48))
     return makeError(O->getDescription() +
-                     ": the accumulator can exceed 48 bits (" +
-                     Twine(PerOut) + " products per output)");
+                     ": the accumulator can exceed 48 bits (" + Twine(PerOut) +
+                     " products per output)");
   unsigned CT = 0;
   while (fixp::roundShift(MaxAcc, CT) > fixp::intMax(32))
     ++CT;
@@ -152,7 +152,7 @@ Quantizer::quantizeLinear(const Op *O, ArrayRef<float> W,
 }
 
 Value *Quantizer::getWeightConstant(Value *W, const Tensor &Words,
-                                   bool Cacheable) {
+                                    bool Cacheable) {
   if (Cacheable)
     if (Value *C = WeightCache.lookup(W))
       return C;
@@ -207,9 +207,9 @@ Expected<bool> Quantizer::quantizeConv(Op *O) {
   std::vector<float> Bias;
   if (BT)
     Bias.assign(BT->data<float>().begin(), BT->data<float>().end());
-  auto P = quantizeLinear(O, WT->data<float>(), WT->getShape(),
-                          BT ? &Bias : nullptr, getScale(*IX), Chain,
-                          *OutScale);
+  auto P =
+      quantizeLinear(O, WT->data<float>(), WT->getShape(), BT ? &Bias : nullptr,
+                     getScale(*IX), Chain, *OutScale);
   if (!P)
     return P.takeError();
 
@@ -222,10 +222,10 @@ Expected<bool> Quantizer::quantizeConv(Op *O) {
   }
 
   AttributeMap Attrs;
-  Attrs["strides"] = Attribute(std::vector<int64_t>(Geo->Strides.begin(),
-                                                    Geo->Strides.end()));
-  Attrs["dilations"] = Attribute(std::vector<int64_t>(
-      Geo->Dilations.begin(), Geo->Dilations.end()));
+  Attrs["strides"] =
+      Attribute(std::vector<int64_t>(Geo->Strides.begin(), Geo->Strides.end()));
+  Attrs["dilations"] = Attribute(
+      std::vector<int64_t>(Geo->Dilations.begin(), Geo->Dilations.end()));
   std::vector<int64_t> Pads(Geo->PadsBegin.begin(), Geo->PadsBegin.end());
   Pads.insert(Pads.end(), Geo->PadsEnd.begin(), Geo->PadsEnd.end());
   Attrs["pads"] = Attribute(std::move(Pads));

@@ -42,8 +42,7 @@ Expected<bool> Quantizer::quantizeAvgPool(Op *O) {
       return false;
     auto Geo = computePoolGeometry(*O, X->getType().getShape());
     if (!Geo)
-      return makeError(O->getDescription() + ": " +
-                       toString(Geo.takeError()));
+      return makeError(O->getDescription() + ": " + toString(Geo.takeError()));
     if (Geo->getNumSpatial() != 2)
       return false;
     for (int64_t D : Geo->Dilations)
@@ -165,8 +164,8 @@ Expected<bool> Quantizer::quantizeConcat(Op *O) {
   for (unsigned I = 0; I < Ints.size(); ++I) {
     if (getScale(Ints[I]) == Target)
       continue;
-    auto Epi = makeEpilogue({getScale(Ints[I]) / Target}, NoActivation,
-                            Target, O);
+    auto Epi =
+        makeEpilogue({getScale(Ints[I]) / Target}, NoActivation, Target, O);
     if (!Epi)
       return Epi.takeError();
     AttributeMap Attrs;
@@ -177,9 +176,8 @@ Expected<bool> Quantizer::quantizeConcat(Op *O) {
         std::move(Attrs),
         {G.getUniqueName(O->getOperand(I)->getName() + ".rq")});
     if (!R)
-      return makeError("cannot create " + Twine(quantop::Requantize) +
-                       " for " + O->getDescription() + ": " +
-                       toString(R.takeError()));
+      return makeError("cannot create " + Twine(quantop::Requantize) + " for " +
+                       O->getDescription() + ": " + toString(R.takeError()));
     (*R)->setName(O->getName());
     Ints[I] = (*R)->getResult();
   }

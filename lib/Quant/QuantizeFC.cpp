@@ -20,8 +20,8 @@ namespace quantize {
 
 /// The [M] bias of a Gemm from C (numel M along the last axis, or a scalar),
 /// scaled by beta; nullopt if C has another shape.
-static std::optional<std::vector<float>> getGemmBias(const Tensor &C,
-                                                     int64_t M, float Beta) {
+static std::optional<std::vector<float>> getGemmBias(const Tensor &C, int64_t M,
+                                                     float Beta) {
   ArrayRef<int64_t> S = C.getShape();
   int64_t N = C.getNumElements();
   bool Row = N == M && (S.empty() || S.back() == M);
@@ -77,14 +77,15 @@ Expected<bool> Quantizer::quantizeFC(Op *O) {
   auto IX = getInt(A, O);
   if (!IX)
     return IX.takeError();
-  auto P = quantizeLinear(O, W, {M, K}, Bias ? &*Bias : nullptr,
-                          getScale(*IX), Chain, *OutScale);
+  auto P = quantizeLinear(O, W, {M, K}, Bias ? &*Bias : nullptr, getScale(*IX),
+                          Chain, *OutScale);
   if (!P)
     return P.takeError();
 
   SmallVector<Value *, 3> Operands{*IX};
   // Transposed or alpha-scaled words are not B's own: no sharing.
-  Operands.push_back(getWeightConstant(BV, P->Weights, TransB && Alpha == 1.0f));
+  Operands.push_back(
+      getWeightConstant(BV, P->Weights, TransB && Alpha == 1.0f));
   if (Bias) {
     Value *QB = G.addConstantUnique(CV->getName() + ".q", P->Bias);
     Renames.push_back({QB->getName(), CV->getName()});

@@ -73,7 +73,8 @@ public:
   unsigned getNumKeptFloat() const { return NumKeptFloat; }
 
 private:
-  //===--- Driver (Quantize.cpp) -------------------------------------------===//
+  //===--- Driver (Quantize.cpp)
+  //-------------------------------------------===//
   llvm::Expected<bool> quantizeOp(Op *O);
   /// Leaves \p O in float: operands whose producers were quantized are read
   /// through a quant.dequantize.
@@ -81,7 +82,8 @@ private:
   llvm::Error rewriteOutputs();
   llvm::Error renameValues();
 
-  //===--- Shared helpers (QuantizeUtils.cpp) ------------------------------===//
+  //===--- Shared helpers (QuantizeUtils.cpp)
+  //------------------------------===//
   /// The activation scale of float value \p V from the table (for the
   /// configured activation width); \p User names the op in the error.
   llvm::Expected<float> getTableScale(const Value *V, const Op *User) const;
@@ -108,12 +110,10 @@ private:
   /// whose results replace float values \p Replaces (one per result; null
   /// entries replace nothing). The results get temporary names and take
   /// the float names once the float graph is gone.
-  llvm::Expected<Op *> createReplacement(llvm::StringRef Kind,
-                                         llvm::ArrayRef<Value *> Operands,
-                                         llvm::ArrayRef<TensorType> Types,
-                                         AttributeMap Attrs,
-                                         llvm::ArrayRef<Value *> Replaces,
-                                         const Op *From);
+  llvm::Expected<Op *>
+  createReplacement(llvm::StringRef Kind, llvm::ArrayRef<Value *> Operands,
+                    llvm::ArrayRef<TensorType> Types, AttributeMap Attrs,
+                    llvm::ArrayRef<Value *> Replaces, const Op *From);
   /// Records that float \p F is now computed by integer \p I.
   void setReplaced(Value *F, Value *I);
   /// Absorbs single-use Relu / Clip ops after \p V into \p C.
@@ -129,7 +129,8 @@ private:
                                         const ActivationChain &C,
                                         double OutScale, const Op *O) const;
 
-  //===--- Op families -----------------------------------------------------===//
+  //===--- Op families
+  //-----------------------------------------------------===//
   llvm::Expected<bool> quantizeConv(Op *O);
   llvm::Expected<bool> quantizeFC(Op *O);
   /// Weights [O, ...] (already in the op's layout), optional bias [O].

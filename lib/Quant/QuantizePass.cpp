@@ -51,9 +51,8 @@ public:
   }
 
 private:
-  PassOption<std::string> Table{*this, "table",
-                                "Calibration table (NVIDIA calibtable JSON)",
-                                ""};
+  PassOption<std::string> Table{
+      *this, "table", "Calibration table (NVIDIA calibtable JSON)", ""};
   PassOption<int64_t> Bits{*this, "bits", "Activation bits: 8 or 16", 8};
   PassOption<int64_t> WeightBits{*this, "weight-bits",
                                  "Weight word bits: 2..16", 8};

@@ -43,8 +43,7 @@ Quantizer::Quantizer(Graph &G, const CalibrationTable &Table,
                      const QuantizeOptions &Opts)
     : G(G), Table(Table), Opts(Opts), B(G) {}
 
-Expected<float> Quantizer::getTableScale(const Value *V,
-                                         const Op *User) const {
+Expected<float> Quantizer::getTableScale(const Value *V, const Op *User) const {
   const CalibrationEntry *E = Table.lookup(V->getName());
   if (!E)
     return makeError("no calibration table entry for '" + V->getName() +
@@ -91,10 +90,9 @@ Expected<Value *> Quantizer::getInt(Value *V, const Op *User) {
   Attrs["bits"] = Attribute(int64_t(Opts.ActivationBits));
   // The float value stays (a graph input or a float island's result), so
   // its integer twin gets a name of its own.
-  auto Q = B.createOpWithTypes(quantop::Quantize, {V},
-                               {intType(V->getType(), *Scale)},
-                               std::move(Attrs),
-                               {G.getUniqueName(V->getName() + ".q")});
+  auto Q = B.createOpWithTypes(
+      quantop::Quantize, {V}, {intType(V->getType(), *Scale)}, std::move(Attrs),
+      {G.getUniqueName(V->getName() + ".q")});
   if (!Q)
     return Q.takeError();
   IntOf[V] = (*Q)->getResult();
@@ -111,8 +109,7 @@ Expected<Value *> Quantizer::getFloat(Value *V) {
   AttributeMap Attrs;
   Attrs["scale"] = Attribute(static_cast<float>(getScale(I)));
   TensorType FT(ElementType::F32, V->getType().getShape());
-  auto D = B.createOpWithTypes(quantop::Dequantize, {I}, {FT},
-                               std::move(Attrs),
+  auto D = B.createOpWithTypes(quantop::Dequantize, {I}, {FT}, std::move(Attrs),
                                {G.getUniqueName(V->getName() + ".dq")});
   if (!D)
     return D.takeError();
@@ -125,12 +122,10 @@ void Quantizer::setReplaced(Value *F, Value *I) {
   IntOf[F] = I;
 }
 
-Expected<Op *> Quantizer::createReplacement(StringRef Kind,
-                                            ArrayRef<Value *> Operands,
-                                            ArrayRef<TensorType> Types,
-                                            AttributeMap Attrs,
-                                            ArrayRef<Value *> Replaces,
-                                            const Op *From) {
+Expected<Op *>
+Quantizer::createReplacement(StringRef Kind, ArrayRef<Value *> Operands,
+                             ArrayRef<TensorType> Types, AttributeMap Attrs,
+                             ArrayRef<Value *> Replaces, const Op *From) {
   assert(Replaces.size() == Types.size() && "one replaced value per result");
   SmallVector<std::string, 1> Names;
   for (Value *F : Replaces) {
@@ -223,8 +218,7 @@ void Quantizer::commitChain(const ActivationChain &C) {
 
 Expected<Epilogue> Quantizer::makeEpilogue(ArrayRef<double> Ratios,
                                            const ActivationChain &C,
-                                           double OutScale,
-                                           const Op *O) const {
+                                           double OutScale, const Op *O) const {
   Epilogue E;
   double MaxR = 0;
   for (double R : Ratios) {
@@ -237,7 +231,8 @@ Expected<Epilogue> Quantizer::makeEpilogue(ArrayRef<double> Ratios,
   // largest ratio decides it so every multiplier fits in int16.
   fixp::MultiplierShift MS = fixp::computeMultiplierShift(MaxR);
   if (MS.Shift == 0 && std::round(MaxR) > 32767.0)
-    return makeError(O->getDescription() + ": rescale ratio " + std::to_string(MaxR) +
+    return makeError(O->getDescription() + ": rescale ratio " +
+                     std::to_string(MaxR) +
                      " does not fit an int16 multiplier (output scale too "
                      "small for its inputs)");
   E.Shift = MS.Shift;

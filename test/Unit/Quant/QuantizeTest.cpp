@@ -7,6 +7,7 @@
 // graph computes exactly what its attributes say under FixedPoint.h.
 //
 //===----------------------------------------------------------------------===//
+#include "onncf/Quant/Quantize.h"
 #include "QuantTestUtil.h"
 #include "onncf/Data/IDX.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
@@ -19,7 +20,6 @@
 #include "onncf/Quant/CalibrationRunner.h"
 #include "onncf/Quant/CalibrationTable.h"
 #include "onncf/Quant/FixedPoint.h"
-#include "onncf/Quant/Quantize.h"
 #include "onncf/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -115,8 +115,9 @@ TEST(QuantizeTest, RejectsBadOptions) {
                                            "got 12")));
   O.ActivationBits = 8;
   O.WeightBits = 17;
-  EXPECT_TRUE(matchError(quantizeGraph(G, T, O),
-                         FailedWithMessage("weight bits must be 2..16, got 17")));
+  EXPECT_TRUE(
+      matchError(quantizeGraph(G, T, O),
+                 FailedWithMessage("weight bits must be 2..16, got 17")));
 }
 
 /// A 2x2 conv (3 channels -> 2, pad 1, stride 2) with bias and Relu: the
@@ -178,12 +179,11 @@ TEST(QuantizeTest, ConvComputesItsAttributes) {
               int64_t IY = OY * 2 - 1 + KY, IX = OX * 2 - 1 + KX;
               if (IY < 0 || IY >= 4 || IX < 0 || IX >= 4)
                 continue;
-              int64_t Q =
-                  fixp::quantize(XD[(C * 4 + IY) * 4 + IX], SX, 8);
+              int64_t Q = fixp::quantize(XD[(C * 4 + IY) * 4 + IX], SX, 8);
               Acc += Q * WD[((O * 3 + C) * 2 + KY) * 2 + KX];
             }
-        int64_t V = fixp::sdpAlu(fixp::caccOutput(Acc, CT), BD[O],
-                                 fixp::SdpAluOp::Add);
+        int64_t V =
+            fixp::sdpAlu(fixp::caccOutput(Acc, CT), BD[O], fixp::SdpAluOp::Add);
         fixp::EpilogueParams P;
         P.Multiplier = static_cast<int16_t>(Mul.size() == 1 ? Mul[0] : Mul[O]);
         P.Shift = Shift;
@@ -290,8 +290,8 @@ TEST_P(ReferenceModelTest, AgreesWithFloat) {
   if (!sys::fs::exists(FMnistImages))
     GTEST_SKIP() << "Fashion-MNIST not installed";
   const ModelCase &MC = GetParam();
-  std::string Path = std::string(ONNCF_SOURCE_DIR) +
-                     "/docs/examples/models/" + MC.Model + ".onnx";
+  std::string Path = std::string(ONNCF_SOURCE_DIR) + "/docs/examples/models/" +
+                     MC.Model + ".onnx";
   auto G = cantFail(importONNXFile(Path));
   registerTransformsPasses();
   PassManager PM;
@@ -323,8 +323,7 @@ TEST_P(ReferenceModelTest, AgreesWithFloat) {
     Agree += QTop[I] == FloatTop[I];
   outs() << MC.Model << " int" << MC.Bits << " w" << MC.WeightBits
          << (MC.Method == CalibrationMethod::KL ? " kl" : " minmax")
-         << ": top-1 agreement " << Agree
-         << "/500\n";
+         << ": top-1 agreement " << Agree << "/500\n";
   EXPECT_GE(Agree, MC.MinAgree);
 }
 
