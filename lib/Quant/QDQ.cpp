@@ -8,7 +8,8 @@
 //
 //   quant.conv / quant.fc   DQ(x) , DQ(W) , DQ(b) -> Conv / Gemm(transB) ->
 //                           [Relu | Clip] -> Q(s_y)
-//   quant.avgpool           DQ -> AveragePool(count_include_pad) -> Q(s_x)
+//   quant.avgpool           DQ -> AveragePool(count_include_pad) -> the PDP's
+//                           two reciprocal roundings (Mul, Round) -> Q(s_x)
 //   quant.add               DQ(a), DQ(Q(DQ(b), s_a)) -> Add -> [Relu | Clip]
 //                           -> Q(s_y)    (b rounded to a's units first)
 //   quant.requantize        DQ -> [Relu | Clip] -> Q(s_y)
@@ -42,9 +43,11 @@
 #include "onncf/Quant/QDQ.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/QuantOps.h"
+#include "onncf/Quant/FixedPoint.h"
 #include "onncf/Support/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 #include <cmath>
 #include <cstring>
 
@@ -138,6 +141,33 @@ uint32_t bitsOf(float F) {
   uint32_t B;
   std::memcpy(&B, &F, sizeof(B));
   return B;
+}
+
+/// Rounding ties. Our shifts round half away from zero, ONNX (QuantizeLinear,
+/// Round) half to even. A value X * Mul / 2^Shift of integers X has the
+/// resolution 2^-(Shift - trailing zeros of Mul): when that is coarse
+/// (multipliers like 0.5, 2x2 averages), ties are frequent, and scaling the
+/// value up by 1 + eps, with eps far below the resolution over the largest
+/// magnitude |MaxAbs| yet above float32 noise, turns every tie into the
+/// rounding away from zero without moving any other value across a
+/// rounding boundary. Returns 1 + eps, or 1 where ties are rare.
+double tieAwayFactor(uint64_t Mul, unsigned Shift, double MaxAbs) {
+  if (Mul == 0 || MaxAbs <= 0)
+    return 1.0;
+  unsigned TZ = 0;
+  while (!(Mul & 1) && TZ < Shift) {
+    Mul >>= 1;
+    ++TZ;
+  }
+  double Resolution = std::ldexp(1.0, -int(Shift - TZ));
+  double Eps = Resolution / 8 / MaxAbs;
+  return Eps >= std::ldexp(1.0, -19) ? 1.0 + Eps : 1.0;
+}
+
+/// The largest magnitude an epilogue value can have before saturation
+/// matters: beyond the output range, rounding does not change the result.
+double outputRange(const Op &O) {
+  return std::ldexp(1.0, int(O.getIntAttr("out_bits", 8)) - 1) + 1;
 }
 
 Value *QDQLowering::scalarF32(float V) {
@@ -259,8 +289,20 @@ Expected<Value *> QDQLowering::epilogue(const Op &O, Value *F, float ScaleY) {
       return R.takeError();
     F = *R;
   }
-  return quantize(F, ScaleY, O.getResult(0)->getType().getElementType(),
-                  N + ".q");
+  // Ties of the SDP truncate round away from zero (see tieAwayFactor).
+  std::vector<int64_t> Mul = O.getIntsAttr("mul");
+  int64_t MinTZMul = 0;
+  unsigned MinTZ = 64;
+  for (int64_t M : Mul) {
+    unsigned TZ = M ? unsigned(llvm::countTrailingZeros(uint64_t(M))) : 64;
+    if (TZ < MinTZ)
+      MinTZ = TZ, MinTZMul = M;
+  }
+  double Factor = tieAwayFactor(uint64_t(MinTZMul),
+                                unsigned(O.getIntAttr("shift", 0)),
+                                outputRange(O));
+  return quantize(F, float(ScaleY / Factor),
+                  O.getResult(0)->getType().getElementType(), N + ".q");
 }
 
 Error QDQLowering::replaceOp(Op *O, Value *NewV) {
@@ -434,29 +476,71 @@ Error QDQLowering::lowerConvOrFC(Op *O, bool IsConv) {
 
 //===-- quant.avgpool / quant.add / quant.requantize ---------------------===//
 
+/// The PDP average is round(round(S * rw / 2^16) * rh / 2^16) of the window
+/// sum S, with reciprocals rw = round(2^16 / kw), rh = round(2^16 / kh): two
+/// roundings, neither an exact division. One AveragePool + Q would round
+/// once, off by one LSB on a large share of outputs (about 8% for a 14x14
+/// global pool), so both steps are spelled out in float:
+///   DQ -> AveragePool -> Mul(kh kw rw / 2^16 / s) -> Round
+///      -> Mul(rh / 2^16) -> Round -> Mul(s) -> Q(s)
+/// For int8 the intermediates stay below 2^7 * kh, where float32 resolves
+/// far finer than the 2^-16 steps of the products; int16 pools over large
+/// windows may still round a near-tie differently (one LSB of 2^15).
 Error QDQLowering::lowerAvgPool(Op *O) {
   auto ScaleY = outputScale(*O);
   if (!ScaleY)
     return ScaleY.takeError();
-  auto XF = dequantizeDeclared(O->getOperand(0), *O);
+  Value *X = O->getOperand(0);
+  auto XF = dequantizeDeclared(X, *O);
   if (!XF)
     return XF.takeError();
+  const auto &QX = X->getType().getQuant();
+  double SX = QX->Scales[0];
+  std::vector<int64_t> K = O->getIntsAttr("kernel_shape");
+  if (K.size() != 2 || K[0] < 1 || K[1] < 1)
+    return makeError(O->getDescription() + ": kernel_shape must be 2 positive "
+                     "extents");
   AttributeMap Attrs;
   for (const char *A : {"kernel_shape", "strides", "pads"})
     if (const Attribute *V = O->getAttr(A))
       Attrs[A] = *V;
   Attrs["count_include_pad"] = int64_t(1);
   const std::string &N = O->getResult(0)->getName();
-  auto F = create("onnx.AveragePool", {*XF},
-                  floatType(O->getResult(0)->getType()), std::move(Attrs),
+  TensorType FT = floatType(O->getResult(0)->getType());
+  auto F = create("onnx.AveragePool", {*XF}, FT, std::move(Attrs),
                   N + ".float");
   if (!F)
     return F.takeError();
-  auto Y = quantize(*F, *ScaleY, O->getResult(0)->getType().getElementType(),
-                    N + ".q");
+  uint32_t RW = fixp::pdpReciprocal(uint32_t(K[1]));
+  uint32_t RH = fixp::pdpReciprocal(uint32_t(K[0]));
+  double InMax = std::ldexp(1.0, int(getElementSize(
+                                     X->getType().getElementType())) * 8 - 1);
+  double TieW = tieAwayFactor(RW, 16, InMax * double(K[0]) + 1);
+  double TieH = tieAwayFactor(RH, 16, InMax + 1);
+  double C1 = double(K[0] * K[1]) * RW / 65536.0 / SX * TieW;
+  double C2 = RH / 65536.0 * TieH;
+  auto W = create("onnx.Mul", {*F, scalarF32(float(C1))}, FT, {},
+                  N + ".sum_rw");
+  if (!W)
+    return W.takeError();
+  W = create("onnx.Round", {*W}, FT, {}, N + ".w");
+  if (!W)
+    return W.takeError();
+  auto Y = create("onnx.Mul", {*W, scalarF32(float(C2))}, FT, {},
+                  N + ".w_rh");
   if (!Y)
     return Y.takeError();
-  return replaceOp(O, *Y);
+  Y = create("onnx.Round", {*Y}, FT, {}, N + ".avg");
+  if (!Y)
+    return Y.takeError();
+  Y = create("onnx.Mul", {*Y, scalarF32(*ScaleY)}, FT, {}, N + ".avg_real");
+  if (!Y)
+    return Y.takeError();
+  auto Q = quantize(*Y, *ScaleY, O->getResult(0)->getType().getElementType(),
+                    N + ".q");
+  if (!Q)
+    return Q.takeError();
+  return replaceOp(O, *Q);
 }
 
 /// The operand's declared scale, or (integers without QuantParams, e.g. an
@@ -489,22 +573,40 @@ Error QDQLowering::lowerAdd(Op *O) {
     return BF.takeError();
   // The hardware first rounds B to A's units (b' = b * mul_b / 2^shift_b).
   // That rounding moves the sum by up to half a unit of A, so it is
-  // reproduced by a requantization of B to A's scale, when b' fits B's
-  // type (a ratio <= 1, as when A is the operand with the larger scale).
+  // reproduced: by a requantization of B to A's scale when b' fits B's
+  // type (a ratio < 1), else by Round(DQ(b, ratio)) * s_a in float (b'
+  // may exceed B's range). An integer ratio needs no rounding.
   int64_t MulB = O->getIntAttr("mul_b", 0), ShiftB = O->getIntAttr("shift_b", 0);
   double RatioB = std::ldexp(double(MulB), -int(ShiftB));
+  std::string BName = B->getName() + ".in." + A->getName();
   if (RatioB > 0 && RatioB < 1) {
     ElementType BElt = B->getType().getElementType();
     if (BElt == ElementType::I32)
       BElt = ElementType::I16;
-    auto BQ = quantize(*BF, float(SB / RatioB), BElt,
-                       B->getName() + ".in." + A->getName());
+    double Tie = tieAwayFactor(uint64_t(MulB), unsigned(ShiftB),
+                               std::ldexp(1.0, 15) * RatioB + 1);
+    auto BQ = quantize(*BF, float(SB / RatioB / Tie), BElt, BName);
     if (!BQ)
       return BQ.takeError();
     BF = dequantize(*BQ, {float(SA)});
-    if (!BF)
-      return BF.takeError();
+  } else if (RatioB > 1 && RatioB != std::floor(RatioB)) {
+    TensorType FT = floatType(B->getType());
+    double Tie = tieAwayFactor(uint64_t(MulB), unsigned(ShiftB),
+                               std::ldexp(1.0, 15) * RatioB + 1);
+    SmallVector<Value *, 3> DQOps = {B, scalarF32(float(RatioB * Tie))};
+    if (B->getType().getElementType() != ElementType::I32)
+      DQOps.push_back(zeroPoint(B->getType().getElementType(), 1));
+    auto Scaled =
+        create("onnx.DequantizeLinear", DQOps, FT, {}, BName + ".scaled");
+    if (!Scaled)
+      return Scaled.takeError();
+    auto Rounded = create("onnx.Round", {*Scaled}, FT, {}, BName + ".round");
+    if (!Rounded)
+      return Rounded.takeError();
+    BF = create("onnx.Mul", {*Rounded, scalarF32(float(SA))}, FT, {}, BName);
   }
+  if (!BF)
+    return BF.takeError();
   auto F = create("onnx.Add", {*AF, *BF}, floatType(O->getResult(0)->getType()),
                   {}, O->getResult(0)->getName() + ".float");
   if (!F)
