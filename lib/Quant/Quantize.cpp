@@ -165,13 +165,18 @@ Error Quantizer::renameValues() {
 }
 
 Error Quantizer::run() {
-  std::vector<Op *> Order;
+  // Uses among the original ops, for fusion decisions: the consumers of a
+  // value come after it and are still untouched when it is quantized.
   for (auto &O : G.getOps())
-    Order.push_back(O.get());
-  for (Op *O : Order) {
+    for (unsigned I = 0; I < O->getNumOperands(); ++I)
+      if (Value *V = O->getOperand(I))
+        OrigUses[V].push_back({O.get(), I});
+  // New ops go before the current one, so the walk never visits them.
+  for (auto It = G.begin(); It != G.end(); ++It) {
+    Op *O = It->get();
     if (Fused.count(O))
       continue;
-    B.setInsertionPointBefore(O);
+    B.setInsertionPoint(It);
     auto Done = quantizeOp(O);
     if (!Done)
       return Done.takeError();

@@ -161,6 +161,10 @@ private:
   /// Float weight constant -> its integer words, so layers sharing weights
   /// share one constant (only where the words are W's own elements).
   llvm::DenseMap<const Value *, Value *> WeightCache;
+  /// Uses of each value among the original ops (Graph::getUses scans the
+  /// whole graph).
+  llvm::DenseMap<const Value *, llvm::SmallVector<std::pair<Op *, unsigned>, 2>>
+      OrigUses;
   /// Relu / Clip ops absorbed into a producer's epilogue.
   llvm::DenseSet<const Op *> Fused;
   /// (temporary name, final name) of integer values, in creation order;

@@ -200,10 +200,11 @@ void Quantizer::extendChain(Value *V, ActivationChain &C) const {
   for (;;) {
     if (G.isOutput(V))
       return;
-    auto Uses = G.getUses(V);
-    if (Uses.size() != 1 || Uses[0].second != 0)
+    auto It = OrigUses.find(V);
+    if (It == OrigUses.end() || It->second.size() != 1 ||
+        It->second[0].second != 0)
       return;
-    if (!absorbActivation(Uses[0].first, C))
+    if (!absorbActivation(It->second[0].first, C))
       return;
     V = C.Final;
   }
