@@ -122,42 +122,64 @@ int64_t packWeights(const WT *W, int64_t M, int64_t K, int64_t Kp,
   return MaxRow;
 }
 
-/// im2col of channels [0, Cg) of \p X (one image, one group) into the
-/// packed B layout: row k = (c * KH + kh) * KW + kw, column oh * OW + ow.
+/// Row k = (c * KH + kh) * KW + kw of the im2col matrix of \p X (one
+/// image, one group): OH * OW entries, zero where the window reads padding.
 template <typename XT>
-void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G,
-                  int64_t Kp, int16_t *BP) {
+void im2colRow(const XT *X, int64_t K, const WindowGeometry &G,
+               int16_t *Row) {
   int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
   int64_t KH = G.Kernel[0], KW = G.Kernel[1];
   int64_t SH = G.Stride[0], SW = G.Stride[1];
-  int64_t DH = G.Dilation[0], DW = G.Dilation[1];
-  int64_t PT = G.PadBegin[0], PL = G.PadBegin[1];
-  int64_t P = OH * OW;
-  // Padded cells and padding columns stay zero.
-  std::memset(BP, 0, qgemm::packedBSize(Kp, P) * sizeof(int16_t));
-  for (int64_t C = 0; C < Cg; ++C) {
-    const XT *XC = X + C * H * W;
-    for (int64_t Kh = 0; Kh < KH; ++Kh)
-      for (int64_t Kw = 0; Kw < KW; ++Kw) {
-        int64_t K = (C * KH + Kh) * KW + Kw;
-        int16_t *Row = BP + (K >> 1) * 2 * qgemm::NR + (K & 1);
-        // Output columns whose input column is inside the image.
-        int64_t Off = Kw * DW - PL;
-        int64_t OwBegin = Off >= 0 ? 0 : (-Off + SW - 1) / SW;
-        int64_t OwEnd = W - Off <= 0 ? 0 : (W - Off + SW - 1) / SW;
-        OwEnd = std::min(OwEnd, OW);
-        OwBegin = std::min(OwBegin, OwEnd);
-        for (int64_t Oh = 0; Oh < OH; ++Oh) {
-          int64_t Ih = Oh * SH - PT + Kh * DH;
-          if (Ih < 0 || Ih >= H)
-            continue;
-          const XT *XR = XC + Ih * W + Off;
-          for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow) {
-            int64_t Pi = Oh * OW + Ow;
-            Row[(Pi / qgemm::NR) * Kp * qgemm::NR + (Pi % qgemm::NR) * 2] =
-                XR[Ow * SW];
-          }
-        }
+  int64_t C = K / (KH * KW), Kh = K / KW % KH, Kw = K % KW;
+  const XT *XC = X + C * H * W;
+  // Output columns whose input column is inside the image.
+  int64_t Off = Kw * G.Dilation[1] - G.PadBegin[1];
+  int64_t OwBegin = Off >= 0 ? 0 : (-Off + SW - 1) / SW;
+  int64_t OwEnd = W - Off <= 0 ? 0 : (W - Off + SW - 1) / SW;
+  OwEnd = std::min(OwEnd, OW);
+  OwBegin = std::min(OwBegin, OwEnd);
+  for (int64_t Oh = 0; Oh < OH; ++Oh, Row += OW) {
+    int64_t Ih = Oh * SH - G.PadBegin[0] + Kh * G.Dilation[0];
+    if (Ih < 0 || Ih >= H) {
+      std::fill(Row, Row + OW, int16_t(0));
+      continue;
+    }
+    const XT *XR = XC + Ih * W + Off;
+    std::fill(Row, Row + OwBegin, int16_t(0));
+    if (SW == 1)
+      for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
+        Row[Ow] = XR[Ow];
+    else
+      for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
+        Row[Ow] = XR[Ow * SW];
+    std::fill(Row + OwEnd, Row + OW, int16_t(0));
+  }
+}
+
+/// im2col of channels [0, Cg) of \p X (one image, one group) into the
+/// packed B layout (QuantKernels.h): rows are built two at a time in plain
+/// buffers, then interleaved into the 16-column panels.
+template <typename XT>
+void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G,
+                  int64_t Kp, int16_t *BP) {
+  int64_t K = Cg * G.Kernel[0] * G.Kernel[1];
+  int64_t P = G.Out[0] * G.Out[1];
+  int64_t Panels = qgemm::numPanels(P), NR = qgemm::NR;
+  thread_local std::vector<int16_t> R0, R1;
+  R0.assign(Panels * NR, 0);
+  R1.assign(Panels * NR, 0);
+  for (int64_t Kq = 0; Kq < Kp / 2; ++Kq) {
+    im2colRow(X, 2 * Kq, G, R0.data());
+    if (2 * Kq + 1 < K)
+      im2colRow(X, 2 * Kq + 1, G, R1.data());
+    else
+      std::fill(R1.begin(), R1.end(), int16_t(0));
+    const int16_t *S0 = R0.data(), *S1 = R1.data();
+    int16_t *D = BP + Kq * 2 * NR;
+    for (int64_t J = 0; J < Panels; ++J, D += Kp * NR, S0 += NR, S1 += NR)
+      for (int64_t I = 0; I < NR; ++I) {
+        D[2 * I] = S0[I];
+        D[2 * I + 1] = S1[I];
       }
   }
 }
@@ -197,8 +219,12 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
       if (Fits) {
         C32.resize(Mg * LDC);
         qgemm::gemm32(Mg, Kp, P, A, BPack.data(), C32.data(), LDC);
-        for (int64_t Mi = 0; Mi < Mg; ++Mi)
-          storeRow(S, C32.data() + Mi * LDC, P, Gi * Mg + Mi, YG + Mi * P);
+        for (int64_t Mi = 0; Mi < Mg; ++Mi) {
+          int64_t Ch = Gi * Mg + Mi;
+          qgemm::epilogueRow32(C32.data() + Mi * LDC, P, S.ClipTruncate,
+                               S.Bias ? S.Bias[Ch] : 0, S.Epi.at(Ch),
+                               YG + Mi * P, sizeof(YT));
+        }
       } else {
         C64.resize(Mg * LDC);
         qgemm::gemm64(Mg, Kp, P, A, BPack.data(), C64.data(), LDC);

@@ -88,39 +88,63 @@ void dot32Portable(int64_t N, int64_t M, int64_t K, int64_t KPad,
 
 #ifdef ONNCF_QGEMM_X86
 
-/// A Rows x 16 tile: C (+)= A[Rows][2*KPairs] * panel.
+/// A Rows x 16 tile: C (+)= A[Rows][2*KPairs] * panel. The sums live in
+/// named variables (an array of __m256i gets spilled to the stack by GCC):
+/// 12 accumulators, two B vectors and one broadcast fill the 16 registers.
 template <int Rows>
 __attribute__((target("avx2"))) void
 microAVX2(int64_t KPairs, const int16_t *A, int64_t LDA, const int16_t *BP,
           int32_t *C, int64_t LDC, bool Accumulate) {
-  __m256i Acc[Rows][2];
-  for (int R = 0; R < Rows; ++R) {
-    if (Accumulate) {
-      Acc[R][0] = _mm256_loadu_si256(
-          reinterpret_cast<const __m256i *>(C + R * LDC));
-      Acc[R][1] = _mm256_loadu_si256(
-          reinterpret_cast<const __m256i *>(C + R * LDC + 8));
-    } else {
-      Acc[R][0] = _mm256_setzero_si256();
-      Acc[R][1] = _mm256_setzero_si256();
-    }
+  __m256i C00 = _mm256_setzero_si256(), C01 = C00, C10 = C00, C11 = C00,
+          C20 = C00, C21 = C00, C30 = C00, C31 = C00, C40 = C00, C41 = C00,
+          C50 = C00, C51 = C00;
+#define ONNCF_QROW(R, Lo, Hi)                                                  \
+  if constexpr (Rows > R) {                                                    \
+    if (Accumulate) {                                                          \
+      Lo = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(C + R * LDC)); \
+      Hi = _mm256_loadu_si256(                                                 \
+          reinterpret_cast<const __m256i *>(C + R * LDC + 8));                 \
+    }                                                                          \
   }
+  ONNCF_QROW(0, C00, C01)
+  ONNCF_QROW(1, C10, C11)
+  ONNCF_QROW(2, C20, C21)
+  ONNCF_QROW(3, C30, C31)
+  ONNCF_QROW(4, C40, C41)
+  ONNCF_QROW(5, C50, C51)
+#undef ONNCF_QROW
   for (int64_t K = 0; K < KPairs; ++K) {
     const int16_t *BK = BP + K * 2 * NR;
     __m256i B0 = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(BK));
     __m256i B1 =
         _mm256_loadu_si256(reinterpret_cast<const __m256i *>(BK + 16));
-    for (int R = 0; R < Rows; ++R) {
-      __m256i AV = _mm256_set1_epi32(loadPair(A + R * LDA + 2 * K));
-      Acc[R][0] = _mm256_add_epi32(Acc[R][0], _mm256_madd_epi16(AV, B0));
-      Acc[R][1] = _mm256_add_epi32(Acc[R][1], _mm256_madd_epi16(AV, B1));
-    }
+    __m256i AV;
+#define ONNCF_QMAC(R, Lo, Hi)                                                  \
+  if constexpr (Rows > R) {                                                    \
+    AV = _mm256_set1_epi32(loadPair(A + R * LDA + 2 * K));                     \
+    Lo = _mm256_add_epi32(Lo, _mm256_madd_epi16(AV, B0));                      \
+    Hi = _mm256_add_epi32(Hi, _mm256_madd_epi16(AV, B1));                      \
   }
-  for (int R = 0; R < Rows; ++R) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i *>(C + R * LDC), Acc[R][0]);
-    _mm256_storeu_si256(reinterpret_cast<__m256i *>(C + R * LDC + 8),
-                        Acc[R][1]);
+    ONNCF_QMAC(0, C00, C01)
+    ONNCF_QMAC(1, C10, C11)
+    ONNCF_QMAC(2, C20, C21)
+    ONNCF_QMAC(3, C30, C31)
+    ONNCF_QMAC(4, C40, C41)
+    ONNCF_QMAC(5, C50, C51)
+#undef ONNCF_QMAC
   }
+#define ONNCF_QSTORE(R, Lo, Hi)                                                \
+  if constexpr (Rows > R) {                                                    \
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(C + R * LDC), Lo);         \
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(C + R * LDC + 8), Hi);     \
+  }
+  ONNCF_QSTORE(0, C00, C01)
+  ONNCF_QSTORE(1, C10, C11)
+  ONNCF_QSTORE(2, C20, C21)
+  ONNCF_QSTORE(3, C30, C31)
+  ONNCF_QSTORE(4, C40, C41)
+  ONNCF_QSTORE(5, C50, C51)
+#undef ONNCF_QSTORE
 }
 
 __attribute__((target("avx2"))) void
@@ -214,9 +238,108 @@ dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
   }
 }
 
+/// epilogueRow32 on 8 sums at a time. Exactness: the sums are int32, so
+/// the 48-bit clamp of caccOutput is a no-op and its rounding shift works
+/// on 32-bit magnitudes (|INT32_MIN| = 2^31 as unsigned); the 33-bit value
+/// v = a + bias times the multiplier is a*mul + bias*mul, both exact in
+/// int64 (|v * mul| < 2^48), and the rounding shift of that product adds
+/// half and shifts the magnitude, which is round half away from zero.
+template <unsigned YBytes>
+__attribute__((target("avx2"))) void
+epilogueAVX2(const int32_t *Acc, int64_t N, unsigned Clip, int32_t Bias,
+             const fixp::EpilogueParams &E, void *Y) {
+  const __m128i ClipCnt = _mm_cvtsi32_si128(int(Clip));
+  const __m128i ClipCnt1 = _mm_cvtsi32_si128(Clip ? int(Clip) - 1 : 0);
+  const __m256i One = _mm256_set1_epi32(1);
+  const __m256i Mul = _mm256_set1_epi64x(E.Multiplier);
+  const __m256i BM = _mm256_set1_epi64x(int64_t(Bias) * E.Multiplier);
+  const __m128i ShCnt = _mm_cvtsi32_si128(int(E.Shift));
+  const __m256i Half =
+      _mm256_set1_epi64x(E.Shift ? int64_t(1) << (E.Shift - 1) : 0);
+  const __m256i Max32 = _mm256_set1_epi64x(INT32_MAX);
+  const __m256i Min32 = _mm256_set1_epi64x(INT32_MIN);
+  const __m256i Zero = _mm256_setzero_si256();
+  const __m256i Lo0 = _mm256_set1_epi32(E.Relu ? 0 : INT32_MIN);
+  const __m256i CMin = _mm256_set1_epi32(E.ClampMin);
+  const __m256i CMax = _mm256_set1_epi32(E.ClampMax);
+  const __m256i SMin = _mm256_set1_epi32(int32_t(fixp::intMin(E.OutBits)));
+  const __m256i SMax = _mm256_set1_epi32(int32_t(fixp::intMax(E.OutBits)));
+  const __m256i Even = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  int64_t I = 0;
+  for (; I + 8 <= N; I += 8) {
+    __m256i A = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(Acc + I));
+    if (Clip) {
+      __m256i M = _mm256_abs_epi32(A);
+      __m256i Q = _mm256_add_epi32(
+          _mm256_srl_epi32(M, ClipCnt),
+          _mm256_and_si256(_mm256_srl_epi32(M, ClipCnt1), One));
+      A = _mm256_sign_epi32(Q, A);
+    }
+    __m256i Half4[2];
+    for (int H = 0; H < 2; ++H) {
+      __m256i V = _mm256_cvtepi32_epi64(H ? _mm256_extracti128_si256(A, 1)
+                                          : _mm256_castsi256_si128(A));
+      __m256i P = _mm256_add_epi64(_mm256_mul_epi32(V, Mul), BM);
+      if (E.Shift) {
+        __m256i Sg = _mm256_cmpgt_epi64(Zero, P);
+        __m256i Mg = _mm256_sub_epi64(_mm256_xor_si256(P, Sg), Sg);
+        Mg = _mm256_srl_epi64(_mm256_add_epi64(Mg, Half), ShCnt);
+        P = _mm256_sub_epi64(_mm256_xor_si256(Mg, Sg), Sg);
+      }
+      P = _mm256_blendv_epi8(P, Max32, _mm256_cmpgt_epi64(P, Max32));
+      P = _mm256_blendv_epi8(P, Min32, _mm256_cmpgt_epi64(Min32, P));
+      Half4[H] = _mm256_permutevar8x32_epi32(P, Even);
+    }
+    __m256i T = _mm256_permute2x128_si256(Half4[0], Half4[1], 0x20);
+    T = _mm256_max_epi32(T, Lo0);
+    T = _mm256_min_epi32(_mm256_max_epi32(T, CMin), CMax);
+    T = _mm256_min_epi32(_mm256_max_epi32(T, SMin), SMax);
+    // In range now: the saturating packs only narrow.
+    __m128i W16 = _mm_packs_epi32(_mm256_castsi256_si128(T),
+                                  _mm256_extracti128_si256(T, 1));
+    if (YBytes == 2)
+      _mm_storeu_si128(
+          reinterpret_cast<__m128i *>(static_cast<int16_t *>(Y) + I), W16);
+    else
+      _mm_storel_epi64(
+          reinterpret_cast<__m128i *>(static_cast<int8_t *>(Y) + I),
+          _mm_packs_epi16(W16, W16));
+  }
+  for (; I < N; ++I) {
+    int64_t V = fixp::sdpAlu(fixp::caccOutput(Acc[I], Clip), Bias,
+                             fixp::SdpAluOp::Add);
+    int32_t R = fixp::sdpEpilogue(V, E);
+    if (YBytes == 2)
+      static_cast<int16_t *>(Y)[I] = int16_t(R);
+    else
+      static_cast<int8_t *>(Y)[I] = int8_t(R);
+  }
+}
+
 #endif // ONNCF_QGEMM_X86
 
 } // namespace
+
+void epilogueRow32(const int32_t *Acc, int64_t N, unsigned ClipTruncate,
+                   int32_t Bias, const fixp::EpilogueParams &E, void *Y,
+                   unsigned YBytes, Impl I) {
+#ifdef ONNCF_QGEMM_X86
+  if (I == Impl::Auto && haveAVX2()) {
+    if (YBytes == 2)
+      return epilogueAVX2<2>(Acc, N, ClipTruncate, Bias, E, Y);
+    return epilogueAVX2<1>(Acc, N, ClipTruncate, Bias, E, Y);
+  }
+#endif
+  for (int64_t K = 0; K < N; ++K) {
+    int64_t V = fixp::sdpAlu(fixp::caccOutput(Acc[K], ClipTruncate), Bias,
+                             fixp::SdpAluOp::Add);
+    int32_t R = fixp::sdpEpilogue(V, E);
+    if (YBytes == 2)
+      static_cast<int16_t *>(Y)[K] = int16_t(R);
+    else
+      static_cast<int8_t *>(Y)[K] = int8_t(R);
+  }
+}
 
 bool haveAVX2() {
 #ifdef ONNCF_QGEMM_X86

@@ -90,6 +90,14 @@ void gemm64(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
 void dot32(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
            const void *W, unsigned WBytes, int32_t *C, Impl I = Impl::Auto);
 
+/// The output stage of quant.conv / quant.fc for one channel on int32
+/// sums: Y[i] = sdpEpilogue(sdpAlu(caccOutput(Acc[i], ClipTruncate),
+/// Bias, Add), E), stored as int8 (\p YBytes 1) or int16 (2). Vectorised
+/// with AVX2 where available; always exactly the fixp:: result.
+void epilogueRow32(const int32_t *Acc, int64_t N, unsigned ClipTruncate,
+                   int32_t Bias, const fixp::EpilogueParams &E, void *Y,
+                   unsigned YBytes, Impl I = Impl::Auto);
+
 } // namespace qgemm
 
 } // namespace interp

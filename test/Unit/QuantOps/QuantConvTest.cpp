@@ -331,3 +331,50 @@ TEST(QuantGemm, AVX2AndPortableMatchDirectSums) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(QuantGemm, VectorEpilogueMatchesFixp) {
+  using namespace onncf::interp::qgemm;
+  std::mt19937 Rng(9);
+  I64s Acc = randomInts(203, INT32_MIN, INT32_MAX, Rng);
+  I64s Small = randomInts(203, -70000, 70000, Rng);
+  for (size_t I = 0; I < Small.size(); I += 2)
+    Acc[I] = Small[I];
+  Acc[0] = INT32_MIN;
+  Acc[1] = INT32_MAX;
+  Acc[2] = -1;
+  Acc[3] = 0;
+  std::vector<int32_t> A(Acc.begin(), Acc.end());
+  for (int Trial = 0; Trial < 400; ++Trial) {
+    unsigned Clip = Trial % 7 == 0 ? 31 : Rng() % 32;
+    int32_t Bias = Trial % 5 == 0   ? INT32_MIN
+                   : Trial % 5 == 1 ? INT32_MAX
+                                    : int32_t(Rng() % 200001) - 100000;
+    fixp::EpilogueParams E;
+    E.Multiplier = Trial % 11 == 0 ? 32767 : int16_t(Rng() % 32768);
+    E.Shift = Trial % 13 == 0 ? 63 : Rng() % 40;
+    E.Relu = Rng() % 2;
+    if (Rng() % 2) {
+      E.ClampMin = int32_t(Rng() % 300) - 200;
+      E.ClampMax = E.ClampMin + int32_t(Rng() % 300);
+    }
+    E.OutBits = Rng() % 2 ? 8 : 16;
+    unsigned YB = E.OutBits / 8;
+    std::vector<int16_t> Y1(A.size()), Y2(A.size());
+    epilogueRow32(A.data(), A.size(), Clip, Bias, E, Y1.data(), YB,
+                  Impl::Auto);
+    epilogueRow32(A.data(), A.size(), Clip, Bias, E, Y2.data(), YB,
+                  Impl::Portable);
+    for (size_t I = 0; I < A.size(); ++I) {
+      int64_t Want = fixp::sdpEpilogue(
+          int64_t(fixp::caccOutput(A[I], Clip)) + Bias, E);
+      int64_t G1 = YB == 2 ? Y1[I] : reinterpret_cast<int8_t *>(Y1.data())[I];
+      int64_t G2 = YB == 2 ? Y2[I] : reinterpret_cast<int8_t *>(Y2.data())[I];
+      ASSERT_EQ(G1, Want) << "trial " << Trial << " element " << I;
+      ASSERT_EQ(G2, Want) << "trial " << Trial << " element " << I;
+    }
+  }
+}
+
+} // namespace
