@@ -36,9 +36,14 @@ struct Interpreter::Plan {
     /// The kernel writes every element of its results, so recycled buffers
     /// need not be zeroed first (the kernels in lib/Interp that promise it).
     bool WritesAllResults = false;
-    /// A Conv that also applies the BN/Relu ops fused into it; Results then
-    /// names the last fused op's result.
-    std::unique_ptr<interp::ConvEpilogue> Epilogue;
+    /// Set for Conv and Gemm steps that run with plan-time preparations:
+    /// BN/Relu ops fused into a Conv (Results then names the last fused
+    /// op's result) and constant weights packed once for the SGEMM.
+    struct Prepared {
+      std::unique_ptr<interp::ConvEpilogue> Epilogue;
+      std::vector<float> Packed;
+    };
+    std::unique_ptr<Prepared> Prep;
   };
   std::vector<Step> Steps;
   unsigned NumSlots = 0;
@@ -138,7 +143,9 @@ static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P) {
       V = U->getResult();
     }
     S.Results = P.Steps[StepOf[Last]].Results;
-    S.Epilogue = std::move(Epi);
+    if (!S.Prep)
+      S.Prep = std::make_unique<Plan::Step::Prepared>();
+    S.Prep->Epilogue = std::move(Epi);
   }
   size_t Out = 0;
   for (size_t I = 0; I < P.Steps.size(); ++I)
@@ -183,19 +190,47 @@ inferResultTypes(const Op &O, ArrayRef<const Tensor *> Operands) {
   return ResultTypes;
 }
 
-/// A Conv step with fused BatchNormalization/Relu: the Conv's result type
-/// is also the chain's (both ops keep shape and type).
+/// Packs the constant weights of Conv and Gemm steps once for the plan
+/// (the kernels would otherwise repack them on every call), up to a total
+/// of \p Budget bytes.
+static void prepackWeights(Interpreter::Plan &P, size_t Budget) {
+  size_t Used = 0;
+  for (Interpreter::Plan::Step &S : P.Steps) {
+    const Op &O = *S.O;
+    bool IsConv = O.getKind() == "onnx.Conv", IsGemm = O.getKind() == "onnx.Gemm";
+    if ((!IsConv && !IsGemm) || O.getNumOperands() < 2 || !O.getOperand(1) ||
+        !O.getOperand(1)->isConstant())
+      continue;
+    const Tensor &W = O.getOperand(1)->getConstantData();
+    std::vector<float> Packed =
+        IsConv ? interp::packConvWeights(W, O.getIntAttr("group", 1))
+               : interp::packGemmB(O, W);
+    if (Packed.empty() || Used + Packed.size() * sizeof(float) > Budget)
+      continue;
+    Used += Packed.size() * sizeof(float);
+    if (!S.Prep)
+      S.Prep = std::make_unique<Interpreter::Plan::Step::Prepared>();
+    S.Prep->Packed = std::move(Packed);
+  }
+}
+
+/// A Conv or Gemm step with plan-time preparations. A fused chain's result
+/// type is the Conv's (BatchNormalization and Relu keep shape and type).
 static Expected<std::vector<Tensor>>
-runFusedConv(const Op &Conv, ArrayRef<const Tensor *> Operands,
-                          const interp::ConvEpilogue &Epi,
-                          function_ref<Tensor(TensorType)> Alloc) {
-  auto Types = inferResultTypes(Conv, Operands);
+runPrepared(const Op &O, ArrayRef<const Tensor *> Operands,
+            const Interpreter::Plan::Step::Prepared &Prep,
+            function_ref<Tensor(TensorType)> Alloc) {
+  auto Types = inferResultTypes(O, Operands);
   if (!Types)
     return Types.takeError();
   std::vector<Tensor> Results;
   Results.push_back(Alloc(std::move((*Types)[0])));
-  if (Error E = interp::convolve(Conv, Operands, Results[0], &Epi)) {
-    std::string Msg = toString(std::move(E)), Desc = Conv.getDescription();
+  Error E = O.getKind() == "onnx.Conv"
+                ? interp::convolve(O, Operands, Results[0],
+                                   Prep.Epilogue.get(), Prep.Packed)
+                : interp::gemmPrePacked(O, Operands, Results[0], Prep.Packed);
+  if (E) {
+    std::string Msg = toString(std::move(E)), Desc = O.getDescription();
     if (StringRef(Msg).startswith(Desc))
       return makeError(Msg);
     return makeError(Desc + ": " + Msg);
@@ -260,6 +295,7 @@ Interpreter::create(const Graph &G, InterpreterOptions Opts) {
   }
   if (Opts.FuseConvEpilogues)
     fuseConvEpilogues(G, P);
+  prepackWeights(P, size_t(1) << 30);
   for (const Value *V : G.getOutputs()) {
     auto It = SlotOf.find(V);
     if (It == SlotOf.end())
@@ -342,7 +378,7 @@ Interpreter::runSingleThreaded(ArrayRef<Tensor> Inputs) const {
       Operands.push_back(Idx >= 0 ? Slot[Idx] : nullptr);
     ZeroResults = !S.WritesAllResults;
     Expected<std::vector<Tensor>> Results =
-        S.Epilogue ? runFusedConv(*S.O, Operands, *S.Epilogue, Alloc)
+        S.Prep ? runPrepared(*S.O, Operands, *S.Prep, Alloc)
                    : evaluateOpWith(*S.O, Operands, S.Fn, Alloc);
     if (!Results)
       return Results.takeError();

@@ -2,11 +2,12 @@
 //
 // Part of onnc-fault. onnx.Conv (1-D to 3-D, float32), per image and group:
 //
-//  * stride 1 (most convolutions): the image is copied into a zero-padded
-//    buffer and the GEMM reads its rows at shifted offsets (sgemmOffsetB),
-//    computing the output on the padded width; the padding columns are
-//    dropped when the result is copied out. No im2col matrix at all.
-//  * other strides and 3-D: a row-major im2col matrix feeding the same GEMM.
+//  * 2-D/1-D: the image is copied into a zero-padded buffer (split into
+//    stride phases when the stride is not 1) and the GEMM reads its rows at
+//    shifted offsets (sgemmOffsetB), computing the output on the buffer's
+//    width; the extra columns are dropped when the result is copied out.
+//    No im2col matrix at all.
+//  * 3-D: a row-major im2col matrix feeding the same GEMM.
 //  * depthwise (one channel per group): a direct loop.
 //
 // The result goes through a per-channel epilogue (bias, and for the
@@ -46,8 +47,9 @@ struct ChannelOps {
 };
 
 template <bool Bias, bool BN, bool Relu>
-void finishRowsT(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
-                 float *Dst, const ChannelOps &C) {
+inline __attribute__((always_inline)) void
+finishRowsBody(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
+               float *Dst, const ChannelOps &C) {
   for (int64_t R = 0; R < Rows; ++R, Src += LDS, Dst += Cols)
     for (int64_t J = 0; J < Cols; ++J) {
       float V = Src[J];
@@ -61,18 +63,49 @@ void finishRowsT(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
     }
 }
 
+template <bool Bias, bool BN, bool Relu>
+void finishRowsT(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
+                 float *Dst, const ChannelOps &C) {
+  finishRowsBody<Bias, BN, Relu>(Src, LDS, Rows, Cols, Dst, C);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same loops vectorised 8 wide. "avx2" without "fma": the multiply and
+// add must round separately, exactly like the BatchNormalization kernel.
+template <bool Bias, bool BN, bool Relu>
+__attribute__((target("avx2"))) void
+finishRowsAVX2(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
+               float *Dst, const ChannelOps &C) {
+  finishRowsBody<Bias, BN, Relu>(Src, LDS, Rows, Cols, Dst, C);
+}
+#define ONNCF_CONV_EPILOGUE_AVX2 1
+#endif
+
+using FinishFn = void (*)(const float *, int64_t, int64_t, int64_t, float *,
+                          const ChannelOps &);
+
+/// One instantiation per combination of steps so each inner loop
+/// vectorises without branches.
+#define ONNCF_FINISH_TABLE(F)                                                  \
+  {F<false, false, false>, F<false, false, true>, F<false, true, false>,       \
+   F<false, true, true>,   F<true, false, false>, F<true, false, true>,        \
+   F<true, true, false>,   F<true, true, true>}
+
 /// Copies Rows x Cols of one channel (rows LDS floats apart in \p Src) to
 /// the dense \p Dst, applying \p C. \p Src may equal \p Dst (LDS == Cols).
 void finishRows(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
                 float *Dst, const ChannelOps &C) {
-  // One instantiation per combination so each inner loop vectorises.
-  using Fn = void (*)(const float *, int64_t, int64_t, int64_t, float *,
-                      const ChannelOps &);
-  static const Fn Table[8] = {
-      finishRowsT<false, false, false>, finishRowsT<false, false, true>,
-      finishRowsT<false, true, false>,  finishRowsT<false, true, true>,
-      finishRowsT<true, false, false>,  finishRowsT<true, false, true>,
-      finishRowsT<true, true, false>,   finishRowsT<true, true, true>};
+  static const FinishFn Generic[8] = ONNCF_FINISH_TABLE(finishRowsT);
+  const FinishFn *Table = Generic;
+#if ONNCF_CONV_EPILOGUE_AVX2
+  static const FinishFn AVX2[8] = ONNCF_FINISH_TABLE(finishRowsAVX2);
+  static const bool HasAVX2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+  }();
+  if (HasAVX2)
+    Table = AVX2;
+#endif
   Table[C.HasBias * 4 + C.HasBN * 2 + C.Relu](Src, LDS, Rows, Cols, Dst, C);
 }
 
@@ -95,42 +128,37 @@ ChannelOps channelOps(const float *Bias, const ConvEpilogue *Epi,
 
 int64_t roundUp8(int64_t N) { return (N + 7) / 8 * 8; }
 
-/// Writes the im2col matrix of one group of one image (C channels, 2-D):
-/// row (c, kh, kw) at \p Col + row * LD, the OH*OW columns in output order.
-/// Padding reads as zero; columns past OH*OW are left alone.
-void im2col2D(const float *X, int64_t C, const WindowGeometry &G, float *Col,
-              int64_t LD) {
-  int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
-  int64_t KH = G.Kernel[0], KW = G.Kernel[1];
-  int64_t SH = G.Stride[0], SW = G.Stride[1];
-  int64_t DH = G.Dilation[0], DW = G.Dilation[1];
+/// Writes the image \p X (C channels of H x W) zero-padded and split into
+/// stride phases: plane (c, a, b) of Hq x Wq floats at \p Dst +
+/// ((c*SH + a)*SW + b)*Hq*Wq holds padded pixel (i*SH + a, j*SW + b) at
+/// (i, j). Then input pixel (oh*SH + r, ow*SW + q) of any tap (r, q) is
+/// element (oh + r/SH, ow + q/SW) of plane (c, r%SH, q%SW): a fixed offset
+/// from output (oh, ow) for all outputs. With stride 1 there is one plane,
+/// the padded image. Only image pixels are written; \p Dst must hold zeros
+/// elsewhere (the same positions for every image).
+void fillPhases(const float *X, int64_t C, const WindowGeometry &G,
+                int64_t Hq, int64_t Wq, float *Dst) {
+  int64_t H = G.In[0], W = G.In[1], SH = G.Stride[0], SW = G.Stride[1];
   int64_t PT = G.PadBegin[0], PL = G.PadBegin[1];
-  for (int64_t Ch = 0; Ch < C; ++Ch) {
-    const float *XC = X + Ch * H * W;
-    for (int64_t Kh = 0; Kh < KH; ++Kh)
-      for (int64_t Kw = 0; Kw < KW; ++Kw, Col += LD) {
-        // Output columns whose input column is inside the image:
-        // 0 <= ow*SW - PL + Kw*DW < W.
-        int64_t Off = Kw * DW - PL;
-        int64_t OwBegin = Off >= 0 ? 0 : (-Off + SW - 1) / SW;
-        int64_t OwEnd = W - Off <= 0 ? 0 : (W - Off + SW - 1) / SW;
-        OwEnd = std::min(OwEnd, OW);
-        OwBegin = std::min(OwBegin, OwEnd);
-        for (int64_t Oh = 0; Oh < OH; ++Oh) {
-          float *R = Col + Oh * OW;
-          int64_t Ih = Oh * SH - PT + Kh * DH;
-          if (Ih < 0 || Ih >= H) {
-            std::fill(R, R + OW, 0.0f);
+  for (int64_t Ch = 0; Ch < C; ++Ch, X += H * W)
+    for (int64_t A = 0; A < SH; ++A)
+      for (int64_t B = 0; B < SW; ++B, Dst += Hq * Wq) {
+        // Plane columns j with 0 <= j*SW + B - PL < W.
+        int64_t JBegin = std::max<int64_t>(0, (PL - B + SW - 1) / SW);
+        int64_t JEnd = std::min(Wq, (W + PL - B + SW - 1) / SW);
+        for (int64_t I = 0; I < Hq; ++I) {
+          int64_t R = I * SH + A - PT;
+          if (R < 0 || R >= H || JBegin >= JEnd)
             continue;
-          }
-          const float *XR = XC + Ih * W + Off;
-          std::fill(R, R + OwBegin, 0.0f);
-          for (int64_t Ow = OwBegin; Ow < OwEnd; ++Ow)
-            R[Ow] = XR[Ow * SW];
-          std::fill(R + OwEnd, R + OW, 0.0f);
+          const float *Src = X + R * W + JBegin * SW + B - PL;
+          float *D = Dst + I * Wq;
+          if (SW == 1)
+            std::memcpy(D + JBegin, Src, (JEnd - JBegin) * sizeof(float));
+          else
+            for (int64_t J = JBegin; J < JEnd; ++J)
+              D[J] = Src[(J - JBegin) * SW];
         }
       }
-  }
 }
 
 /// The 3-D im2col: one row per (channel, kd, kh, kw) of OD*OH*OW floats,
@@ -206,8 +234,28 @@ ConvScratch &scratch() {
 
 } // namespace
 
+/// The weight [M, C/group, k...] as sgemmPackA panels, one group after
+/// the other.
+static void packConvWeights(const float *WD, int64_t Group, int64_t Mg,
+                            int64_t K, float *Dst) {
+  int64_t PackedSize = getSgemmPackedASize(Mg, K);
+  for (int64_t Gr = 0; Gr < Group; ++Gr)
+    sgemmPackA(Mg, K, WD + Gr * Mg * K, K, Dst + Gr * PackedSize);
+}
+
+std::vector<float> packConvWeights(const Tensor &W, int64_t Group) {
+  ArrayRef<int64_t> WS = W.getShape();
+  if (W.getElementType() != ElementType::F32 || WS.size() < 3 ||
+      Group < 1 || WS[0] % Group)
+    return {};
+  int64_t Mg = WS[0] / Group, K = product(WS.drop_front());
+  std::vector<float> P(Group * getSgemmPackedASize(Mg, K));
+  packConvWeights(W.data<float>().data(), Group, Mg, K, P.data());
+  return P;
+}
+
 Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
-               const ConvEpilogue *Epi) {
+               const ConvEpilogue *Epi, ArrayRef<float> PackedW) {
   const Tensor &X = *In[0], &Wt = *In[1];
   const Tensor *B = In.size() > 2 ? In[2] : nullptr;
   if (X.getElementType() != ElementType::F32 ||
@@ -275,34 +323,39 @@ Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
 
   ConvScratch &S = scratch();
   int64_t PackedSize = getSgemmPackedASize(Mg, K);
-  S.PackedW.resize(Group * PackedSize);
-  for (int64_t Gr = 0; Gr < Group; ++Gr)
-    sgemmPackA(Mg, K, WD + Gr * Mg * K, K, S.PackedW.data() + Gr * PackedSize);
+  const float *PW = PackedW.data();
+  if ((int64_t)PackedW.size() != Group * PackedSize) {
+    S.PackedW.resize(Group * PackedSize);
+    packConvWeights(WD, Group, Mg, K, S.PackedW.data());
+    PW = S.PackedW.data();
+  }
   S.Off.resize(K);
 
-  // Stride-1 2-D: GEMM straight over the padded image. The output is
-  // computed on the padded width Wp (OW valid columns per row of Wp), so
-  // tap (c, kh, kw) of output p reads Pad[p + c*Hp*Wp + kh*DH*Wp + kw*DW].
-  int64_t H = G.In[0], W = G.In[1];
-  int64_t Hp = H + G.PadBegin[0] + G.PadEnd[0];
-  int64_t Wp = W + G.PadBegin[1] + G.PadEnd[1];
-  bool Direct = !Is3D && G.Stride[0] == 1 && G.Stride[1] == 1 &&
-                G.Out[0] == Hp - (G.Kernel[0] - 1) * G.Dilation[0] &&
-                G.Out[1] == Wp - (G.Kernel[1] - 1) * G.Dilation[1];
+  // 2-D: GEMM straight over the padded image, split into stride phases
+  // (see fillPhases). Output (oh, ow) is column oh*Wq + ow, so tap
+  // (c, kh, kw) of every output reads its phase plane at one fixed offset.
+  // Columns with ow >= OW are computed too and dropped by the epilogue.
+  int64_t SH = G.Stride[0], SW = G.Stride[1];
+  int64_t Hp = G.In[0] + G.PadBegin[0] + G.PadEnd[0];
+  int64_t Wp = G.In[1] + G.PadBegin[1] + G.PadEnd[1];
+  int64_t Hq = (Hp + SH - 1) / SH, Wq = (Wp + SW - 1) / SW;
   int64_t Cols, LDS, SrcRowStride;
-  if (Direct) {
-    // The last output sits at (OH-1)*Wp + OW-1; the GEMM computes columns
-    // up to a multiple of 8 beyond it, reading at most 7 floats past the
-    // padded image: those stay zero too.
-    Cols = (G.Out[0] - 1) * Wp + G.Out[1];
+  if (!Is3D) {
+    Cols = (G.Out[0] - 1) * Wq + G.Out[1];
     LDS = roundUp8(Cols);
-    SrcRowStride = Wp;
-    S.In.assign(Cg * Hp * Wp + 8, 0.0f);
+    SrcRowStride = Wq;
+    int64_t MaxOff = 0;
     for (int64_t Ch = 0, P = 0; Ch < Cg; ++Ch)
       for (int64_t Kh = 0; Kh < G.Kernel[0]; ++Kh)
-        for (int64_t Kw = 0; Kw < G.Kernel[1]; ++Kw)
-          S.Off[P++] = Ch * Hp * Wp + Kh * G.Dilation[0] * Wp +
-                       Kw * G.Dilation[1];
+        for (int64_t Kw = 0; Kw < G.Kernel[1]; ++Kw) {
+          int64_t R = Kh * G.Dilation[0], Q = Kw * G.Dilation[1];
+          S.Off[P] = ((Ch * SH + R % SH) * SW + Q % SW) * Hq * Wq +
+                     R / SH * Wq + Q / SW;
+          MaxOff = std::max(MaxOff, S.Off[P++]);
+        }
+    // The GEMM reads up to LDS columns past every offset; what lies beyond
+    // the planes is zero like the padding.
+    S.In.assign(std::max(Cg * SH * SW * Hq * Wq, MaxOff + LDS), 0.0f);
   } else {
     // im2col rows of OutSize floats, LDS apart; the slack columns are
     // zeroed once here and never written by im2col.
@@ -320,19 +373,11 @@ Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
     float *YI = YD + Img * M * OutSize;
     for (int64_t Gr = 0; Gr < Group; ++Gr) {
       const float *XG = XI + Gr * Cg * InSize;
-      if (Direct) {
-        // Only the interior is written; the zero border stays from above.
-        float *Pad = S.In.data() + G.PadBegin[0] * Wp + G.PadBegin[1];
-        for (int64_t Ch = 0; Ch < Cg; ++Ch)
-          for (int64_t R = 0; R < H; ++R)
-            std::memcpy(Pad + Ch * Hp * Wp + R * Wp, XG + (Ch * H + R) * W,
-                        W * sizeof(float));
-      } else if (Is3D) {
+      if (Is3D)
         im2col3D(XG, Cg, G, S.In.data(), LDS);
-      } else {
-        im2col2D(XG, Cg, G, S.In.data(), LDS);
-      }
-      sgemmOffsetB(Mg, Cols, K, S.PackedW.data() + Gr * PackedSize,
+      else
+        fillPhases(XG, Cg, G, Hq, Wq, S.In.data());
+      sgemmOffsetB(Mg, Cols, K, PW + Gr * PackedSize,
                    S.In.data(), S.Off.data(), S.Out.data(), LDS);
       for (int64_t I = 0; I < Mg; ++I) {
         int64_t Ch = Gr * Mg + I;
@@ -346,7 +391,7 @@ Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
 
 static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
                         MutableArrayRef<Tensor> Out) {
-  return convolve(O, In, Out[0], nullptr);
+  return convolve(O, In, Out[0], nullptr, {});
 }
 
 } // namespace interp

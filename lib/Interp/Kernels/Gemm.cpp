@@ -15,11 +15,31 @@ using namespace llvm;
 namespace onncf {
 namespace interp {
 
-static Error gemmKernel(const Op &O, ArrayRef<const Tensor *> In,
-                        MutableArrayRef<Tensor> Out) {
+std::vector<float> packGemmB(const Op &O, const Tensor &B) {
+  if (O.getIntAttr("transA", 0) || B.getElementType() != ElementType::F32 ||
+      B.getType().getRank() != 2)
+    return {};
+  bool TB = O.getIntAttr("transB", 0);
+  int64_t K = B.getShape()[TB ? 1 : 0], N = B.getShape()[TB ? 0 : 1];
+  int64_t NR = getSgemmPanelWidth(), LDB = B.getShape()[1];
+  const float *BD = B.data<float>().data();
+  // Per NR-column panel of op(B) (K x N), K rows of NR floats; columns
+  // past N are zero, as the SGEMM pads its own panels.
+  std::vector<float> P((N + NR - 1) / NR * NR * K, 0.0f);
+  for (int64_t J0 = 0; J0 < N; J0 += NR) {
+    float *D = P.data() + J0 * K;
+    for (int64_t Kk = 0; Kk < K; ++Kk)
+      for (int64_t J = J0; J < std::min(N, J0 + NR); ++J)
+        D[Kk * NR + J - J0] = TB ? BD[J * LDB + Kk] : BD[Kk * LDB + J];
+  }
+  return P;
+}
+
+/// Gemm, with op(B) from \p PackedB when it is not empty.
+static Error gemm(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
+                  ArrayRef<float> PackedB) {
   const Tensor &A = *In[0], &B = *In[1];
   const Tensor *C = In.size() > 2 ? In[2] : nullptr;
-  Tensor &Y = Out[0];
   if (A.getElementType() != ElementType::F32 ||
       B.getElementType() != ElementType::F32 ||
       (C && C->getElementType() != ElementType::F32))
@@ -39,8 +59,15 @@ static Error gemmKernel(const Op &O, ArrayRef<const Tensor *> In,
     return makeError("result type " + Y.getType().str() + " is not [" +
                      Twine(M) + "," + Twine(N) + "]");
   float *YD = Y.mutableData<float>().data();
-  sgemm(TA, TB, M, N, K, A.data<float>().data(), A.getShape()[1],
-        B.data<float>().data(), B.getShape()[1], YD, N);
+  int64_t NR = getSgemmPanelWidth();
+  if (!PackedB.empty() && !TA &&
+      (int64_t)PackedB.size() == (N + NR - 1) / NR * NR * K)
+    // Same blocking and micro-kernel as sgemm(): the same bits.
+    sgemmPrePacked(M, N, K, A.data<float>().data(), A.getShape()[1],
+                   PackedB.data(), YD, N);
+  else
+    sgemm(TA, TB, M, N, K, A.data<float>().data(), A.getShape()[1],
+          B.data<float>().data(), B.getShape()[1], YD, N);
   if (Alpha != 1.0f)
     for (int64_t I = 0; I < M * N; ++I)
       YD[I] *= Alpha;
@@ -74,6 +101,16 @@ static Error gemmKernel(const Op &O, ArrayRef<const Tensor *> In,
     }
   }
   return Error::success();
+}
+
+Error gemmPrePacked(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
+                    ArrayRef<float> PackedB) {
+  return gemm(O, In, Y, PackedB);
+}
+
+static Error gemmKernel(const Op &O, ArrayRef<const Tensor *> In,
+                        MutableArrayRef<Tensor> Out) {
+  return gemm(O, In, Out[0], {});
 }
 
 static Error matMulKernel(const Op &O, ArrayRef<const Tensor *> In,

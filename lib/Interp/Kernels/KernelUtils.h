@@ -117,9 +117,25 @@ struct ConvEpilogue {
 };
 
 /// onnx.Conv with \p Epi applied to the result (nullptr: plain Conv). Every
-/// element of \p Y is written.
+/// element of \p Y is written. \p PackedW, if not empty, is
+/// packConvWeights() of the weight operand (for weights packed once per
+/// plan instead of once per call).
 llvm::Error convolve(const Op &O, llvm::ArrayRef<const Tensor *> In,
-                     Tensor &Y, const ConvEpilogue *Epi);
+                     Tensor &Y, const ConvEpilogue *Epi,
+                     llvm::ArrayRef<float> PackedW);
+
+/// A Conv weight [M, C/group, k...] in the layout convolve() computes with
+/// (empty if it is not f32 or does not split into \p Group groups).
+std::vector<float> packConvWeights(const Tensor &W, int64_t Group);
+
+/// onnx.Gemm with op(B) supplied as packGemmB() of the B operand (which
+/// must be the tensor it was packed from). Bit-identical to the Gemm kernel.
+llvm::Error gemmPrePacked(const Op &O, llvm::ArrayRef<const Tensor *> In,
+                          Tensor &Y, llvm::ArrayRef<float> PackedB);
+
+/// Gemm's B operand packed for sgemmPrePacked() (empty when the Gemm cannot
+/// use it: transA, or B not an f32 matrix).
+std::vector<float> packGemmB(const Op &O, const Tensor &B);
 
 } // namespace interp
 } // namespace onncf

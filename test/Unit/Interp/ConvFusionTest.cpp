@@ -1,9 +1,10 @@
-//===- ConvFusionTest.cpp - Conv paths and fused Conv/BN/Relu steps -------===//
+//===- ConvFusionTest.cpp - Conv paths and prepared Conv/Gemm steps -------===//
 //
 // Part of onnc-fault. The interpreter runs Conv -> [BatchNormalization] ->
-// [Relu] chains as one step; the results must be bit-identical to running
-// the ops one by one, and chains whose intermediates have other uses must
-// not be fused. Also checks the stride-1 direct GEMM path of Conv on shapes
+// [Relu] chains as one step and packs constant Conv/Gemm weights once per
+// plan; the results must be bit-identical to running the ops one by one
+// with weights packed per call, and chains whose intermediates have other
+// uses must not be fused. Also checks Conv's direct GEMM path on shapes
 // that cross its column-tile edges against a naive convolution.
 //
 //===----------------------------------------------------------------------===//
@@ -125,15 +126,15 @@ TEST(ConvFusion, ReluZeroesNegativesAndKeepsTheRest) {
   EXPECT_TRUE(bitsEqual(Out[0], run(G, In, false, 1)[0]));
 }
 
-/// Direct convolution in double, the definition (stride 1 only here).
-Floats naiveConv(const Tensor &XT, const Tensor &WT, Ints Dil, Ints Pads,
-                 Ints &YS) {
+/// Direct convolution in double, the definition.
+Floats naiveConv(const Tensor &XT, const Tensor &WT, Ints Str, Ints Dil,
+                 Ints Pads, Ints &YS) {
   auto X = XT.data<float>(), W = WT.data<float>();
   int64_t N = XT.getShape()[0], C = XT.getShape()[1], H = XT.getShape()[2],
           Wd = XT.getShape()[3];
   int64_t M = WT.getShape()[0], KH = WT.getShape()[2], KW = WT.getShape()[3];
-  int64_t OH = H + Pads[0] + Pads[2] - (KH - 1) * Dil[0];
-  int64_t OW = Wd + Pads[1] + Pads[3] - (KW - 1) * Dil[1];
+  int64_t OH = (H + Pads[0] + Pads[2] - (KH - 1) * Dil[0] - 1) / Str[0] + 1;
+  int64_t OW = (Wd + Pads[1] + Pads[3] - (KW - 1) * Dil[1] - 1) / Str[1] + 1;
   YS = {N, M, OH, OW};
   Floats Y;
   for (int64_t n = 0; n < N; ++n)
@@ -144,8 +145,8 @@ Floats naiveConv(const Tensor &XT, const Tensor &WT, Ints Dil, Ints Pads,
           for (int64_t c = 0; c < C; ++c)
             for (int64_t kh = 0; kh < KH; ++kh)
               for (int64_t kw = 0; kw < KW; ++kw) {
-                int64_t ih = oh - Pads[0] + kh * Dil[0];
-                int64_t iw = ow - Pads[1] + kw * Dil[1];
+                int64_t ih = oh * Str[0] - Pads[0] + kh * Dil[0];
+                int64_t iw = ow * Str[1] - Pads[1] + kw * Dil[1];
                 if (ih >= 0 && ih < H && iw >= 0 && iw < Wd)
                   S += double(X[((n * C + c) * H + ih) * Wd + iw]) *
                        W[((m * C + c) * KH + kh) * KW + kw];
@@ -157,28 +158,88 @@ Floats naiveConv(const Tensor &XT, const Tensor &WT, Ints Dil, Ints Pads,
 
 TEST(ConvFusion, DirectPathMatchesNaiveOnTileEdges) {
   struct Case {
-    Ints XS, WS, Dil, Pads;
+    Ints XS, WS, Str, Dil, Pads;
   };
   // Output widths/areas chosen so the padded-width GEMM ends on every kind
-  // of column remainder (1..23 past a 24-column tile) and M % 4 != 0.
+  // of column remainder (1..23 past a 24-column tile) and M % 4 != 0;
+  // strides > 1 go through the phase-split buffer.
   std::vector<Case> Cases = {
-      {{2, 3, 7, 7}, {5, 3, 3, 3}, {1, 1}, {1, 1, 1, 1}},
-      {{1, 2, 5, 11}, {7, 2, 2, 4}, {1, 1}, {0, 3, 1, 0}},
-      {{1, 4, 6, 6}, {3, 4, 3, 3}, {2, 2}, {2, 2, 2, 2}},
-      {{3, 6, 4, 4}, {9, 6, 1, 1}, {1, 1}, {0, 0, 0, 0}},
-      {{1, 1, 28, 28}, {16, 1, 3, 3}, {1, 1}, {1, 1, 1, 1}},
-      {{1, 5, 1, 13}, {2, 5, 1, 3}, {1, 1}, {0, 0, 0, 2}},
+      {{2, 3, 7, 7}, {5, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}},
+      {{1, 2, 5, 11}, {7, 2, 2, 4}, {1, 1}, {1, 1}, {0, 3, 1, 0}},
+      {{1, 4, 6, 6}, {3, 4, 3, 3}, {1, 1}, {2, 2}, {2, 2, 2, 2}},
+      {{3, 6, 4, 4}, {9, 6, 1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
+      {{1, 1, 28, 28}, {16, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}},
+      {{1, 5, 1, 13}, {2, 5, 1, 3}, {1, 1}, {1, 1}, {0, 0, 0, 2}},
+      {{2, 24, 14, 14}, {48, 24, 3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}},
+      {{1, 6, 14, 14}, {8, 6, 1, 1}, {2, 2}, {1, 1}, {0, 0, 0, 0}},
+      {{1, 3, 11, 10}, {5, 3, 3, 2}, {3, 2}, {1, 2}, {2, 0, 1, 3}},
   };
   unsigned Seed = 100;
   for (const Case &C : Cases) {
     Tensor X = randomTensor(C.XS, Seed++), W = randomTensor(C.WS, Seed++);
     Ints YS;
-    Floats Want = naiveConv(X, W, C.Dil, C.Pads, YS);
+    Floats Want = naiveConv(X, W, C.Str, C.Dil, C.Pads, YS);
     auto R = runOp("onnx.Conv", {X, W},
-                   {{"dilations", C.Dil}, {"pads", C.Pads}});
+                   {{"strides", C.Str}, {"dilations", C.Dil}, {"pads", C.Pads}});
     ASSERT_EQ(R.size(), 1u);
     EXPECT_EQ(shapeOf(R[0]), YS);
     EXPECT_THAT(values(R[0]), FloatsNear(Want)) << "case M" << C.WS[0];
+  }
+}
+
+/// \p Kind on (x, w[, b]) with w a constant (packed once by the plan) or a
+/// second graph input (packed by the kernel on every call).
+Tensor runWeighted(llvm::StringRef Kind, const Tensor &X, const Tensor &W,
+                   const Tensor *Bias, AttributeMap Attrs, bool WAsInput) {
+  Graph G;
+  Builder B(G);
+  Value *XV = cantFail(G.addInput("x", X.getType()));
+  Value *WV = WAsInput ? cantFail(G.addInput("w", W.getType()))
+                       : B.createConstant("w", W);
+  std::vector<Value *> Ops = {XV, WV};
+  if (Bias)
+    Ops.push_back(B.createConstant("b", *Bias));
+  G.addOutput(res(B.createOp(Kind, Ops, std::move(Attrs))));
+  InterpreterOptions O;
+  O.Threads = 1;
+  auto I = cantFail(Interpreter::create(G, O));
+  std::vector<Tensor> In = {X};
+  if (WAsInput)
+    In.push_back(W);
+  auto Out = I->run(In);
+  EXPECT_TRUE(bool(Out)) << (Out ? "" : llvm::toString(Out.takeError()));
+  return Out ? (*Out)[0] : Tensor();
+}
+
+TEST(PrepackedWeights, GemmMatchesPerCallPacking) {
+  // Sizes past the SGEMM's row block (64), K block (256) and panel edges.
+  struct Case {
+    int64_t M, N, K;
+    bool TB;
+  };
+  for (Case C : {Case{8, 128, 576, true}, Case{70, 37, 300, false},
+                 Case{3, 10, 84, true}, Case{1, 1, 1, false}}) {
+    Tensor X = randomTensor({C.M, C.K}, 1);
+    Tensor W = randomTensor(C.TB ? Ints{C.N, C.K} : Ints{C.K, C.N}, 2);
+    Tensor Bias = randomTensor({C.N}, 3);
+    AttributeMap A{{"transB", int64_t(C.TB)}, {"alpha", 0.5f}};
+    Tensor Packed = runWeighted("onnx.Gemm", X, W, &Bias, A, false);
+    Tensor PerCall = runWeighted("onnx.Gemm", X, W, &Bias, A, true);
+    EXPECT_EQ(shapeOf(Packed), (Ints{C.M, C.N}));
+    EXPECT_TRUE(bitsEqual(Packed, PerCall)) << C.M << "x" << C.N << "x" << C.K;
+  }
+}
+
+TEST(PrepackedWeights, ConvMatchesPerCallPacking) {
+  Tensor X = randomTensor({3, 6, 9, 8}, 4);
+  for (int64_t Group : {1, 2, 3}) {
+    Tensor W = randomTensor({6, 6 / Group, 3, 3}, 5 + Group);
+    Tensor Bias = randomTensor({6}, 9);
+    AttributeMap A{{"group", Group}, {"pads", Ints{1, 0, 2, 1}}};
+    Tensor Packed = runWeighted("onnx.Conv", X, W, &Bias, A, false);
+    Tensor PerCall = runWeighted("onnx.Conv", X, W, &Bias, A, true);
+    EXPECT_EQ(shapeOf(Packed), (Ints{3, 6, 10, 7}));
+    EXPECT_TRUE(bitsEqual(Packed, PerCall)) << "group " << Group;
   }
 }
 
