@@ -62,9 +62,8 @@ bool isQuantInt(const Value *V) {
     return false;
   const TensorType &T = V->getType();
   ElementType E = T.getElementType();
-  return T.getQuant() &&
-         (E == ElementType::I8 || E == ElementType::I16 ||
-          E == ElementType::I32);
+  return T.getQuant() && (E == ElementType::I8 || E == ElementType::I16 ||
+                          E == ElementType::I32);
 }
 
 TensorType plainType(const TensorType &T) {
@@ -81,10 +80,10 @@ TensorType floatType(const TensorType &T) {
 /// and that only move values.
 bool movesAnyType(StringRef Kind) {
   static const StringSet<> Ops = {
-      "onnx.Reshape",   "onnx.Flatten",      "onnx.Transpose",
-      "onnx.Squeeze",   "onnx.Unsqueeze",    "onnx.Identity",
-      "onnx.Slice",     "onnx.Split",        "onnx.Concat",
-      "onnx.Expand",    "onnx.Tile",         "onnx.Gather",
+      "onnx.Reshape",      "onnx.Flatten",      "onnx.Transpose",
+      "onnx.Squeeze",      "onnx.Unsqueeze",    "onnx.Identity",
+      "onnx.Slice",        "onnx.Split",        "onnx.Concat",
+      "onnx.Expand",       "onnx.Tile",         "onnx.Gather",
       "onnx.DepthToSpace", "onnx.SpaceToDepth", "onnx.Pad"};
   return Ops.count(Kind) != 0;
 }
@@ -96,7 +95,9 @@ public:
 
 private:
   // Building blocks. Every new op is inserted before Pos.
-  Value *scalarF32(float V);
+  /// A shared f32 scalar constant; \p Hint names it ("qdq.scale" for Q/DQ
+  /// scales, "qdq.const" for other factors and bounds).
+  Value *scalarF32(float V, StringRef Hint = "qdq.scale");
   Value *floatsConst(StringRef Hint, ArrayRef<float> Vs);
   Value *zeroPoint(ElementType Elt, size_t N);
   Expected<Value *> create(StringRef Kind, ArrayRef<Value *> Operands,
@@ -124,15 +125,14 @@ private:
   Error lowerONNXOp(Op *O);
 
   Expected<float> outputScale(const Op &O);
-  Expected<Value *> lowerWeights(const Op &O, Value *W,
-                                 ArrayRef<float> Scales);
+  Expected<Value *> lowerWeights(const Op &O, Value *W, ArrayRef<float> Scales);
   Expected<Value *> lowerBias(const Op &O, Value *B, ArrayRef<float> Scales,
                               unsigned ClipTruncate);
 
   Graph &G;
   Graph::op_iterator Pos;
   bool Opset21 = false;
-  DenseMap<uint32_t, Value *> ScalarCache;
+  DenseMap<std::pair<unsigned, uint32_t>, Value *> ScalarCache;
   DenseMap<unsigned, Value *> ZeroPointCache;
   DenseMap<std::pair<Value *, uint32_t>, Value *> DQCache;
 };
@@ -170,17 +170,17 @@ double outputRange(const Op &O) {
   return std::ldexp(1.0, int(O.getIntAttr("out_bits", 8)) - 1) + 1;
 }
 
-Value *QDQLowering::scalarF32(float V) {
-  Value *&C = ScalarCache[bitsOf(V)];
+Value *QDQLowering::scalarF32(float V, StringRef Hint) {
+  Value *&C = ScalarCache[{unsigned(Hint == "qdq.scale"), bitsOf(V)}];
   if (!C)
-    C = G.addConstantUnique("qdq.scale",
+    C = G.addConstantUnique(Hint,
                             Tensor::fromVector<float>({}, ArrayRef<float>(V)));
   return C;
 }
 
 Value *QDQLowering::floatsConst(StringRef Hint, ArrayRef<float> Vs) {
-  return G.addConstantUnique(Hint,
-                             Tensor::fromVector<float>({int64_t(Vs.size())}, Vs));
+  return G.addConstantUnique(
+      Hint, Tensor::fromVector<float>({int64_t(Vs.size())}, Vs));
 }
 
 Value *QDQLowering::zeroPoint(ElementType Elt, size_t N) {
@@ -191,9 +191,8 @@ Value *QDQLowering::zeroPoint(ElementType Elt, size_t N) {
     SmallVector<int64_t, 1> Shape;
     if (N != 1)
       Shape.push_back(int64_t(N));
-    C = G.addConstantUnique(
-        ("qdq.zero_point." + getElementTypeName(Elt)).str(),
-        Tensor(TensorType(Elt, Shape)));
+    C = G.addConstantUnique(("qdq.zero_point." + getElementTypeName(Elt)).str(),
+                            Tensor(TensorType(Elt, Shape)));
   }
   return C;
 }
@@ -203,8 +202,8 @@ Expected<Value *> QDQLowering::create(StringRef Kind,
                                       TensorType ResultType, AttributeMap Attrs,
                                       StringRef NameHint) {
   std::string Name = G.getUniqueName(NameHint);
-  auto O = G.createOp(Kind, Operands, {ResultType}, std::move(Attrs), {Name},
-                      Pos);
+  auto O =
+      G.createOp(Kind, Operands, {ResultType}, std::move(Attrs), {Name}, Pos);
   if (!O)
     return O.takeError();
   return (*O)->getResult(0);
@@ -275,10 +274,11 @@ Expected<Value *> QDQLowering::epilogue(const Op &O, Value *F, float ScaleY) {
       double L = HasMin ? double(O.getIntAttr("clamp_min", 0)) : 0.0;
       if (Relu)
         L = std::max(L, 0.0);
-      Lo = scalarF32(float(L * ScaleY));
+      Lo = scalarF32(float(L * ScaleY), "qdq.const");
     }
     if (HasMax)
-      Hi = scalarF32(float(double(O.getIntAttr("clamp_max", 0)) * ScaleY));
+      Hi = scalarF32(float(double(O.getIntAttr("clamp_max", 0)) * ScaleY),
+                     "qdq.const");
     auto C = create("onnx.Clip", {F, Lo, Hi}, F->getType(), {}, N + ".clip");
     if (!C)
       return C.takeError();
@@ -298,9 +298,8 @@ Expected<Value *> QDQLowering::epilogue(const Op &O, Value *F, float ScaleY) {
     if (TZ < MinTZ)
       MinTZ = TZ, MinTZMul = M;
   }
-  double Factor = tieAwayFactor(uint64_t(MinTZMul),
-                                unsigned(O.getIntAttr("shift", 0)),
-                                outputRange(O));
+  double Factor = tieAwayFactor(
+      uint64_t(MinTZMul), unsigned(O.getIntAttr("shift", 0)), outputRange(O));
   return quantize(F, float(ScaleY / Factor),
                   O.getResult(0)->getType().getElementType(), N + ".q");
 }
@@ -380,7 +379,8 @@ Expected<Value *> QDQLowering::lowerWeights(const Op &O, Value *W,
   Tensor F(floatType(T.getType()));
   auto Src = T.data<int16_t>();
   auto Dst = F.mutableData<float>();
-  int64_t PerChannel = T.getShape().empty() ? 1 : T.getNumElements() / T.getShape()[0];
+  int64_t PerChannel =
+      T.getShape().empty() ? 1 : T.getNumElements() / T.getShape()[0];
   for (int64_t I = 0, N = T.getNumElements(); I < N; ++I)
     Dst[I] = float(Src[I]) * Scales[Scales.size() == 1 ? 0 : I / PerChannel];
   return G.addConstantUnique(W->getName() + ".float", std::move(F));
@@ -499,7 +499,7 @@ Error QDQLowering::lowerAvgPool(Op *O) {
   std::vector<int64_t> K = O->getIntsAttr("kernel_shape");
   if (K.size() != 2 || K[0] < 1 || K[1] < 1)
     return makeError(O->getDescription() + ": kernel_shape must be 2 positive "
-                     "extents");
+                                           "extents");
   AttributeMap Attrs;
   for (const char *A : {"kernel_shape", "strides", "pads"})
     if (const Attribute *V = O->getAttr(A))
@@ -507,33 +507,34 @@ Error QDQLowering::lowerAvgPool(Op *O) {
   Attrs["count_include_pad"] = int64_t(1);
   const std::string &N = O->getResult(0)->getName();
   TensorType FT = floatType(O->getResult(0)->getType());
-  auto F = create("onnx.AveragePool", {*XF}, FT, std::move(Attrs),
-                  N + ".float");
+  auto F =
+      create("onnx.AveragePool", {*XF}, FT, std::move(Attrs), N + ".float");
   if (!F)
     return F.takeError();
   uint32_t RW = fixp::pdpReciprocal(uint32_t(K[1]));
   uint32_t RH = fixp::pdpReciprocal(uint32_t(K[0]));
-  double InMax = std::ldexp(1.0, int(getElementSize(
-                                     X->getType().getElementType())) * 8 - 1);
+  double InMax = std::ldexp(
+      1.0, int(getElementSize(X->getType().getElementType())) * 8 - 1);
   double TieW = tieAwayFactor(RW, 16, InMax * double(K[0]) + 1);
   double TieH = tieAwayFactor(RH, 16, InMax + 1);
   double C1 = double(K[0] * K[1]) * RW / 65536.0 / SX * TieW;
   double C2 = RH / 65536.0 * TieH;
-  auto W = create("onnx.Mul", {*F, scalarF32(float(C1))}, FT, {},
+  auto W = create("onnx.Mul", {*F, scalarF32(float(C1), "qdq.const")}, FT, {},
                   N + ".sum_rw");
   if (!W)
     return W.takeError();
   W = create("onnx.Round", {*W}, FT, {}, N + ".w");
   if (!W)
     return W.takeError();
-  auto Y = create("onnx.Mul", {*W, scalarF32(float(C2))}, FT, {},
+  auto Y = create("onnx.Mul", {*W, scalarF32(float(C2), "qdq.const")}, FT, {},
                   N + ".w_rh");
   if (!Y)
     return Y.takeError();
   Y = create("onnx.Round", {*Y}, FT, {}, N + ".avg");
   if (!Y)
     return Y.takeError();
-  Y = create("onnx.Mul", {*Y, scalarF32(*ScaleY)}, FT, {}, N + ".avg_real");
+  Y = create("onnx.Mul", {*Y, scalarF32(*ScaleY, "qdq.const")}, FT, {},
+             N + ".avg_real");
   if (!Y)
     return Y.takeError();
   auto Q = quantize(*Y, *ScaleY, O->getResult(0)->getType().getElementType(),
@@ -562,9 +563,9 @@ Error QDQLowering::lowerAdd(Op *O) {
   Value *A = O->getOperand(0), *B = O->getOperand(1);
   double SA = operandScale(
       A, *ScaleY * std::ldexp(double(Mul[0]), -int(O->getIntAttr("shift", 0))));
-  double SB = operandScale(
-      B, SA * std::ldexp(double(O->getIntAttr("mul_b", 0)),
-                         -int(O->getIntAttr("shift_b", 0))));
+  double SB =
+      operandScale(B, SA * std::ldexp(double(O->getIntAttr("mul_b", 0)),
+                                      -int(O->getIntAttr("shift_b", 0))));
   auto AF = dequantize(A, {float(SA)});
   if (!AF)
     return AF.takeError();
@@ -576,7 +577,8 @@ Error QDQLowering::lowerAdd(Op *O) {
   // reproduced: by a requantization of B to A's scale when b' fits B's
   // type (a ratio < 1), else by Round(DQ(b, ratio)) * s_a in float (b'
   // may exceed B's range). An integer ratio needs no rounding.
-  int64_t MulB = O->getIntAttr("mul_b", 0), ShiftB = O->getIntAttr("shift_b", 0);
+  int64_t MulB = O->getIntAttr("mul_b", 0),
+          ShiftB = O->getIntAttr("shift_b", 0);
   double RatioB = std::ldexp(double(MulB), -int(ShiftB));
   std::string BName = B->getName() + ".in." + A->getName();
   if (RatioB > 0 && RatioB < 1) {
@@ -603,7 +605,8 @@ Error QDQLowering::lowerAdd(Op *O) {
     auto Rounded = create("onnx.Round", {*Scaled}, FT, {}, BName + ".round");
     if (!Rounded)
       return Rounded.takeError();
-    BF = create("onnx.Mul", {*Rounded, scalarF32(float(SA))}, FT, {}, BName);
+    BF = create("onnx.Mul", {*Rounded, scalarF32(float(SA), "qdq.const")}, FT,
+                {}, BName);
   }
   if (!BF)
     return BF.takeError();
@@ -656,8 +659,8 @@ Error QDQLowering::lowerONNXOp(Op *O) {
     if (R->getType().getQuant())
       SameQuant &= R->getType().getQuant() == T0.getQuant();
   StringRef Kind = O->getKind();
-  bool IntOK = movesAnyType(Kind) ||
-               (Kind == "onnx.MaxPool" && T0.getElementType() == ElementType::I8);
+  bool IntOK = movesAnyType(Kind) || (Kind == "onnx.MaxPool" &&
+                                      T0.getElementType() == ElementType::I8);
   if (IntOK && SameQuant && T0.getElementType() != ElementType::I32) {
     if (T0.getElementType() == ElementType::I16)
       Opset21 = true;
@@ -681,7 +684,8 @@ Error QDQLowering::lowerONNXOp(Op *O) {
   }
   Value *R = O->getResult(0);
   bool QuantResult = isQuantInt(R);
-  TensorType RT = QuantResult ? floatType(R->getType()) : plainType(R->getType());
+  TensorType RT =
+      QuantResult ? floatType(R->getType()) : plainType(R->getType());
   auto F = create(Kind, Operands, RT, O->getAttrs(),
                   R->getName() + (QuantResult ? ".float" : ".qdq"));
   if (!F)
@@ -692,7 +696,8 @@ Error QDQLowering::lowerONNXOp(Op *O) {
     auto S = outputScale(*O);
     if (!S)
       return S.takeError();
-    auto Q = quantize(*F, *S, R->getType().getElementType(), R->getName() + ".q");
+    auto Q =
+        quantize(*F, *S, R->getType().getElementType(), R->getName() + ".q");
     if (!Q)
       return Q.takeError();
     Y = *Q;

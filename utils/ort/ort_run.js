@@ -6,6 +6,8 @@
 //   node ort_run.js --model M.onnx --images t10k-images-idx3-ubyte.gz
 //        [--limit N] [--batch B] [--output OUT.npy] [--scale 1/255]
 //        [--threads T] [--bench SECONDS]
+//        [--opt-level disabled|basic|extended|all]   (ORT graph optimizations,
+//        default all; QDQ models run fused integer kernels unless disabled)
 'use strict';
 const fs = require('fs');
 const zlib = require('zlib');
@@ -49,6 +51,7 @@ async function main() {
   const a = parseArgs(process.argv.slice(2));
   const opts = {};
   if (a.threads > 0) opts.intraOpNumThreads = a.threads;
+  if (a['opt-level']) opts.graphOptimizationLevel = a['opt-level'];
   const session = await ort.InferenceSession.create(a.model, opts);
   const img = readIdxImages(a.images);
   const n = a.limit > 0 ? Math.min(a.limit, img.n) : img.n;

@@ -7,13 +7,13 @@
 // .onnx file) reproduces the integer graph's outputs.
 //
 //===----------------------------------------------------------------------===//
+#include "onncf/Quant/QDQ.h"
+#include "QuantTestUtil.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/Parser.h"
 #include "onncf/IR/Printer.h"
 #include "onncf/Interp/Interpreter.h"
-#include "onncf/Quant/QDQ.h"
-#include "QuantTestUtil.h"
 #include "llvm/Support/FileSystem.h"
 #include "gtest/gtest.h"
 #include <cmath>
@@ -205,7 +205,7 @@ TEST(QDQ, FloatGraphReproducesIntegerResults) {
   ASSERT_EQ(Want.size(), 256u * 3);
   unsigned Same = 0;
   for (size_t I = 0; I < Want.size(); ++I) {
-      EXPECT_LE(std::fabs(Want[I] - Got[I]), 0.27f + 1e-6f) << "at " << I;
+    EXPECT_LE(std::fabs(Want[I] - Got[I]), 0.27f + 1e-6f) << "at " << I;
     Same += Want[I] == Got[I];
   }
   EXPECT_GE(Same, Want.size() * 99 / 100);
