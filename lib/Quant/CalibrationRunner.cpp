@@ -20,6 +20,7 @@
 #include "onncf/Quant/Histogram.h"
 #include "onncf/Support/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include <cmath>
 #include <cstring>
@@ -39,10 +40,14 @@ struct CalibrationGraph {
 
 } // namespace
 
-/// Values worth calibrating: f32 graph inputs and f32 op results. Constants
-/// (weights) get their own scales in the quantize pass.
-static bool isCalibrated(const Value &V) {
-  return !V.isConstant() && V.getType().getElementType() == ElementType::F32;
+/// Values worth calibrating: f32 graph inputs and f32 op results that depend
+/// on an input. Constants (weights) get their own scales in the quantize
+/// pass; an op result computed from constants alone is a constant too, and
+/// having no batch axis it could not be split across the interpreter's
+/// threads.
+static bool isCalibrated(const Value &V, bool DependsOnInput) {
+  return DependsOnInput && !V.isConstant() &&
+         V.getType().getElementType() == ElementType::F32;
 }
 
 /// Copies \p Src op by op (same names, types and attributes; constants share
@@ -53,6 +58,7 @@ static Expected<CalibrationGraph> buildCalibrationGraph(const Graph &Src) {
   CG.G = std::make_unique<Graph>(Src.getName());
   Graph &Dst = *CG.G;
   DenseMap<const Value *, Value *> Map;
+  DenseSet<const Value *> Live; // values that depend on a graph input
   SmallVector<Value *, 64> Outs;
 
   for (Value *In : Src.getInputs()) {
@@ -60,7 +66,8 @@ static Expected<CalibrationGraph> buildCalibrationGraph(const Graph &Src) {
     if (!V)
       return V.takeError();
     Map[In] = *V;
-    if (isCalibrated(*In))
+    Live.insert(In);
+    if (isCalibrated(*In, true))
       Outs.push_back(*V);
   }
   for (Value *C : Src.getConstants()) {
@@ -71,6 +78,7 @@ static Expected<CalibrationGraph> buildCalibrationGraph(const Graph &Src) {
   }
   for (const auto &O : Src.getOps()) {
     SmallVector<Value *, 4> Operands;
+    bool DependsOnInput = false;
     for (Value *Opd : O->getOperands()) {
       // Absent optional operands are null in both graphs.
       if (!Opd) {
@@ -82,6 +90,7 @@ static Expected<CalibrationGraph> buildCalibrationGraph(const Graph &Src) {
         return makeError(O->getDescription() + ": operand '" +
                          Opd->getName() + "' is not defined before use");
       Operands.push_back(It->second);
+      DependsOnInput |= Live.count(Opd) != 0;
     }
     SmallVector<TensorType, 1> Types;
     std::vector<std::string> Names;
@@ -96,7 +105,9 @@ static Expected<CalibrationGraph> buildCalibrationGraph(const Graph &Src) {
     (*NewOp)->setName(O->getName());
     for (unsigned I = 0, E = O->getNumResults(); I != E; ++I) {
       Map[O->getResult(I)] = (*NewOp)->getResult(I);
-      if (isCalibrated(*O->getResult(I)))
+      if (DependsOnInput)
+        Live.insert(O->getResult(I));
+      if (isCalibrated(*O->getResult(I), DependsOnInput))
         Outs.push_back((*NewOp)->getResult(I));
     }
   }
@@ -132,6 +143,10 @@ static Error nonFiniteError(StringRef Name, const Tensor &Y, int64_t Begin,
                             int64_t Count) {
   ArrayRef<float> D = Y.data<float>();
   int64_t I = findNonFinite(D);
+  if (I < 0) // the caller saw one; keep the message useful regardless
+    return makeError("value '" + Name + "': non-finite value in calibration "
+                     "samples " + Twine(Begin) + ".." +
+                     Twine(Begin + Count - 1));
   int64_t PerSample = Count ? std::max<int64_t>(1, D.size() / Count) : 1;
   int64_t Sample = Begin + std::min<int64_t>(I / PerSample, Count - 1);
   return makeError("value '" + Name + "': " +

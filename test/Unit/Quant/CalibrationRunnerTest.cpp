@@ -7,6 +7,7 @@
 #include "onncf/Data/Dataset.h"
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/PGM.h"
+#include "onncf/Data/TensorProtoIO.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/Parser.h"
 #include "onncf/Support/FileUtils.h"
@@ -74,6 +75,27 @@ TEST(CalibrationRunner, MinMaxOfEveryFloatValue) {
   EXPECT_EQ(R->Max, 8.0f);
   EXPECT_EQ(R->Scale, 8.0f / 127.0f);
   EXPECT_EQ(R->Offset, 0);
+}
+
+TEST(CalibrationRunner, ConstantSubgraphsAreSkipped) {
+  // c is computed from constants only: no batch axis, no entry.
+  auto G = parse(R"(graph @g {
+  input %x : f32[?,2]
+  const %k : f32[2] = dense<[1.0, -3.0]>
+  %c = onnx.Add(%k, %k) : f32[2]
+  %y = onnx.Mul(%x, %c) : f32[?,2]
+  return %y
+}
+)");
+  ASSERT_TRUE(G);
+  CalibrationOptions O;
+  O.Method.Method = CalibrationMethod::MinMax;
+  O.Threads = 2;
+  auto T = calibrateGraph(*G, rows({1, 1, 0.5, 2, 1, 0}, 2), O);
+  ASSERT_TRUE(bool(T)) << toString(T.takeError());
+  EXPECT_EQ(T->size(), 2u);
+  EXPECT_EQ(T->lookup("c"), nullptr);
+  EXPECT_EQ(T->lookup("y")->Max, 12.0f);
 }
 
 TEST(CalibrationRunner, AllZeroValueGetsScaleOne) {
@@ -270,6 +292,20 @@ TEST_F(CalibrationDataTest, FlatInputFromOneFile) {
   auto T = loadCalibrationData(path("x.npy"), 2, Preprocess(), Flat);
   ASSERT_TRUE(bool(T)) << toString(T.takeError());
   EXPECT_EQ(T->getShape(), ArrayRef<int64_t>({2, 4}));
+}
+
+TEST_F(CalibrationDataTest, FolderOfTensorProtos) {
+  // Integer .pb images get the preprocessing; float ones are kept as is.
+  ASSERT_FALSE(bool(writeTensorProtoFile(
+      path("0.pb"), Tensor::fromVector<uint8_t>({1, 2, 2}, {0, 0, 255, 255}))));
+  ASSERT_FALSE(bool(writeTensorProtoFile(
+      path("1.pb"),
+      Tensor::fromVector<float>({1, 1, 2, 2}, {0.5f, 0.5f, 0.5f, 0.5f}))));
+  auto T = loadCalibrationData(Dir, 0, Preprocess(), ImageInput);
+  ASSERT_TRUE(bool(T)) << toString(T.takeError());
+  ASSERT_EQ(T->getShape(), ArrayRef<int64_t>({2, 1, 2, 2}));
+  EXPECT_EQ(T->data<float>()[2], 1.0f);
+  EXPECT_EQ(T->data<float>()[4], 0.5f);
 }
 
 TEST_F(CalibrationDataTest, Errors) {
