@@ -103,17 +103,20 @@ void storeRow(const OutputStage &S, const AccT *Acc, int64_t P,
 }
 
 /// Weights [M][K] of int8/int16 widened to int16 rows of Kp; returns the
-/// largest per-row sum of |w|.
+/// largest per-row sum of |w| and sets \p MaxAbs to the largest |w|.
 template <typename WT>
 int64_t packWeights(const WT *W, int64_t M, int64_t K, int64_t Kp,
-                    int16_t *Out) {
+                    int16_t *Out, int64_t &MaxAbs) {
   int64_t MaxRow = 0;
+  MaxAbs = 0;
   for (int64_t Mi = 0; Mi < M; ++Mi) {
     int64_t Sum = 0;
     for (int64_t I = 0; I < K; ++I) {
       int16_t V = W[Mi * K + I];
       Out[Mi * Kp + I] = V;
-      Sum += V < 0 ? -int64_t(V) : int64_t(V);
+      int64_t A = V < 0 ? -int64_t(V) : int64_t(V);
+      Sum += A;
+      MaxAbs = std::max(MaxAbs, A);
     }
     for (int64_t I = K; I < Kp; ++I)
       Out[Mi * Kp + I] = 0;
@@ -200,8 +203,9 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
   thread_local std::vector<int64_t> C64;
   WPack.resize(M * Kp);
   BPack.resize(qgemm::packedBSize(Kp, P));
+  int64_t MaxWAbs = 0;
   int64_t MaxRowAbs =
-      packWeights(Wt.data<WT>().data(), M, K, Kp, WPack.data());
+      packWeights(Wt.data<WT>().data(), M, K, Kp, WPack.data(), MaxWAbs);
   bool Fits8 = alwaysFits32(X.getElementType(), Wt.getElementType(), K);
 
   const XT *XD = X.data<XT>().data();
@@ -210,8 +214,15 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
     const XT *XI = XD + Ni * ImageIn;
     bool Fits = Fits8 || MaxRowAbs * typeMaxAbs(X.getElementType()) <
                              Int32Bound;
-    if (!Fits)
-      Fits = MaxRowAbs * maxAbs(XI, ImageIn) < Int32Bound;
+    // Otherwise int32 sums over blocks of k that cannot overflow, added in
+    // int64; scalar int64 only when even one pair of products may not fit.
+    int64_t BlockPairs = 0;
+    if (!Fits) {
+      int64_t XMax = maxAbs(XI, ImageIn);
+      Fits = MaxRowAbs * XMax < Int32Bound;
+      if (!Fits)
+        BlockPairs = (Int32Bound - 1) / (2 * MaxWAbs * XMax);
+    }
     for (int64_t Gi = 0; Gi < Group; ++Gi) {
       im2colPacked(XI + Gi * Cg * G.In[0] * G.In[1], Cg, G, Kp, BPack.data());
       const int16_t *A = WPack.data() + Gi * Mg * Kp;
@@ -227,7 +238,11 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
         }
       } else {
         C64.resize(Mg * LDC);
-        qgemm::gemm64(Mg, Kp, P, A, BPack.data(), C64.data(), LDC);
+        if (BlockPairs >= 8)
+          qgemm::gemm64Blocked(Mg, Kp, P, A, BPack.data(), C64.data(), LDC,
+                               BlockPairs);
+        else
+          qgemm::gemm64(Mg, Kp, P, A, BPack.data(), C64.data(), LDC);
         for (int64_t Mi = 0; Mi < Mg; ++Mi)
           storeRow(S, C64.data() + Mi * LDC, P, Gi * Mg + Mi, YG + Mi * P);
       }
@@ -302,36 +317,55 @@ void fcTyped(const Tensor &X, const Tensor &Wt, const OutputStage &S,
   const WT *WD = Wt.data<WT>().data();
   YT *YD = Y.mutableData<YT>().data();
   bool Fits8 = alwaysFits32(X.getElementType(), Wt.getElementType(), K);
-  int64_t MaxRowAbs = 0;
+  int64_t MaxRowAbs = 0, MaxWAbs = 0;
   if (!Fits8)
     for (int64_t Mi = 0; Mi < M; ++Mi) {
       int64_t Sum = 0;
-      for (int64_t I = 0; I < K; ++I)
-        Sum += WD[Mi * K + I] < 0 ? -int64_t(WD[Mi * K + I]) : WD[Mi * K + I];
+      for (int64_t I = 0; I < K; ++I) {
+        int64_t A = WD[Mi * K + I] < 0 ? -int64_t(WD[Mi * K + I])
+                                       : int64_t(WD[Mi * K + I]);
+        Sum += A;
+        MaxWAbs = std::max(MaxWAbs, A);
+      }
       MaxRowAbs = std::max(MaxRowAbs, Sum);
     }
   thread_local std::vector<int16_t> XRow;
   thread_local std::vector<int32_t> Acc32;
+  thread_local std::vector<int64_t> Acc64;
   XRow.assign(KPad, 0);
   Acc32.resize(M);
   for (int64_t Ni = 0; Ni < N; ++Ni) {
     const XT *XI = XD + Ni * K;
     YT *YI = YD + Ni * M;
-    bool Fits = Fits8 || MaxRowAbs * maxAbs(XI, K) < Int32Bound;
-    if (!Fits) {
-      for (int64_t Mi = 0; Mi < M; ++Mi) {
-        int64_t Acc = 0;
-        for (int64_t I = 0; I < K; ++I)
-          Acc += int64_t(XI[I]) * WD[Mi * K + I];
-        YI[Mi] = static_cast<YT>(S.apply(Acc, Mi));
-      }
-      continue;
-    }
     for (int64_t I = 0; I < K; ++I)
       XRow[I] = XI[I];
-    qgemm::dot32(1, M, K, KPad, XRow.data(), WD, sizeof(WT), Acc32.data());
+    int64_t XMax = Fits8 ? 0 : maxAbs(XI, K);
+    if (Fits8 || MaxRowAbs * XMax < Int32Bound) {
+      qgemm::dot32(1, M, K, KPad, XRow.data(), WD, K, sizeof(WT),
+                   Acc32.data());
+      for (int64_t Mi = 0; Mi < M; ++Mi)
+        YI[Mi] = static_cast<YT>(S.apply(Acc32[Mi], Mi));
+      continue;
+    }
+    // int32 dot products over chunks of k that cannot overflow, added in
+    // int64 (scalar int64 if even a chunk of 16 may overflow).
+    int64_t Chunk = (Int32Bound - 1) / (MaxWAbs * XMax) & ~int64_t(15);
+    Acc64.assign(M, 0);
+    if (Chunk >= 16) {
+      for (int64_t K0 = 0; K0 < K; K0 += Chunk) {
+        int64_t Len = std::min(Chunk, K - K0);
+        qgemm::dot32(1, M, Len, KPad, XRow.data() + K0, WD + K0, K,
+                     sizeof(WT), Acc32.data());
+        for (int64_t Mi = 0; Mi < M; ++Mi)
+          Acc64[Mi] += Acc32[Mi];
+      }
+    } else {
+      for (int64_t Mi = 0; Mi < M; ++Mi)
+        for (int64_t I = 0; I < K; ++I)
+          Acc64[Mi] += int64_t(XI[I]) * WD[Mi * K + I];
+    }
     for (int64_t Mi = 0; Mi < M; ++Mi)
-      YI[Mi] = static_cast<YT>(S.apply(Acc32[Mi], Mi));
+      YI[Mi] = static_cast<YT>(S.apply(Acc64[Mi], Mi));
   }
 }
 

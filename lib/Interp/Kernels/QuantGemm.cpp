@@ -43,14 +43,15 @@ inline int32_t loadPair(const int16_t *P) {
 //===----------------------------------------------------------------------===//
 
 void gemm32Portable(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
-                    const int16_t *B, int32_t *C, int64_t LDC) {
-  int64_t Panels = numPanels(P), KPairs = Kp / 2;
+                    const int16_t *B, int32_t *C, int64_t LDC, int64_t KBegin,
+                    int64_t KEnd) {
+  int64_t Panels = numPanels(P);
   for (int64_t J = 0; J < Panels; ++J) {
     const int16_t *BP = B + J * Kp * NR;
     for (int64_t Mi = 0; Mi < M; ++Mi) {
       const int16_t *AR = A + Mi * Kp;
       int32_t Acc[NR] = {};
-      for (int64_t K = 0; K < KPairs; ++K) {
+      for (int64_t K = KBegin; K < KEnd; ++K) {
         int32_t A0 = AR[2 * K], A1 = AR[2 * K + 1];
         const int16_t *BK = BP + K * 2 * NR;
         for (int64_t I = 0; I < NR; ++I)
@@ -62,18 +63,18 @@ void gemm32Portable(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
 }
 
 void dot32Portable(int64_t N, int64_t M, int64_t K, int64_t KPad,
-                   const int16_t *X, const void *W, unsigned WBytes,
-                   int32_t *C) {
+                   const int16_t *X, const void *W, int64_t LDW,
+                   unsigned WBytes, int32_t *C) {
   for (int64_t Ni = 0; Ni < N; ++Ni) {
     const int16_t *XR = X + Ni * KPad;
     for (int64_t Mi = 0; Mi < M; ++Mi) {
       int32_t Acc = 0;
       if (WBytes == 1) {
-        const int8_t *WR = static_cast<const int8_t *>(W) + Mi * K;
+        const int8_t *WR = static_cast<const int8_t *>(W) + Mi * LDW;
         for (int64_t I = 0; I < K; ++I)
           Acc += int32_t(XR[I]) * WR[I];
       } else {
-        const int16_t *WR = static_cast<const int16_t *>(W) + Mi * K;
+        const int16_t *WR = static_cast<const int16_t *>(W) + Mi * LDW;
         for (int64_t I = 0; I < K; ++I)
           Acc += int32_t(XR[I]) * WR[I];
       }
@@ -91,8 +92,9 @@ void dot32Portable(int64_t N, int64_t M, int64_t K, int64_t KPad,
 /// A Rows x 16 tile: C (+)= A[Rows][2*KPairs] * panel. The sums live in
 /// named variables (an array of __m256i gets spilled to the stack by GCC):
 /// 12 accumulators, two B vectors and one broadcast fill the 16 registers.
+/// Not inlined: inside the blocking loops GCC spills them again.
 template <int Rows>
-__attribute__((target("avx2"))) void
+__attribute__((target("avx2"), noinline)) void
 microAVX2(int64_t KPairs, const int16_t *A, int64_t LDA, const int16_t *BP,
           int32_t *C, int64_t LDC, bool Accumulate) {
   __m256i C00 = _mm256_setzero_si256(), C01 = C00, C10 = C00, C11 = C00,
@@ -149,11 +151,12 @@ microAVX2(int64_t KPairs, const int16_t *A, int64_t LDA, const int16_t *BP,
 
 __attribute__((target("avx2"))) void
 gemm32AVX2(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
-           const int16_t *B, int32_t *C, int64_t LDC) {
-  int64_t Panels = numPanels(P), KPairs = Kp / 2;
-  for (int64_t K0 = 0; K0 < KPairs; K0 += KC) {
-    int64_t Kc = std::min(KC, KPairs - K0);
-    bool Accumulate = K0 > 0;
+           const int16_t *B, int32_t *C, int64_t LDC, int64_t KBegin,
+           int64_t KEnd) {
+  int64_t Panels = numPanels(P);
+  for (int64_t K0 = KBegin; K0 < KEnd; K0 += KC) {
+    int64_t Kc = std::min(KC, KEnd - K0);
+    bool Accumulate = K0 > KBegin;
     for (int64_t M0 = 0; M0 < M; M0 += MC) {
       int64_t MEnd = std::min(M, M0 + MC);
       for (int64_t J = 0; J < Panels; ++J) {
@@ -196,7 +199,7 @@ __attribute__((target("avx2"))) __m256i loadW(const void *WR, int64_t K) {
 template <unsigned WBytes, typename WT>
 __attribute__((target("avx2"))) void
 dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
-          const WT *W, int32_t *C) {
+          const WT *W, int64_t LDW, int32_t *C) {
   int64_t KMain = K & ~int64_t(15);
   for (int64_t Ni = 0; Ni < N; ++Ni) {
     const int16_t *XR = X + Ni * KPad;
@@ -204,7 +207,8 @@ dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
     // Four weight rows at a time: four independent sums share each load
     // of X.
     for (; Mi + 4 <= M; Mi += 4) {
-      const WT *W0 = W + Mi * K, *W1 = W0 + K, *W2 = W1 + K, *W3 = W2 + K;
+      const WT *W0 = W + Mi * LDW, *W1 = W0 + LDW, *W2 = W1 + LDW,
+               *W3 = W2 + LDW;
       __m256i A0 = _mm256_setzero_si256(), A1 = A0, A2 = A0, A3 = A0;
       for (int64_t I = 0; I < KMain; I += 16) {
         __m256i XV =
@@ -223,7 +227,7 @@ dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
       }
     }
     for (; Mi < M; ++Mi) {
-      const WT *WR = W + Mi * K;
+      const WT *WR = W + Mi * LDW;
       __m256i A0 = _mm256_setzero_si256();
       for (int64_t I = 0; I < KMain; I += 16) {
         __m256i XV =
@@ -351,12 +355,30 @@ bool haveAVX2() {
 }
 
 void gemm32(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
-            const int16_t *B, int32_t *C, int64_t LDC, Impl I) {
+            const int16_t *B, int32_t *C, int64_t LDC, Impl I,
+            int64_t KBegin, int64_t KEnd) {
+  if (KEnd < 0)
+    KEnd = Kp / 2;
 #ifdef ONNCF_QGEMM_X86
   if (I == Impl::Auto && haveAVX2())
-    return gemm32AVX2(M, Kp, P, A, B, C, LDC);
+    return gemm32AVX2(M, Kp, P, A, B, C, LDC, KBegin, KEnd);
 #endif
-  gemm32Portable(M, Kp, P, A, B, C, LDC);
+  gemm32Portable(M, Kp, P, A, B, C, LDC, KBegin, KEnd);
+}
+
+void gemm64Blocked(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
+                   const int16_t *B, int64_t *C, int64_t LDC,
+                   int64_t BlockPairs, Impl I) {
+  thread_local std::vector<int32_t> T;
+  T.resize(M * LDC);
+  std::fill(C, C + M * LDC, int64_t(0));
+  int64_t KPairs = Kp / 2;
+  for (int64_t K0 = 0; K0 < KPairs; K0 += BlockPairs) {
+    gemm32(M, Kp, P, A, B, T.data(), LDC, I, K0,
+           std::min(KPairs, K0 + BlockPairs));
+    for (int64_t J = 0; J < M * LDC; ++J)
+      C[J] += T[J];
+  }
 }
 
 void gemm64(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
@@ -379,15 +401,17 @@ void gemm64(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
 }
 
 void dot32(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
-           const void *W, unsigned WBytes, int32_t *C, Impl I) {
+           const void *W, int64_t LDW, unsigned WBytes, int32_t *C, Impl I) {
 #ifdef ONNCF_QGEMM_X86
   if (I == Impl::Auto && haveAVX2()) {
     if (WBytes == 1)
-      return dot32AVX2<1>(N, M, K, KPad, X, static_cast<const int8_t *>(W), C);
-    return dot32AVX2<2>(N, M, K, KPad, X, static_cast<const int16_t *>(W), C);
+      return dot32AVX2<1>(N, M, K, KPad, X, static_cast<const int8_t *>(W),
+                          LDW, C);
+    return dot32AVX2<2>(N, M, K, KPad, X, static_cast<const int16_t *>(W),
+                        LDW, C);
   }
 #endif
-  dot32Portable(N, M, K, KPad, X, W, WBytes, C);
+  dot32Portable(N, M, K, KPad, X, W, LDW, WBytes, C);
 }
 
 } // namespace qgemm

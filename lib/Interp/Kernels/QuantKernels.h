@@ -73,22 +73,32 @@ enum class Impl { Auto, Portable };
 /// True if the AVX2 kernel is available on this CPU.
 bool haveAVX2();
 
-/// C[m][p] = sum_k A[m][k] * B(k, p) for m < M, p < P; C is row-major
-/// with row stride \p LDC >= numPanels(P) * NR (columns >= P are
-/// scratch). Every |sum| (and partial sum) must be < 2^31.
+/// C[m][p] = sum_k A[m][k] * B(k, p) for m < M, p < P, k in pairs
+/// [KBegin, KEnd) (KEnd -1: all Kp / 2); C is row-major with row stride
+/// \p LDC >= numPanels(P) * NR (columns >= P are scratch). Every |sum|
+/// (and partial sum) must be < 2^31.
 void gemm32(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
-            const int16_t *B, int32_t *C, int64_t LDC, Impl I = Impl::Auto);
+            const int16_t *B, int32_t *C, int64_t LDC, Impl I = Impl::Auto,
+            int64_t KBegin = 0, int64_t KEnd = -1);
+
+/// int64 sums from int32 GEMMs over blocks of \p BlockPairs pairs of k:
+/// exact when each block's sums fit int32 (2 * BlockPairs * max|a| *
+/// max|b| < 2^31), which lets 16-bit layers whose whole sums may not fit
+/// still run vectorised.
+void gemm64Blocked(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
+                   const int16_t *B, int64_t *C, int64_t LDC,
+                   int64_t BlockPairs, Impl I = Impl::Auto);
 
 /// The same with int64 sums: exact for any int16 operands and K < 2^32.
 void gemm64(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
             const int16_t *B, int64_t *C, int64_t LDC);
 
-/// Dot products of FC: C[n][m] = sum_k X[n][k] * W[m][k] with W of int8
-/// or int16 (\p WBytes 1 or 2) rows of K, X int16 rows padded to
-/// \p KPad >= K (a multiple of 16, zero padding). int32 sums, same bound
-/// as gemm32.
+/// Dot products of FC: C[n][m] = sum_{k < K} X[n][k] * W[m][k] with W of
+/// int8 or int16 (\p WBytes 1 or 2) rows \p LDW apart, X int16 rows
+/// \p KPad apart. int32 sums, same bound as gemm32.
 void dot32(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
-           const void *W, unsigned WBytes, int32_t *C, Impl I = Impl::Auto);
+           const void *W, int64_t LDW, unsigned WBytes, int32_t *C,
+           Impl I = Impl::Auto);
 
 /// The output stage of quant.conv / quant.fc for one channel on int32
 /// sums: Y[i] = sdpEpilogue(sdpAlu(caccOutput(Acc[i], ClipTruncate),

@@ -193,7 +193,10 @@ TEST(QuantConv, LargeChannelCountsAndBlocking) {
   C.XBits = C.WBits = 16;
   C.P.ClipTruncate = 20;
   C.OutBits = 16;
-  runConvCase(C, 10);
+  runConvCase(C, 10); // scalar int64 sums
+  C.WBits = 10;
+  C.P.ClipTruncate = 14;
+  runConvCase(C, 12); // int32 blocks of 64 pairs added in int64
 }
 
 TEST(QuantConv, Accumulator48BitSaturation) {
@@ -271,7 +274,8 @@ TEST(QuantFC, MatchesReference) {
   runFC(2, 4096, 9, 8, 8, true, 3, 16, 3);
   runFC(2, 33, 5, 16, 8, true, 6, 16, 4);
   runFC(2, 1000, 7, 8, 16, true, 8, 8, 5);
-  runFC(3, 513, 6, 16, 16, true, 20, 16, 6); // int64 path
+  runFC(3, 513, 6, 16, 16, true, 20, 16, 6); // scalar int64 path
+  runFC(2, 700, 5, 16, 10, true, 12, 16, 12); // int32 chunks of 128
   runFC(2, 5, 4, 16, 12, false, 0, 8, 8);
   runFC(1, 3, 1, 8, 8, false, 0, 8, 10);
 }
@@ -320,10 +324,10 @@ TEST(QuantGemm, AVX2AndPortableMatchDirectSums) {
       W8[I] = int8_t(A[I]), W16[I] = int16_t(A[I] * 3);
     std::vector<int32_t> D(M);
     for (Impl Im : {Impl::Auto, Impl::Portable}) {
-      dot32(1, M, K, KPad, XP.data(), W8.data(), 1, D.data(), Im);
+      dot32(1, M, K, KPad, XP.data(), W8.data(), K, 1, D.data(), Im);
       for (int64_t I = 0; I < M; ++I)
         EXPECT_EQ(D[I], C3[I * LDC]);
-      dot32(1, M, K, KPad, XP.data(), W16.data(), 2, D.data(), Im);
+      dot32(1, M, K, KPad, XP.data(), W16.data(), K, 2, D.data(), Im);
       for (int64_t I = 0; I < M; ++I)
         EXPECT_EQ(D[I], 3 * C3[I * LDC]);
     }
