@@ -8,6 +8,10 @@
 //        [--threads T] [--bench SECONDS]
 //        [--opt-level disabled|basic|extended|all]   (ORT graph optimizations,
 //        default all; QDQ models run fused integer kernels unless disabled)
+//   node ort_run.js --model M.onnx --input X.npy --output OUT.npy
+//        one run on a .npy tensor (the model's first input): float32 of any
+//        shape, or uint8 images scaled by --scale ([N,H,W] -> [N,1,H,W]);
+//        the first output is written with its own shape.
 'use strict';
 const fs = require('fs');
 const zlib = require('zlib');
@@ -23,7 +27,8 @@ function parseArgs(argv) {
     a[k] = ['limit', 'batch', 'threads', 'bench'].includes(k) ? Number(v)
          : k === 'scale' ? Number(eval(v)) : v;
   }
-  if (!a.model || !a.images) throw new Error('--model and --images are required');
+  if (!a.model || !(a.images || a.input))
+    throw new Error('--model and --images (or --input) are required');
   return a;
 }
 
@@ -47,12 +52,44 @@ function writeNpyF32(file, data, shape) {
   fs.renameSync(file + '.tmp', file);
 }
 
+function readNpyInput(file, scale) {
+  const buf = fs.readFileSync(file);
+  if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${file}: not a .npy file`);
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', start, start + hlen);
+  const f32 = /'descr': '<f4'/.test(header), u8 = /'descr': '\|u1'/.test(header);
+  if (!(f32 || u8) || /'fortran_order': True/.test(header))
+    throw new Error(`${file}: need a C-order float32 or uint8 array`);
+  let shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',')
+      .map(x => x.trim()).filter(x => x.length).map(Number);
+  const body = buf.subarray(start + hlen);
+  if (f32)
+    return {data: new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), shape};
+  // uint8 images (idx_to_npy.py) as onnc-run reads them: x * scale, and
+  // [N, H, W] gets its channel axis.
+  const data = Float32Array.from(body, v => v * scale);
+  if (shape.length === 3) shape = [shape[0], 1, shape[1], shape[2]];
+  return {data, shape};
+}
+
+async function runNpy(a, session) {
+  const x = readNpyInput(a.input, a.scale);
+  const res = await session.run({[session.inputNames[0]]: new ort.Tensor('float32', x.data, x.shape)});
+  const o = res[session.outputNames[0]];
+  const out = o.data instanceof Float32Array ? o.data : Float32Array.from(o.data, Number);
+  if (a.output) writeNpyF32(a.output, out, o.dims);
+  else console.log(`output ${session.outputNames[0]}: [${o.dims.join(', ')}]`);
+}
+
 async function main() {
   const a = parseArgs(process.argv.slice(2));
   const opts = {};
   if (a.threads > 0) opts.intraOpNumThreads = a.threads;
   if (a['opt-level']) opts.graphOptimizationLevel = a['opt-level'];
   const session = await ort.InferenceSession.create(a.model, opts);
+  if (a.input) return runNpy(a, session);
   const img = readIdxImages(a.images);
   const n = a.limit > 0 ? Math.min(a.limit, img.n) : img.n;
   const per = img.h * img.w;
