@@ -173,6 +173,11 @@ TEST(ConvFusion, DirectPathMatchesNaiveOnTileEdges) {
       {{2, 24, 14, 14}, {48, 24, 3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}},
       {{1, 6, 14, 14}, {8, 6, 1, 1}, {2, 2}, {1, 1}, {0, 0, 0, 0}},
       {{1, 3, 11, 10}, {5, 3, 3, 2}, {3, 2}, {1, 2}, {2, 0, 1, 3}},
+      // Rows sharing their padding (stride 1): PR > PL, pads as wide as
+      // the kernel reach, and pads wider than it (no sharing possible).
+      {{1, 2, 6, 9}, {3, 2, 3, 3}, {1, 1}, {1, 1}, {1, 0, 0, 2}},
+      {{1, 3, 6, 6}, {2, 3, 3, 3}, {1, 1}, {1, 1}, {2, 2, 2, 2}},
+      {{1, 2, 5, 5}, {4, 2, 1, 1}, {1, 1}, {1, 1}, {1, 1, 1, 1}},
   };
   unsigned Seed = 100;
   for (const Case &C : Cases) {
