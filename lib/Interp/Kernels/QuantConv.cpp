@@ -187,6 +187,53 @@ void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G,
   }
 }
 
+/// Stride-1 convolutions skip im2col: over the zero-padded image (row
+/// length Wp), output (oh, ow) reads input cell oh * Wp + ow + off(k) with
+/// off(k) = (c * Hp + kh * DH) * Wp + kw * DW, so row k of the im2col
+/// matrix, taken over the "wide" columns q = oh * Wp + ow (ow < Wp), is
+/// the contiguous slice starting at off(k). The GEMM computes the Wp - OW
+/// extra columns per row too (they read only image cells and zeros, so
+/// the int32 bounds still hold) and the output stage skips them.
+template <typename XT>
+void padImage(const XT *X, int64_t C, const WindowGeometry &G, int64_t Hp,
+              int64_t Wp, int64_t Tail, std::vector<int16_t> &XP) {
+  int64_t H = G.In[0], W = G.In[1];
+  XP.assign(C * Hp * Wp + Tail, 0);
+  for (int64_t Ci = 0; Ci < C; ++Ci)
+    for (int64_t Hi = 0; Hi < H; ++Hi) {
+      const XT *Src = X + (Ci * H + Hi) * W;
+      int16_t *Dst =
+          XP.data() + (Ci * Hp + Hi + G.PadBegin[0]) * Wp + G.PadBegin[1];
+      for (int64_t Wi = 0; Wi < W; ++Wi)
+        Dst[Wi] = Src[Wi];
+    }
+}
+
+/// The packed B of a stride-1 conv from the padded image of one group
+/// (\p XP), \p Cols wide columns; \p Zeros holds numPanels(Cols) * NR
+/// zeros (the odd row when K is odd).
+void packShifted(const int16_t *XP, int64_t Cg, const WindowGeometry &G,
+                 int64_t Hp, int64_t Wp, int64_t Kp, int64_t Cols,
+                 const int16_t *Zeros, int16_t *BP) {
+  int64_t KH = G.Kernel[0], KW = G.Kernel[1], K = Cg * KH * KW;
+  int64_t Panels = qgemm::numPanels(Cols), NR = qgemm::NR;
+  auto Row = [&](int64_t Kk) -> const int16_t * {
+    if (Kk >= K)
+      return Zeros;
+    int64_t C = Kk / (KH * KW), Kh = Kk / KW % KH, Kw = Kk % KW;
+    return XP + (C * Hp + Kh * G.Dilation[0]) * Wp + Kw * G.Dilation[1];
+  };
+  for (int64_t Kq = 0; Kq < Kp / 2; ++Kq) {
+    const int16_t *S0 = Row(2 * Kq), *S1 = Row(2 * Kq + 1);
+    int16_t *D = BP + Kq * 2 * NR;
+    for (int64_t J = 0; J < Panels; ++J, D += Kp * NR, S0 += NR, S1 += NR)
+      for (int64_t I = 0; I < NR; ++I) {
+        D[2 * I] = S0[I];
+        D[2 * I + 1] = S1[I];
+      }
+  }
+}
+
 template <typename XT, typename WT, typename YT>
 void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
                int64_t Group, const OutputStage &S, Tensor &Y) {
@@ -194,15 +241,24 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
   int64_t N = XS[0], C = XS[1], M = WS[0];
   int64_t Cg = C / Group, Mg = M / Group;
   int64_t K = Cg * G.Kernel[0] * G.Kernel[1], Kp = qgemm::paddedK(K);
-  int64_t P = G.Out[0] * G.Out[1];
-  int64_t LDC = qgemm::numPanels(P) * qgemm::NR;
+  int64_t OH = G.Out[0], OW = G.Out[1], P = OH * OW;
   int64_t ImageIn = C * G.In[0] * G.In[1];
+  // Stride 1: the shifted-window layout (padImage) with Wp-wide rows of
+  // GEMM columns; otherwise im2col with OW-wide rows.
+  bool Shifted = G.Stride[0] == 1 && G.Stride[1] == 1;
+  int64_t Hp = G.In[0] + G.PadBegin[0] + G.PadEnd[0];
+  int64_t Wp = G.In[1] + G.PadBegin[1] + G.PadEnd[1];
+  int64_t RowLen = Shifted ? Wp : OW, Cols = OH * RowLen;
+  int64_t LDC = qgemm::numPanels(Cols) * qgemm::NR;
 
-  thread_local std::vector<int16_t> WPack, BPack;
+  thread_local std::vector<int16_t> WPack, BPack, XPad, Zeros;
   thread_local std::vector<int32_t> C32;
   thread_local std::vector<int64_t> C64;
+  thread_local std::vector<YT> YRow;
   WPack.resize(M * Kp);
-  BPack.resize(qgemm::packedBSize(Kp, P));
+  BPack.resize(qgemm::packedBSize(Kp, Cols));
+  if (Shifted)
+    Zeros.assign(LDC, 0);
   int64_t MaxWAbs = 0;
   int64_t MaxRowAbs =
       packWeights(Wt.data<WT>().data(), M, K, Kp, WPack.data(), MaxWAbs);
@@ -223,28 +279,49 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
       if (!Fits)
         BlockPairs = (Int32Bound - 1) / (2 * MaxWAbs * XMax);
     }
+    if (Shifted)
+      padImage(XI, C, G, Hp, Wp, LDC + 64, XPad);
     for (int64_t Gi = 0; Gi < Group; ++Gi) {
-      im2colPacked(XI + Gi * Cg * G.In[0] * G.In[1], Cg, G, Kp, BPack.data());
+      if (Shifted)
+        packShifted(XPad.data() + Gi * Cg * Hp * Wp, Cg, G, Hp, Wp, Kp, Cols,
+                    Zeros.data(), BPack.data());
+      else
+        im2colPacked(XI + Gi * Cg * G.In[0] * G.In[1], Cg, G, Kp,
+                     BPack.data());
       const int16_t *A = WPack.data() + Gi * Mg * Kp;
       YT *YG = YD + (Ni * M + Gi * Mg) * P;
       if (Fits) {
         C32.resize(Mg * LDC);
-        qgemm::gemm32(Mg, Kp, P, A, BPack.data(), C32.data(), LDC);
+        qgemm::gemm32(Mg, Kp, Cols, A, BPack.data(), C32.data(), LDC);
         for (int64_t Mi = 0; Mi < Mg; ++Mi) {
           int64_t Ch = Gi * Mg + Mi;
-          qgemm::epilogueRow32(C32.data() + Mi * LDC, P, S.ClipTruncate,
-                               S.Bias ? S.Bias[Ch] : 0, S.Epi.at(Ch),
-                               YG + Mi * P, sizeof(YT));
+          const int32_t *CR = C32.data() + Mi * LDC;
+          int32_t Bias = S.Bias ? S.Bias[Ch] : 0;
+          if (!Shifted) {
+            qgemm::epilogueRow32(CR, P, S.ClipTruncate, Bias, S.Epi.at(Ch),
+                                 YG + Mi * P, sizeof(YT));
+            continue;
+          }
+          // The whole wide row in one call (short rows would run mostly
+          // the scalar tail), then the OW valid columns of each row.
+          YRow.resize(LDC);
+          qgemm::epilogueRow32(CR, Cols, S.ClipTruncate, Bias, S.Epi.at(Ch),
+                               YRow.data(), sizeof(YT));
+          for (int64_t Oh = 0; Oh < OH; ++Oh)
+            std::memcpy(YG + Mi * P + Oh * OW, YRow.data() + Oh * Wp,
+                        OW * sizeof(YT));
         }
       } else {
         C64.resize(Mg * LDC);
         if (BlockPairs >= 8)
-          qgemm::gemm64Blocked(Mg, Kp, P, A, BPack.data(), C64.data(), LDC,
+          qgemm::gemm64Blocked(Mg, Kp, Cols, A, BPack.data(), C64.data(), LDC,
                                BlockPairs);
         else
-          qgemm::gemm64(Mg, Kp, P, A, BPack.data(), C64.data(), LDC);
+          qgemm::gemm64(Mg, Kp, Cols, A, BPack.data(), C64.data(), LDC);
         for (int64_t Mi = 0; Mi < Mg; ++Mi)
-          storeRow(S, C64.data() + Mi * LDC, P, Gi * Mg + Mi, YG + Mi * P);
+          for (int64_t Oh = 0; Oh < OH; ++Oh)
+            storeRow(S, C64.data() + Mi * LDC + Oh * RowLen, OW, Gi * Mg + Mi,
+                     YG + Mi * P + Oh * OW);
       }
     }
   }

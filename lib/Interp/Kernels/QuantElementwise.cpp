@@ -179,13 +179,28 @@ Error requantizeKernel(const Op &O, ArrayRef<const Tensor *> In,
   });
 }
 
-template <typename AT, typename BT, typename YT>
-void addLoop(const AT *A, const BT *B, int64_t N, int16_t MulB,
-             unsigned ShiftB, const fixp::EpilogueParams &P, YT *Y) {
-  for (int64_t I = 0; I < N; ++I) {
-    int32_t BS = fixp::sdpTruncate(fixp::sdpMul(B[I], MulB), ShiftB);
-    int64_t V = fixp::sdpAlu(A[I], BS, fixp::SdpAluOp::Add);
-    Y[I] = static_cast<YT>(fixp::sdpEpilogue(V, P));
+/// quant.add in blocks: B rescaled to A's units by the epilogue with
+/// (mul_b, shift_b) and a 32-bit output (= sdpTruncate(sdpMul(b, mul_b),
+/// shift_b)), then the epilogue of the 33-bit sum; both vectorised.
+template <typename AT, typename BT>
+void addBlocks(const AT *A, const BT *B, int64_t N, int16_t MulB,
+               unsigned ShiftB, const fixp::EpilogueParams &P, void *Y) {
+  constexpr int64_t Block = 1024;
+  int32_t A32[Block], B32[Block], BS[Block];
+  fixp::EpilogueParams PB;
+  PB.Multiplier = MulB;
+  PB.Shift = ShiftB;
+  PB.OutBits = 32;
+  unsigned YBytes = P.OutBits / 8;
+  for (int64_t I0 = 0; I0 < N; I0 += Block) {
+    int64_t Len = std::min(Block, N - I0);
+    for (int64_t I = 0; I < Len; ++I) {
+      A32[I] = A[I0 + I];
+      B32[I] = B[I0 + I];
+    }
+    qgemm::epilogueRow32(B32, Len, 0, 0, PB, BS, 4);
+    qgemm::epilogueSum32(A32, BS, Len, P,
+                         static_cast<char *>(Y) + I0 * YBytes, YBytes);
   }
 }
 
@@ -215,14 +230,8 @@ Error addKernel(const Op &O, ArrayRef<const Tensor *> In,
     using AT = decltype(ZA);
     Inner = dispatchInt(B, false, [&](auto ZB) {
       using BT = decltype(ZB);
-      const AT *AD = A.data<AT>().data();
-      const BT *BD = B.data<BT>().data();
-      if (P.OutBits == 8)
-        addLoop(AD, BD, N, int16_t(MulB), unsigned(ShiftB), P,
-                Y.mutableData<int8_t>().data());
-      else
-        addLoop(AD, BD, N, int16_t(MulB), unsigned(ShiftB), P,
-                Y.mutableData<int16_t>().data());
+      addBlocks(A.data<AT>().data(), B.data<BT>().data(), N, int16_t(MulB),
+                unsigned(ShiftB), P, Y.mutableBytes().data());
     });
   });
   if (Outer) {

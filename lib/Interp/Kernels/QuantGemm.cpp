@@ -38,6 +38,23 @@ inline int32_t loadPair(const int16_t *P) {
   return V;
 }
 
+/// The output stage one element at a time, straight from fixp::.
+void epilogueScalar(const int32_t *Acc, const int32_t *AddV, int64_t N,
+                    unsigned Clip, int32_t Bias, const fixp::EpilogueParams &E,
+                    void *Y, unsigned YBytes) {
+  for (int64_t K = 0; K < N; ++K) {
+    int64_t V = fixp::sdpAlu(fixp::caccOutput(Acc[K], Clip),
+                             AddV ? AddV[K] : Bias, fixp::SdpAluOp::Add);
+    int32_t R = fixp::sdpEpilogue(V, E);
+    if (YBytes == 4)
+      static_cast<int32_t *>(Y)[K] = R;
+    else if (YBytes == 2)
+      static_cast<int16_t *>(Y)[K] = int16_t(R);
+    else
+      static_cast<int8_t *>(Y)[K] = int8_t(R);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Portable kernels
 //===----------------------------------------------------------------------===//
@@ -248,10 +265,12 @@ dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
 /// v = a + bias times the multiplier is a*mul + bias*mul, both exact in
 /// int64 (|v * mul| < 2^48), and the rounding shift of that product adds
 /// half and shifts the magnitude, which is round half away from zero.
+/// \p AddV: a per-element second operand (v = Acc[i] + AddV[i]) instead
+/// of the scalar Bias. YBytes 4 stores int32 (OutBits up to 32).
 template <unsigned YBytes>
 __attribute__((target("avx2"))) void
-epilogueAVX2(const int32_t *Acc, int64_t N, unsigned Clip, int32_t Bias,
-             const fixp::EpilogueParams &E, void *Y) {
+epilogueAVX2(const int32_t *Acc, const int32_t *AddV, int64_t N, unsigned Clip,
+             int32_t Bias, const fixp::EpilogueParams &E, void *Y) {
   const __m128i ClipCnt = _mm_cvtsi32_si128(int(Clip));
   const __m128i ClipCnt1 = _mm_cvtsi32_si128(Clip ? int(Clip) - 1 : 0);
   const __m256i One = _mm256_set1_epi32(1);
@@ -283,7 +302,15 @@ epilogueAVX2(const int32_t *Acc, int64_t N, unsigned Clip, int32_t Bias,
     for (int H = 0; H < 2; ++H) {
       __m256i V = _mm256_cvtepi32_epi64(H ? _mm256_extracti128_si256(A, 1)
                                           : _mm256_castsi256_si128(A));
-      __m256i P = _mm256_add_epi64(_mm256_mul_epi32(V, Mul), BM);
+      __m256i P = _mm256_mul_epi32(V, Mul);
+      if (AddV) {
+        __m128i B4 = _mm_loadu_si128(
+            reinterpret_cast<const __m128i *>(AddV + I + 4 * H));
+        P = _mm256_add_epi64(
+            P, _mm256_mul_epi32(_mm256_cvtepi32_epi64(B4), Mul));
+      } else {
+        P = _mm256_add_epi64(P, BM);
+      }
       if (E.Shift) {
         __m256i Sg = _mm256_cmpgt_epi64(Zero, P);
         __m256i Mg = _mm256_sub_epi64(_mm256_xor_si256(P, Sg), Sg);
@@ -298,6 +325,11 @@ epilogueAVX2(const int32_t *Acc, int64_t N, unsigned Clip, int32_t Bias,
     T = _mm256_max_epi32(T, Lo0);
     T = _mm256_min_epi32(_mm256_max_epi32(T, CMin), CMax);
     T = _mm256_min_epi32(_mm256_max_epi32(T, SMin), SMax);
+    if (YBytes == 4) {
+      _mm256_storeu_si256(
+          reinterpret_cast<__m256i *>(static_cast<int32_t *>(Y) + I), T);
+      continue;
+    }
     // In range now: the saturating packs only narrow.
     __m128i W16 = _mm_packs_epi32(_mm256_castsi256_si128(T),
                                   _mm256_extracti128_si256(T, 1));
@@ -309,40 +341,41 @@ epilogueAVX2(const int32_t *Acc, int64_t N, unsigned Clip, int32_t Bias,
           reinterpret_cast<__m128i *>(static_cast<int8_t *>(Y) + I),
           _mm_packs_epi16(W16, W16));
   }
-  for (; I < N; ++I) {
-    int64_t V = fixp::sdpAlu(fixp::caccOutput(Acc[I], Clip), Bias,
-                             fixp::SdpAluOp::Add);
-    int32_t R = fixp::sdpEpilogue(V, E);
-    if (YBytes == 2)
-      static_cast<int16_t *>(Y)[I] = int16_t(R);
-    else
-      static_cast<int8_t *>(Y)[I] = int8_t(R);
-  }
+  epilogueScalar(Acc + I, AddV ? AddV + I : nullptr, N - I, Clip, Bias, E,
+                 static_cast<char *>(Y) + I * YBytes, YBytes);
 }
 
 #endif // ONNCF_QGEMM_X86
 
 } // namespace
 
+/// Dispatch of the output stage (see epilogueRow32 / epilogueSum32).
+static void epilogueDispatch(const int32_t *Acc, const int32_t *AddV,
+                             int64_t N, unsigned Clip, int32_t Bias,
+                             const fixp::EpilogueParams &E, void *Y,
+                             unsigned YBytes, Impl I) {
+#ifdef ONNCF_QGEMM_X86
+  if (I == Impl::Auto && haveAVX2()) {
+    if (YBytes == 4)
+      return epilogueAVX2<4>(Acc, AddV, N, Clip, Bias, E, Y);
+    if (YBytes == 2)
+      return epilogueAVX2<2>(Acc, AddV, N, Clip, Bias, E, Y);
+    return epilogueAVX2<1>(Acc, AddV, N, Clip, Bias, E, Y);
+  }
+#endif
+  epilogueScalar(Acc, AddV, N, Clip, Bias, E, Y, YBytes);
+}
+
 void epilogueRow32(const int32_t *Acc, int64_t N, unsigned ClipTruncate,
                    int32_t Bias, const fixp::EpilogueParams &E, void *Y,
                    unsigned YBytes, Impl I) {
-#ifdef ONNCF_QGEMM_X86
-  if (I == Impl::Auto && haveAVX2()) {
-    if (YBytes == 2)
-      return epilogueAVX2<2>(Acc, N, ClipTruncate, Bias, E, Y);
-    return epilogueAVX2<1>(Acc, N, ClipTruncate, Bias, E, Y);
-  }
-#endif
-  for (int64_t K = 0; K < N; ++K) {
-    int64_t V = fixp::sdpAlu(fixp::caccOutput(Acc[K], ClipTruncate), Bias,
-                             fixp::SdpAluOp::Add);
-    int32_t R = fixp::sdpEpilogue(V, E);
-    if (YBytes == 2)
-      static_cast<int16_t *>(Y)[K] = int16_t(R);
-    else
-      static_cast<int8_t *>(Y)[K] = int8_t(R);
-  }
+  epilogueDispatch(Acc, nullptr, N, ClipTruncate, Bias, E, Y, YBytes, I);
+}
+
+void epilogueSum32(const int32_t *A, const int32_t *B, int64_t N,
+                   const fixp::EpilogueParams &E, void *Y, unsigned YBytes,
+                   Impl I) {
+  epilogueDispatch(A, B, N, 0, 0, E, Y, YBytes, I);
 }
 
 bool haveAVX2() {

@@ -102,11 +102,17 @@ void dot32(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
 
 /// The output stage of quant.conv / quant.fc for one channel on int32
 /// sums: Y[i] = sdpEpilogue(sdpAlu(caccOutput(Acc[i], ClipTruncate),
-/// Bias, Add), E), stored as int8 (\p YBytes 1) or int16 (2). Vectorised
-/// with AVX2 where available; always exactly the fixp:: result.
+/// Bias, Add), E), stored as int8 (\p YBytes 1), int16 (2) or int32 (4,
+/// with E.OutBits up to 32). Vectorised with AVX2 where available; always
+/// exactly the fixp:: result.
 void epilogueRow32(const int32_t *Acc, int64_t N, unsigned ClipTruncate,
                    int32_t Bias, const fixp::EpilogueParams &E, void *Y,
                    unsigned YBytes, Impl I = Impl::Auto);
+
+/// Y[i] = sdpEpilogue(A[i] + B[i], E) (a 33-bit sum), as epilogueRow32.
+void epilogueSum32(const int32_t *A, const int32_t *B, int64_t N,
+                   const fixp::EpilogueParams &E, void *Y, unsigned YBytes,
+                   Impl I = Impl::Auto);
 
 } // namespace qgemm
 

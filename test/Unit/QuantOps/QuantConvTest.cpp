@@ -370,6 +370,19 @@ TEST(QuantGemm, VectorEpilogueMatchesFixp) {
                   Impl::Auto);
     epilogueRow32(A.data(), A.size(), Clip, Bias, E, Y2.data(), YB,
                   Impl::Portable);
+    // The per-element form (quant.add) and the int32 output.
+    std::vector<int32_t> BV(A.rbegin(), A.rend()), Y3(A.size()), Y4(A.size());
+    fixp::EpilogueParams E32 = E;
+    E32.OutBits = 32;
+    epilogueSum32(A.data(), BV.data(), A.size(), E32, Y3.data(), 4,
+                  Impl::Auto);
+    epilogueRow32(A.data(), A.size(), Clip, Bias, E32, Y4.data(), 4,
+                  Impl::Auto);
+    for (size_t I = 0; I < A.size(); ++I) {
+      ASSERT_EQ(Y3[I], fixp::sdpEpilogue(int64_t(A[I]) + BV[I], E32));
+      ASSERT_EQ(Y4[I], fixp::sdpEpilogue(
+                           int64_t(fixp::caccOutput(A[I], Clip)) + Bias, E32));
+    }
     for (size_t I = 0; I < A.size(); ++I) {
       int64_t Want = fixp::sdpEpilogue(
           int64_t(fixp::caccOutput(A[I], Clip)) + Bias, E);

@@ -98,12 +98,15 @@ TEST(QuantRequantize, MatchesEpilogue) {
 
 TEST(QuantAdd, MatchesFormula) {
   std::mt19937 Rng(4);
+  // The second shape spans several of the kernel's 1024-element blocks.
+  for (I64s Shape : {I64s{2, 3, 4, 5}, I64s{2, 3, 25, 30}})
   for (ElementType TA : {ElementType::I8, ElementType::I16})
     for (ElementType TB : {ElementType::I8, ElementType::I16}) {
       int64_t MA = TA == ElementType::I8 ? 127 : 32767;
       int64_t MB = TB == ElementType::I8 ? 127 : 32767;
-      I64s A = randomInts(2 * 3 * 4 * 5, -MA - 1, MA, Rng);
-      I64s B = randomInts(2 * 3 * 4 * 5, -MB - 1, MB, Rng);
+      I64s A = randomInts(Shape[0] * Shape[1] * Shape[2] * Shape[3], -MA - 1,
+                          MA, Rng);
+      I64s B = randomInts(A.size(), -MB - 1, MB, Rng);
       // B rescaled to about A's range, then the sum to the output's.
       int64_t MulB = 8192 + Rng() % 24576;
       int64_t ShiftB = std::max<int64_t>(
@@ -120,7 +123,7 @@ TEST(QuantAdd, MatchesFormula) {
       At["mul_b"] = MulB;
       At["shift_b"] = ShiftB;
       auto R = runOp(quantop::Add,
-                     {makeInt(TA, {2, 3, 4, 5}, A), makeInt(TB, {2, 3, 4, 5}, B)},
+                     {makeInt(TA, Shape, A), makeInt(TB, Shape, B)},
                      At, 1, 2);
       ASSERT_EQ(R.size(), 1u);
       I64s Want(A.size());
