@@ -188,7 +188,8 @@ void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G,
 }
 
 /// Stride-1 convolutions skip im2col: over the zero-padded image (row
-/// length Wp), output (oh, ow) reads input cell oh * Wp + ow + off(k) with
+/// length Wp, image row h at (h + PT) * Wp + PL, zeros elsewhere), output
+/// (oh, ow) reads input cell oh * Wp + ow + off(k) with
 /// off(k) = (c * Hp + kh * DH) * Wp + kw * DW, so row k of the im2col
 /// matrix, taken over the "wide" columns q = oh * Wp + ow (ow < Wp), is
 /// the contiguous slice starting at off(k). The GEMM computes the Wp - OW
@@ -247,7 +248,12 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
   // GEMM columns; otherwise im2col with OW-wide rows.
   bool Shifted = G.Stride[0] == 1 && G.Stride[1] == 1;
   int64_t Hp = G.In[0] + G.PadBegin[0] + G.PadEnd[0];
-  int64_t Wp = G.In[1] + G.PadBegin[1] + G.PadEnd[1];
+  // Consecutive rows share their zero gap (the right padding of one row is
+  // the left padding of the next) unless a window could span both pads.
+  int64_t PL = G.PadBegin[1], PR = G.PadEnd[1];
+  int64_t Wp = std::min(PL, PR) < (G.Kernel[1] - 1) * G.Dilation[1] + 1
+                   ? G.In[1] + std::max(PL, PR)
+                   : G.In[1] + PL + PR;
   int64_t RowLen = Shifted ? Wp : OW, Cols = OH * RowLen;
   int64_t LDC = qgemm::numPanels(Cols) * qgemm::NR;
 
@@ -280,7 +286,7 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
         BlockPairs = (Int32Bound - 1) / (2 * MaxWAbs * XMax);
     }
     if (Shifted)
-      padImage(XI, C, G, Hp, Wp, LDC + 64, XPad);
+      padImage(XI, C, G, Hp, Wp, LDC + Wp + 64, XPad);
     for (int64_t Gi = 0; Gi < Group; ++Gi) {
       if (Shifted)
         packShifted(XPad.data() + Gi * Cg * Hp * Wp, Cg, G, Hp, Wp, Kp, Cols,

@@ -139,6 +139,33 @@ TEST(QuantConv, StridesDilationsAsymmetricPads) {
   runConvCase(C, 3);
 }
 
+TEST(QuantConv, Stride1PaddingLayouts) {
+  // Shared row gaps with asymmetric pads and dilations; pads as large as
+  // the window (1x1 with pad 2 and 3x3 with pads 3) need separate gaps.
+  struct {
+    I64s WS;
+    int64_t DH, DW, PT, PL, PB, PR;
+  } Cases[] = {{{5, 4, 3, 3}, 1, 2, 0, 2, 1, 0},
+               {{5, 4, 2, 3}, 2, 1, 1, 0, 0, 3},
+               {{5, 4, 1, 1}, 1, 1, 2, 2, 2, 2},
+               {{5, 4, 3, 3}, 1, 1, 3, 3, 3, 3},
+               {{5, 4, 3, 1}, 1, 1, 0, 1, 0, 1}};
+  unsigned Seed = 20;
+  for (const auto &Cs : Cases) {
+    ConvCase C{"stride1", {2, 4, 7, 9}, Cs.WS};
+    C.P.DH = Cs.DH;
+    C.P.DW = Cs.DW;
+    C.P.PT = Cs.PT;
+    C.P.PL = Cs.PL;
+    C.P.PB = Cs.PB;
+    C.P.PR = Cs.PR;
+    runConvCase(C, Seed++);
+    C.XBits = C.WBits = 16;
+    C.OutBits = 16;
+    runConvCase(C, Seed++); // the int64 output path over wide rows
+  }
+}
+
 TEST(QuantConv, GroupsAndDepthwise) {
   ConvCase C{"group2", {2, 6, 7, 7}, {4, 3, 3, 3}};
   C.P.Group = 2;
