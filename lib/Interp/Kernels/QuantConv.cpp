@@ -177,13 +177,8 @@ void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G,
       im2colRow(X, 2 * Kq + 1, G, R1.data());
     else
       std::fill(R1.begin(), R1.end(), int16_t(0));
-    const int16_t *S0 = R0.data(), *S1 = R1.data();
-    int16_t *D = BP + Kq * 2 * NR;
-    for (int64_t J = 0; J < Panels; ++J, D += Kp * NR, S0 += NR, S1 += NR)
-      for (int64_t I = 0; I < NR; ++I) {
-        D[2 * I] = S0[I];
-        D[2 * I + 1] = S1[I];
-      }
+    qgemm::interleavePanels(R0.data(), R1.data(), Panels, Kp * NR,
+                            BP + Kq * 2 * NR);
   }
 }
 
@@ -225,13 +220,8 @@ void packShifted(const int16_t *XP, int64_t Cg, const WindowGeometry &G,
     return XP + (C * Hp + Kh * G.Dilation[0]) * Wp + Kw * G.Dilation[1];
   };
   for (int64_t Kq = 0; Kq < Kp / 2; ++Kq) {
-    const int16_t *S0 = Row(2 * Kq), *S1 = Row(2 * Kq + 1);
-    int16_t *D = BP + Kq * 2 * NR;
-    for (int64_t J = 0; J < Panels; ++J, D += Kp * NR, S0 += NR, S1 += NR)
-      for (int64_t I = 0; I < NR; ++I) {
-        D[2 * I] = S0[I];
-        D[2 * I + 1] = S1[I];
-      }
+    qgemm::interleavePanels(Row(2 * Kq), Row(2 * Kq + 1), Panels, Kp * NR,
+                            BP + Kq * 2 * NR);
   }
 }
 

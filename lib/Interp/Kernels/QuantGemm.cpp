@@ -345,9 +345,36 @@ epilogueAVX2(const int32_t *Acc, const int32_t *AddV, int64_t N, unsigned Clip,
                  static_cast<char *>(Y) + I * YBytes, YBytes);
 }
 
+__attribute__((target("avx2"))) void
+interleaveAVX2(const int16_t *S0, const int16_t *S1, int64_t Panels,
+               int64_t Stride, int16_t *D) {
+  for (int64_t J = 0; J < Panels; ++J, D += Stride, S0 += NR, S1 += NR) {
+    __m256i A = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(S0));
+    __m256i B = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(S1));
+    __m256i Lo = _mm256_unpacklo_epi16(A, B), Hi = _mm256_unpackhi_epi16(A, B);
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(D),
+                        _mm256_permute2x128_si256(Lo, Hi, 0x20));
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(D + 16),
+                        _mm256_permute2x128_si256(Lo, Hi, 0x31));
+  }
+}
+
 #endif // ONNCF_QGEMM_X86
 
 } // namespace
+
+void interleavePanels(const int16_t *S0, const int16_t *S1, int64_t Panels,
+                      int64_t Stride, int16_t *D) {
+#ifdef ONNCF_QGEMM_X86
+  if (haveAVX2())
+    return interleaveAVX2(S0, S1, Panels, Stride, D);
+#endif
+  for (int64_t J = 0; J < Panels; ++J, D += Stride, S0 += NR, S1 += NR)
+    for (int64_t I = 0; I < NR; ++I) {
+      D[2 * I] = S0[I];
+      D[2 * I + 1] = S1[I];
+    }
+}
 
 /// Dispatch of the output stage (see epilogueRow32 / epilogueSum32).
 static void epilogueDispatch(const int32_t *Acc, const int32_t *AddV,

@@ -70,6 +70,11 @@ inline int64_t packedBIndex(int64_t K, int64_t Kp, int64_t P) {
 
 enum class Impl { Auto, Portable };
 
+/// Writes one pair of rows (k, k+1) of a packed B: for each of \p Panels
+/// panels J, D[J * Stride + 2i + s] = (s ? S1 : S0)[J * NR + i], i < NR.
+void interleavePanels(const int16_t *S0, const int16_t *S1, int64_t Panels,
+                      int64_t Stride, int16_t *D);
+
 /// True if the AVX2 kernel is available on this CPU.
 bool haveAVX2();
 
