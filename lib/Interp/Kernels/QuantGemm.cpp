@@ -277,8 +277,14 @@ epilogueAVX2(const int32_t *Acc, const int32_t *AddV, int64_t N, unsigned Clip,
   const __m256i Mul = _mm256_set1_epi64x(E.Multiplier);
   const __m256i BM = _mm256_set1_epi64x(int64_t(Bias) * E.Multiplier);
   const __m128i ShCnt = _mm_cvtsi32_si128(int(E.Shift));
-  const __m256i Half =
-      _mm256_set1_epi64x(E.Shift ? int64_t(1) << (E.Shift - 1) : 0);
+  // |v * mul| < 2^47 (v is 33-bit, mul < 2^15): a shift of 48 or more
+  // rounds everything to 0, one of 17 or more cannot leave int32.
+  const bool BigShift = E.Shift >= 48, NeedSat = E.Shift < 17;
+  const __m256i Bias62 = _mm256_set1_epi64x(
+      (int64_t(1) << 62) +
+      (E.Shift && !BigShift ? int64_t(1) << (E.Shift - 1) : 0));
+  const __m256i Unbias = _mm256_set1_epi64x(
+      E.Shift && !BigShift ? int64_t(1) << (62 - E.Shift) : 0);
   const __m256i Max32 = _mm256_set1_epi64x(INT32_MAX);
   const __m256i Min32 = _mm256_set1_epi64x(INT32_MIN);
   const __m256i Zero = _mm256_setzero_si256();
@@ -311,14 +317,20 @@ epilogueAVX2(const int32_t *Acc, const int32_t *AddV, int64_t N, unsigned Clip,
       } else {
         P = _mm256_add_epi64(P, BM);
       }
-      if (E.Shift) {
-        __m256i Sg = _mm256_cmpgt_epi64(Zero, P);
-        __m256i Mg = _mm256_sub_epi64(_mm256_xor_si256(P, Sg), Sg);
-        Mg = _mm256_srl_epi64(_mm256_add_epi64(Mg, Half), ShCnt);
-        P = _mm256_sub_epi64(_mm256_xor_si256(Mg, Sg), Sg);
+      if (BigShift) {
+        P = Zero;
+      } else if (E.Shift) {
+        // Round half away from zero without 64-bit arithmetic shifts:
+        // floor((p + half - [p < 0]) / 2^s), computed on p + 2^62 >= 0
+        // with a logical shift, then minus 2^(62 - s).
+        __m256i Neg = _mm256_cmpgt_epi64(Zero, P);
+        P = _mm256_add_epi64(_mm256_add_epi64(P, Bias62), Neg);
+        P = _mm256_sub_epi64(_mm256_srl_epi64(P, ShCnt), Unbias);
       }
-      P = _mm256_blendv_epi8(P, Max32, _mm256_cmpgt_epi64(P, Max32));
-      P = _mm256_blendv_epi8(P, Min32, _mm256_cmpgt_epi64(Min32, P));
+      if (NeedSat) {
+        P = _mm256_blendv_epi8(P, Max32, _mm256_cmpgt_epi64(P, Max32));
+        P = _mm256_blendv_epi8(P, Min32, _mm256_cmpgt_epi64(Min32, P));
+      }
       Half4[H] = _mm256_permutevar8x32_epi32(P, Even);
     }
     __m256i T = _mm256_permute2x128_si256(Half4[0], Half4[1], 0x20);
