@@ -22,8 +22,9 @@
 // chosen as s_y * mul[o] / 2^(shift + ct) / s_x, and the bias's as
 // s_x * s_w_eff[o] (its integers scaled by 2^ct when that fits in int32), so
 // a runtime's float (or its fused QLinearConv) computes our arithmetic up to
-// the order of roundings. Activations keep their declared scales, so a tensor
-// is always quantized and dequantized with one scale.
+// the order of roundings. In the same way quant.add and quant.requantize
+// dequantize their operands at the scales their multipliers imply (equal to
+// the declared ones up to the multiplier's rounding).
 //
 // Relu and clamp of the SDP epilogue are applied in float before the final
 // QuantizeLinear: since the bounds are integers in y's units,
@@ -544,13 +545,16 @@ Error QDQLowering::lowerAvgPool(Op *O) {
   return replaceOp(O, *Q);
 }
 
-/// The operand's declared scale, or (integers without QuantParams, e.g. an
-/// i32 accumulator) the one the op's multiplier implies.
-static float operandScale(const Value *V, double Implied) {
-  const auto &Q = V->getType().getQuant();
-  if (Q && Q->Scales.size() == 1 && Q->Scales[0] > 0)
-    return Q->Scales[0];
-  return float(Implied);
+/// The scale at which the op's epilogue reads its (first) operand: the
+/// output scale times mul / 2^shift. It equals the operand's declared scale
+/// up to the int16 multiplier's rounding (exactly so when the quantize pass
+/// chose the multiplier); the integer attributes are the semantics, so the
+/// float graph dequantizes with this one, and a declared scale that does not
+/// match (or an i32 operand with none) cannot skew the result.
+static double epilogueInputScale(const Op &O, float ScaleY) {
+  std::vector<int64_t> Mul = O.getIntsAttr("mul");
+  return double(ScaleY) *
+         std::ldexp(double(Mul[0]), -int(O.getIntAttr("shift", 0)));
 }
 
 Error QDQLowering::lowerAdd(Op *O) {
@@ -561,40 +565,29 @@ Error QDQLowering::lowerAdd(Op *O) {
   if (Mul.size() != 1)
     return makeError(O->getDescription() + ": mul must have one entry");
   Value *A = O->getOperand(0), *B = O->getOperand(1);
-  double SA = operandScale(
-      A, *ScaleY * std::ldexp(double(Mul[0]), -int(O->getIntAttr("shift", 0))));
-  double SB =
-      operandScale(B, SA * std::ldexp(double(O->getIntAttr("mul_b", 0)),
-                                      -int(O->getIntAttr("shift_b", 0))));
+  // Both operands at the scales the integer arithmetic implies: a in y's
+  // units times mul / 2^shift, b in a's units times mul_b / 2^shift_b.
+  int64_t MulB = O->getIntAttr("mul_b", 0),
+          ShiftB = O->getIntAttr("shift_b", 0);
+  double RatioB = std::ldexp(double(MulB), -int(ShiftB));
+  double SA = epilogueInputScale(*O, *ScaleY);
+  double SB = SA * RatioB;
+  if (!(SB > 0))
+    return makeError(O->getDescription() + ": mul_b must be positive");
   auto AF = dequantize(A, {float(SA)});
   if (!AF)
     return AF.takeError();
-  auto BF = dequantize(B, {float(SB)});
-  if (!BF)
-    return BF.takeError();
   // The hardware first rounds B to A's units (b' = b * mul_b / 2^shift_b).
   // That rounding moves the sum by up to half a unit of A, so it is
   // reproduced: by a requantization of B to A's scale when b' fits B's
   // type (a ratio < 1), else by Round(DQ(b, ratio)) * s_a in float (b'
   // may exceed B's range). An integer ratio needs no rounding.
-  int64_t MulB = O->getIntAttr("mul_b", 0),
-          ShiftB = O->getIntAttr("shift_b", 0);
-  double RatioB = std::ldexp(double(MulB), -int(ShiftB));
   std::string BName = B->getName() + ".in." + A->getName();
-  if (RatioB > 0 && RatioB < 1) {
-    ElementType BElt = B->getType().getElementType();
-    if (BElt == ElementType::I32)
-      BElt = ElementType::I16;
-    double Tie = tieAwayFactor(uint64_t(MulB), unsigned(ShiftB),
-                               std::ldexp(1.0, 15) * RatioB + 1);
-    auto BQ = quantize(*BF, float(SB / RatioB / Tie), BElt, BName);
-    if (!BQ)
-      return BQ.takeError();
-    BF = dequantize(*BQ, {float(SA)});
-  } else if (RatioB > 1 && RatioB != std::floor(RatioB)) {
+  double Tie = tieAwayFactor(uint64_t(MulB), unsigned(ShiftB),
+                             std::ldexp(1.0, 15) * RatioB + 1);
+  Value *BV = nullptr;
+  if (RatioB > 1 && RatioB != std::floor(RatioB)) {
     TensorType FT = floatType(B->getType());
-    double Tie = tieAwayFactor(uint64_t(MulB), unsigned(ShiftB),
-                               std::ldexp(1.0, 15) * RatioB + 1);
     SmallVector<Value *, 3> DQOps = {B, scalarF32(float(RatioB * Tie))};
     if (B->getType().getElementType() != ElementType::I32)
       DQOps.push_back(zeroPoint(B->getType().getElementType(), 1));
@@ -605,12 +598,30 @@ Error QDQLowering::lowerAdd(Op *O) {
     auto Rounded = create("onnx.Round", {*Scaled}, FT, {}, BName + ".round");
     if (!Rounded)
       return Rounded.takeError();
-    BF = create("onnx.Mul", {*Rounded, scalarF32(float(SA), "qdq.const")}, FT,
-                {}, BName);
+    auto M = create("onnx.Mul", {*Rounded, scalarF32(float(SA), "qdq.const")},
+                    FT, {}, BName);
+    if (!M)
+      return M.takeError();
+    BV = *M;
+  } else {
+    auto BF = dequantize(B, {float(SB)});
+    if (!BF)
+      return BF.takeError();
+    BV = *BF;
+    if (RatioB < 1) {
+      ElementType BElt = B->getType().getElementType();
+      if (BElt == ElementType::I32)
+        BElt = ElementType::I16;
+      auto BQ = quantize(BV, float(SA / Tie), BElt, BName);
+      if (!BQ)
+        return BQ.takeError();
+      auto BD = dequantize(*BQ, {float(SA)});
+      if (!BD)
+        return BD.takeError();
+      BV = *BD;
+    }
   }
-  if (!BF)
-    return BF.takeError();
-  auto F = create("onnx.Add", {*AF, *BF}, floatType(O->getResult(0)->getType()),
+  auto F = create("onnx.Add", {*AF, BV}, floatType(O->getResult(0)->getType()),
                   {}, O->getResult(0)->getName() + ".float");
   if (!F)
     return F.takeError();
@@ -628,9 +639,7 @@ Error QDQLowering::lowerRequantize(Op *O) {
   if (Mul.size() != 1)
     return makeError(O->getDescription() + ": mul must have one entry");
   Value *X = O->getOperand(0);
-  double SX = operandScale(
-      X, *ScaleY * std::ldexp(double(Mul[0]), -int(O->getIntAttr("shift", 0))));
-  auto XF = dequantize(X, {float(SX)});
+  auto XF = dequantize(X, {float(epilogueInputScale(*O, *ScaleY))});
   if (!XF)
     return XF.takeError();
   auto Y = epilogue(*O, *XF, *ScaleY);

@@ -5,9 +5,12 @@
 // integer activations become QuantizeLinear/DequantizeLinear pairs around the
 // float ops, integer weights DequantizeLinear of int8 initializers (per-axis
 // scales). The ONNX exporter then writes it as a standard model
-// (`onnc-fault --emit=onnx`). The float ops use the scales of the result
-// types, so ONNX runtimes reproduce our integer results up to rounding ties
-// and the int16 multiplier's 2^-15 relative error.
+// (`onnc-fault --emit=onnx`). Activations keep their declared scales; the
+// weights' and biases' scales are the ones the integer multipliers imply,
+// and the roundings the SDP/PDP add (B of quant.add in A's units, the two
+// reciprocal steps of quant.avgpool, ties away from zero) are spelled out,
+// so a runtime computing the QDQ graph in float reproduces our integers
+// (lib/Quant/QDQ.cpp says how).
 //
 //===----------------------------------------------------------------------===//
 #ifndef ONNCF_QUANT_QDQ_H
