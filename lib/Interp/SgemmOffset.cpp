@@ -119,12 +119,46 @@ ONNCF_AVX2 void tileAVX2(int64_t K, const float *__restrict Ap,
 #undef ONNCF_STORE
 }
 
+/// 8 x 8 tile over two consecutive A panels, for the last 8 columns: a
+/// 4 x 8 tile has only 4 independent FMA chains, too few to cover the FMA
+/// latency; 8 chains keep both pipes busy.
+ONNCF_AVX2 void tile8x8AVX2(int64_t K, const float *__restrict Ap,
+                            const float *Base, const int64_t *Off, float *Out,
+                            int64_t LDO) {
+  const float *Ap2 = Ap + MR * K;
+  __m256 C0 = _mm256_setzero_ps(), C1 = C0, C2 = C0, C3 = C0;
+  __m256 C4 = C0, C5 = C0, C6 = C0, C7 = C0;
+  for (int64_t P = 0; P < K; ++P, Ap += MR, Ap2 += MR) {
+    __m256 B = _mm256_loadu_ps(Base + Off[P]);
+    C0 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap + 0), B, C0);
+    C1 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap + 1), B, C1);
+    C2 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap + 2), B, C2);
+    C3 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap + 3), B, C3);
+    C4 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap2 + 0), B, C4);
+    C5 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap2 + 1), B, C5);
+    C6 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap2 + 2), B, C6);
+    C7 = _mm256_fmadd_ps(_mm256_broadcast_ss(Ap2 + 3), B, C7);
+  }
+  _mm256_storeu_ps(Out + 0 * LDO, C0);
+  _mm256_storeu_ps(Out + 1 * LDO, C1);
+  _mm256_storeu_ps(Out + 2 * LDO, C2);
+  _mm256_storeu_ps(Out + 3 * LDO, C3);
+  _mm256_storeu_ps(Out + 4 * LDO, C4);
+  _mm256_storeu_ps(Out + 5 * LDO, C5);
+  _mm256_storeu_ps(Out + 6 * LDO, C6);
+  _mm256_storeu_ps(Out + 7 * LDO, C7);
+}
+
 template <int NV>
 ONNCF_AVX2 void rowTilesAVX2(int64_t M, int64_t K, const float *PackedA,
                              const float *Base, const int64_t *Off, float *C,
                              int64_t LDC) {
   alignas(32) float Tile[MR * NV * 8];
-  for (int64_t I = 0; I < M; I += MR) {
+  int64_t I = 0;
+  if (NV == 1)
+    for (; I + 2 * MR <= M; I += 2 * MR)
+      tile8x8AVX2(K, PackedA + I * K, Base, Off, C + I * LDC, LDC);
+  for (; I < M; I += MR) {
     const float *Ap = PackedA + I * K;
     int64_t Rows = std::min(MR, M - I);
     if (Rows == MR) {
