@@ -36,8 +36,8 @@ Tensor randomTensor(ElementType Elt, std::vector<int64_t> Shape, int64_t Lo,
 
 /// Times one op over \p Operands (operand 0 a graph input, the others
 /// constants).
-void runOp(benchmark::State &St, const char *Kind,
-           std::vector<Tensor> Operands, AttributeMap Attrs, double MACs) {
+void runOp(benchmark::State &St, const char *Kind, std::vector<Tensor> Operands,
+           AttributeMap Attrs, double MACs) {
   Graph G;
   Builder B(G);
   std::vector<Value *> Vals;
@@ -60,8 +60,8 @@ void runOp(benchmark::State &St, const char *Kind,
     }
     benchmark::DoNotOptimize(R->front().bytes().data());
   }
-  St.counters["GOPS"] = benchmark::Counter(
-      2 * MACs * St.iterations() * 1e-9, benchmark::Counter::kIsRate);
+  St.counters["GOPS"] = benchmark::Counter(2 * MACs * St.iterations() * 1e-9,
+                                           benchmark::Counter::kIsRate);
 }
 
 const Layer Layers[] = {
@@ -88,13 +88,13 @@ AttributeMap convAttrs(const Layer &L, bool Quant) {
 
 void BM_QuantConv8(benchmark::State &St) {
   const Layer &L = Layers[St.range(0)];
-  runOp(St, "quant.conv",
-        {randomTensor<int8_t>(ElementType::I8, {1, L.C, L.H, L.W}, -128, 127,
-                              1),
-         randomTensor<int8_t>(ElementType::I8, {L.M, L.C, L.K, L.K}, -128, 127,
-                              2),
-         randomTensor<int32_t>(ElementType::I32, {L.M}, -1000, 1000, 3)},
-        convAttrs(L, true), macs(L));
+  runOp(
+      St, "quant.conv",
+      {randomTensor<int8_t>(ElementType::I8, {1, L.C, L.H, L.W}, -128, 127, 1),
+       randomTensor<int8_t>(ElementType::I8, {L.M, L.C, L.K, L.K}, -128, 127,
+                            2),
+       randomTensor<int32_t>(ElementType::I32, {L.M}, -1000, 1000, 3)},
+      convAttrs(L, true), macs(L));
 }
 
 void BM_QuantConv16(benchmark::State &St) {

@@ -100,9 +100,9 @@ Error verifyEpilogue(const Op &O, int64_t Channels) {
 }
 
 std::vector<AttrSpec> epilogueAttrs() {
-  return {{"mul", AttrKind::Ints, true},  {"shift", AttrKind::Int, true},
-          {"relu", AttrKind::Int},        {"clamp_min", AttrKind::Int},
-          {"clamp_max", AttrKind::Int},   {"out_bits", AttrKind::Int}};
+  return {{"mul", AttrKind::Ints, true}, {"shift", AttrKind::Int, true},
+          {"relu", AttrKind::Int},       {"clamp_min", AttrKind::Int},
+          {"clamp_max", AttrKind::Int},  {"out_bits", AttrKind::Int}};
 }
 
 ElementType outType(const Op &O) {
@@ -134,12 +134,11 @@ Error verifyWeights(const Op &O, int64_t InChannels, int64_t Group) {
                                 Twine(M));
     if (InChannels != kDynamicDim && WIn != kDynamicDim &&
         WIn * Group != InChannels)
-      return makeOpError(O, "input has " + Twine(InChannels) +
-                                " channels but the weight " + W->str() +
-                                " expects " + Twine(WIn * Group) +
-                                (Group != 1 ? " (group " +
-                                                  std::to_string(Group) + ")"
-                                            : std::string()));
+      return makeOpError(
+          O, "input has " + Twine(InChannels) + " channels but the weight " +
+                 W->str() + " expects " + Twine(WIn * Group) +
+                 (Group != 1 ? " (group " + std::to_string(Group) + ")"
+                             : std::string()));
     if (const auto &Q = W->getQuant())
       if (Q->isPerAxis() && Q->Axis != 0)
         return makeOpError(O, "weight quantization axis must be 0, not " +
@@ -211,7 +210,8 @@ OpDef dequantizeDef() {
   D.Attrs = {{"scale", AttrKind::Float, true}};
   D.Verify = [](const Op &O) -> Error {
     if (Error E = checkOperandType(
-            O, 0, "input", {ElementType::I8, ElementType::I16, ElementType::I32},
+            O, 0, "input",
+            {ElementType::I8, ElementType::I16, ElementType::I32},
             "i8, i16 or i32"))
       return E;
     return verifyScale(O);
@@ -301,9 +301,9 @@ OpDef fcDef() {
                                 X.str() + " and " + W.str());
     if (X.getDim(1) != kDynamicDim && W.getDim(1) != kDynamicDim &&
         X.getDim(1) != W.getDim(1))
-      return makeOpError(O, "input " + X.str() + " has " +
-                                Twine(X.getDim(1)) + " features but weight " +
-                                W.str() + " expects " + Twine(W.getDim(1)));
+      return makeOpError(O, "input " + X.str() + " has " + Twine(X.getDim(1)) +
+                                " features but weight " + W.str() +
+                                " expects " + Twine(W.getDim(1)));
     return result(outType(O), {X.getDim(0), W.getDim(0)});
   };
   return D;
@@ -411,7 +411,8 @@ OpDef requantizeDef() {
   D.Attrs = epilogueAttrs();
   D.Verify = [](const Op &O) -> Error {
     if (Error E = checkOperandType(
-            O, 0, "input", {ElementType::I8, ElementType::I16, ElementType::I32},
+            O, 0, "input",
+            {ElementType::I8, ElementType::I16, ElementType::I32},
             "i8, i16 or i32"))
       return E;
     return verifyEpilogue(O, 0);

@@ -91,8 +91,8 @@ Expected<OutputStage> readOutputStage(const Op &O, const Tensor *B,
 }
 
 template <typename YT, typename AccT>
-void storeRow(const OutputStage &S, const AccT *Acc, int64_t P,
-              int64_t Channel, YT *Y) {
+void storeRow(const OutputStage &S, const AccT *Acc, int64_t P, int64_t Channel,
+              YT *Y) {
   const fixp::EpilogueParams &E = S.Epi.at(Channel);
   int32_t Bias = S.Bias ? S.Bias[Channel] : 0;
   for (int64_t I = 0; I < P; ++I) {
@@ -105,8 +105,8 @@ void storeRow(const OutputStage &S, const AccT *Acc, int64_t P,
 /// Weights [M][K] of int8/int16 widened to int16 rows of Kp; returns the
 /// largest per-row sum of |w| and sets \p MaxAbs to the largest |w|.
 template <typename WT>
-int64_t packWeights(const WT *W, int64_t M, int64_t K, int64_t Kp,
-                    int16_t *Out, int64_t &MaxAbs) {
+int64_t packWeights(const WT *W, int64_t M, int64_t K, int64_t Kp, int16_t *Out,
+                    int64_t &MaxAbs) {
   int64_t MaxRow = 0;
   MaxAbs = 0;
   for (int64_t Mi = 0; Mi < M; ++Mi) {
@@ -128,8 +128,7 @@ int64_t packWeights(const WT *W, int64_t M, int64_t K, int64_t Kp,
 /// Row k = (c * KH + kh) * KW + kw of the im2col matrix of \p X (one
 /// image, one group): OH * OW entries, zero where the window reads padding.
 template <typename XT>
-void im2colRow(const XT *X, int64_t K, const WindowGeometry &G,
-               int16_t *Row) {
+void im2colRow(const XT *X, int64_t K, const WindowGeometry &G, int16_t *Row) {
   int64_t H = G.In[0], W = G.In[1], OH = G.Out[0], OW = G.Out[1];
   int64_t KH = G.Kernel[0], KW = G.Kernel[1];
   int64_t SH = G.Stride[0], SW = G.Stride[1];
@@ -163,8 +162,8 @@ void im2colRow(const XT *X, int64_t K, const WindowGeometry &G,
 /// packed B layout (QuantKernels.h): rows are built two at a time in plain
 /// buffers, then interleaved into the 16-column panels.
 template <typename XT>
-void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G,
-                  int64_t Kp, int16_t *BP) {
+void im2colPacked(const XT *X, int64_t Cg, const WindowGeometry &G, int64_t Kp,
+                  int16_t *BP) {
   int64_t K = Cg * G.Kernel[0] * G.Kernel[1];
   int64_t P = G.Out[0] * G.Out[1];
   int64_t Panels = qgemm::numPanels(P), NR = qgemm::NR;
@@ -264,8 +263,8 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
   YT *YD = Y.mutableData<YT>().data();
   for (int64_t Ni = 0; Ni < N; ++Ni) {
     const XT *XI = XD + Ni * ImageIn;
-    bool Fits = Fits8 || MaxRowAbs * typeMaxAbs(X.getElementType()) <
-                             Int32Bound;
+    bool Fits =
+        Fits8 || MaxRowAbs * typeMaxAbs(X.getElementType()) < Int32Bound;
     // Otherwise int32 sums over blocks of k that cannot overflow, added in
     // int64; scalar int64 only when even one pair of products may not fit.
     int64_t BlockPairs = 0;
@@ -282,8 +281,7 @@ void convTyped(const Tensor &X, const Tensor &Wt, const WindowGeometry &G,
         packShifted(XPad.data() + Gi * Cg * Hp * Wp, Cg, G, Hp, Wp, Kp, Cols,
                     Zeros.data(), BPack.data());
       else
-        im2colPacked(XI + Gi * Cg * G.In[0] * G.In[1], Cg, G, Kp,
-                     BPack.data());
+        im2colPacked(XI + Gi * Cg * G.In[0] * G.In[1], Cg, G, Kp, BPack.data());
       const int16_t *A = WPack.data() + Gi * Mg * Kp;
       YT *YG = YD + (Ni * M + Gi * Mg) * P;
       if (Fits) {
@@ -414,8 +412,7 @@ void fcTyped(const Tensor &X, const Tensor &Wt, const OutputStage &S,
       XRow[I] = XI[I];
     int64_t XMax = Fits8 ? 0 : maxAbs(XI, K);
     if (Fits8 || MaxRowAbs * XMax < Int32Bound) {
-      qgemm::dot32(1, M, K, KPad, XRow.data(), WD, K, sizeof(WT),
-                   Acc32.data());
+      qgemm::dot32(1, M, K, KPad, XRow.data(), WD, K, sizeof(WT), Acc32.data());
       for (int64_t Mi = 0; Mi < M; ++Mi)
         YI[Mi] = static_cast<YT>(S.apply(Acc32[Mi], Mi));
       continue;
@@ -427,8 +424,8 @@ void fcTyped(const Tensor &X, const Tensor &Wt, const OutputStage &S,
     if (Chunk >= 16) {
       for (int64_t K0 = 0; K0 < K; K0 += Chunk) {
         int64_t Len = std::min(Chunk, K - K0);
-        qgemm::dot32(1, M, Len, KPad, XRow.data() + K0, WD + K0, K,
-                     sizeof(WT), Acc32.data());
+        qgemm::dot32(1, M, Len, KPad, XRow.data() + K0, WD + K0, K, sizeof(WT),
+                     Acc32.data());
         for (int64_t Mi = 0; Mi < M; ++Mi)
           Acc64[Mi] += Acc32[Mi];
       }

@@ -21,10 +21,9 @@ Expected<QuantEpilogue> readQuantEpilogue(const Op &O, int64_t Channels) {
     return makeError("missing attribute 'mul'");
   const auto &M = Mul->getInts();
   if (M.size() != 1 && (Channels == 0 || int64_t(M.size()) != Channels))
-    return makeError("attribute 'mul' has " + Twine(M.size()) +
-                     " entries, expected 1" +
-                     (Channels ? " or " + std::to_string(Channels)
-                               : std::string()));
+    return makeError(
+        "attribute 'mul' has " + Twine(M.size()) + " entries, expected 1" +
+        (Channels ? " or " + std::to_string(Channels) : std::string()));
   int64_t Shift = O.getIntAttr("shift", -1);
   if (Shift < 0 || Shift > 63)
     return makeError("attribute 'shift' is " + Twine(Shift) +
@@ -69,7 +68,8 @@ Expected<unsigned> readClipTruncate(const Op &O) {
 namespace {
 
 /// Calls Fn(T{}) for an i8/i16/i32 element type \p E (others: error).
-template <typename F> Error dispatchInt(const Tensor &T, bool AllowI32, F &&Fn) {
+template <typename F>
+Error dispatchInt(const Tensor &T, bool AllowI32, F &&Fn) {
   switch (T.getElementType()) {
   case ElementType::I8:
     Fn(int8_t());
@@ -199,8 +199,8 @@ void addBlocks(const AT *A, const BT *B, int64_t N, int16_t MulB,
       B32[I] = B[I0 + I];
     }
     qgemm::epilogueRow32(B32, Len, 0, 0, PB, BS, 4);
-    qgemm::epilogueSum32(A32, BS, Len, P,
-                         static_cast<char *>(Y) + I0 * YBytes, YBytes);
+    qgemm::epilogueSum32(A32, BS, Len, P, static_cast<char *>(Y) + I0 * YBytes,
+                         YBytes);
   }
 }
 
@@ -217,7 +217,8 @@ Error addKernel(const Op &O, ArrayRef<const Tensor *> In,
   const fixp::EpilogueParams &P = Epi->Params[0];
   if (Error E = checkOutBits(Y, P.OutBits))
     return E;
-  int64_t MulB = O.getIntAttr("mul_b", -1), ShiftB = O.getIntAttr("shift_b", -1);
+  int64_t MulB = O.getIntAttr("mul_b", -1),
+          ShiftB = O.getIntAttr("shift_b", -1);
   if (MulB < 0 || MulB > 32767)
     return makeError("attribute 'mul_b' is " + Twine(MulB) +
                      ", expected a value in [0, 32767]");

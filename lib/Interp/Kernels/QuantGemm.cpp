@@ -16,7 +16,7 @@
 #include <algorithm>
 #include <cstring>
 
-#if (defined(__x86_64__) || defined(__i386__)) &&                             \
+#if (defined(__x86_64__) || defined(__i386__)) &&                              \
     (defined(__GNUC__) || defined(__clang__))
 #define ONNCF_QGEMM_X86 1
 #include <immintrin.h>
@@ -135,8 +135,7 @@ microAVX2(int64_t KPairs, const int16_t *A, int64_t LDA, const int16_t *BP,
   for (int64_t K = 0; K < KPairs; ++K) {
     const int16_t *BK = BP + K * 2 * NR;
     __m256i B0 = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(BK));
-    __m256i B1 =
-        _mm256_loadu_si256(reinterpret_cast<const __m256i *>(BK + 16));
+    __m256i B1 = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(BK + 16));
     __m256i AV;
 #define ONNCF_QMAC(R, Lo, Hi)                                                  \
   if constexpr (Rows > R) {                                                    \
@@ -167,9 +166,8 @@ microAVX2(int64_t KPairs, const int16_t *A, int64_t LDA, const int16_t *BP,
 }
 
 __attribute__((target("avx2"))) void
-gemm32AVX2(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
-           const int16_t *B, int32_t *C, int64_t LDC, int64_t KBegin,
-           int64_t KEnd) {
+gemm32AVX2(int64_t M, int64_t Kp, int64_t P, const int16_t *A, const int16_t *B,
+           int32_t *C, int64_t LDC, int64_t KBegin, int64_t KEnd) {
   int64_t Panels = numPanels(P);
   for (int64_t K0 = KBegin; K0 < KEnd; K0 += KC) {
     int64_t Kc = std::min(KC, KEnd - K0);
@@ -182,12 +180,24 @@ gemm32AVX2(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
           const int16_t *AB = A + Mi * Kp + 2 * K0;
           int32_t *CB = C + Mi * LDC + J * NR;
           switch (std::min<int64_t>(MR, MEnd - Mi)) {
-          case 6: microAVX2<6>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
-          case 5: microAVX2<5>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
-          case 4: microAVX2<4>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
-          case 3: microAVX2<3>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
-          case 2: microAVX2<2>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
-          default: microAVX2<1>(Kc, AB, Kp, BP, CB, LDC, Accumulate); break;
+          case 6:
+            microAVX2<6>(Kc, AB, Kp, BP, CB, LDC, Accumulate);
+            break;
+          case 5:
+            microAVX2<5>(Kc, AB, Kp, BP, CB, LDC, Accumulate);
+            break;
+          case 4:
+            microAVX2<4>(Kc, AB, Kp, BP, CB, LDC, Accumulate);
+            break;
+          case 3:
+            microAVX2<3>(Kc, AB, Kp, BP, CB, LDC, Accumulate);
+            break;
+          case 2:
+            microAVX2<2>(Kc, AB, Kp, BP, CB, LDC, Accumulate);
+            break;
+          default:
+            microAVX2<1>(Kc, AB, Kp, BP, CB, LDC, Accumulate);
+            break;
           }
         }
       }
@@ -196,8 +206,8 @@ gemm32AVX2(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
 }
 
 __attribute__((target("avx2"))) int32_t hsum(__m256i V) {
-  __m128i S = _mm_add_epi32(_mm256_castsi256_si128(V),
-                            _mm256_extracti128_si256(V, 1));
+  __m128i S =
+      _mm_add_epi32(_mm256_castsi256_si128(V), _mm256_extracti128_si256(V, 1));
   S = _mm_add_epi32(S, _mm_shuffle_epi32(S, _MM_SHUFFLE(1, 0, 3, 2)));
   S = _mm_add_epi32(S, _mm_shuffle_epi32(S, _MM_SHUFFLE(2, 3, 0, 1)));
   return _mm_cvtsi128_si32(S);
@@ -207,10 +217,11 @@ __attribute__((target("avx2"))) int32_t hsum(__m256i V) {
 template <unsigned WBytes>
 __attribute__((target("avx2"))) __m256i loadW(const void *WR, int64_t K) {
   if (WBytes == 1)
-    return _mm256_cvtepi8_epi16(_mm_loadu_si128(
-        reinterpret_cast<const __m128i *>(static_cast<const int8_t *>(WR) + K)));
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(
-      static_cast<const int16_t *>(WR) + K));
+    return _mm256_cvtepi8_epi16(
+        _mm_loadu_si128(reinterpret_cast<const __m128i *>(
+            static_cast<const int8_t *>(WR) + K)));
+  return _mm256_loadu_si256(
+      reinterpret_cast<const __m256i *>(static_cast<const int16_t *>(WR) + K));
 }
 
 template <unsigned WBytes, typename WT>
@@ -312,8 +323,8 @@ epilogueAVX2(const int32_t *Acc, const int32_t *AddV, int64_t N, unsigned Clip,
       if (AddV) {
         __m128i B4 = _mm_loadu_si128(
             reinterpret_cast<const __m128i *>(AddV + I + 4 * H));
-        P = _mm256_add_epi64(
-            P, _mm256_mul_epi32(_mm256_cvtepi32_epi64(B4), Mul));
+        P = _mm256_add_epi64(P,
+                             _mm256_mul_epi32(_mm256_cvtepi32_epi64(B4), Mul));
       } else {
         P = _mm256_add_epi64(P, BM);
       }
@@ -389,8 +400,8 @@ void interleavePanels(const int16_t *S0, const int16_t *S1, int64_t Panels,
 }
 
 /// Dispatch of the output stage (see epilogueRow32 / epilogueSum32).
-static void epilogueDispatch(const int32_t *Acc, const int32_t *AddV,
-                             int64_t N, unsigned Clip, int32_t Bias,
+static void epilogueDispatch(const int32_t *Acc, const int32_t *AddV, int64_t N,
+                             unsigned Clip, int32_t Bias,
                              const fixp::EpilogueParams &E, void *Y,
                              unsigned YBytes, Impl I) {
 #ifdef ONNCF_QGEMM_X86
@@ -427,8 +438,8 @@ bool haveAVX2() {
 }
 
 void gemm32(int64_t M, int64_t Kp, int64_t P, const int16_t *A,
-            const int16_t *B, int32_t *C, int64_t LDC, Impl I,
-            int64_t KBegin, int64_t KEnd) {
+            const int16_t *B, int32_t *C, int64_t LDC, Impl I, int64_t KBegin,
+            int64_t KEnd) {
   if (KEnd < 0)
     KEnd = Kp / 2;
 #ifdef ONNCF_QGEMM_X86
@@ -477,10 +488,10 @@ void dot32(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
 #ifdef ONNCF_QGEMM_X86
   if (I == Impl::Auto && haveAVX2()) {
     if (WBytes == 1)
-      return dot32AVX2<1>(N, M, K, KPad, X, static_cast<const int8_t *>(W),
-                          LDW, C);
-    return dot32AVX2<2>(N, M, K, KPad, X, static_cast<const int16_t *>(W),
-                        LDW, C);
+      return dot32AVX2<1>(N, M, K, KPad, X, static_cast<const int8_t *>(W), LDW,
+                          C);
+    return dot32AVX2<2>(N, M, K, KPad, X, static_cast<const int16_t *>(W), LDW,
+                        C);
   }
 #endif
   dot32Portable(N, M, K, KPad, X, W, LDW, WBytes, C);

@@ -65,8 +65,8 @@ Error avgPoolKernel(const Op &O, ArrayRef<const Tensor *> In,
   auto G = toWindowGeometry(computePoolGeometry(O, X.getShape()), Y.getShape());
   if (!G)
     return G.takeError();
-  if (G->Dilation[0] != 1 || G->Dilation[1] != 1 ||
-      G->Kernel[0] > (1 << 14) || G->Kernel[1] > (1 << 14))
+  if (G->Dilation[0] != 1 || G->Dilation[1] != 1 || G->Kernel[0] > (1 << 14) ||
+      G->Kernel[1] > (1 << 14))
     return makeError("unsupported window (dilated, or a kernel extent above "
                      "16384)");
   if (T == ElementType::I8)

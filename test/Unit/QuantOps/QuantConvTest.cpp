@@ -112,8 +112,8 @@ void runConvCase(const ConvCase &Cs, unsigned Seed, unsigned Threads = 1) {
                  A, 1, 1, nullptr, Threads);
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(shapeOf(R[0]), YS);
-  EXPECT_EQ(R[0].getElementType(), Cs.OutBits == 16 ? ElementType::I16
-                                                     : ElementType::I8);
+  EXPECT_EQ(R[0].getElementType(),
+            Cs.OutBits == 16 ? ElementType::I16 : ElementType::I8);
   I64s Got = ints(R[0]);
   ASSERT_EQ(Got.size(), Want.size());
   size_t Bad = 0;
@@ -238,14 +238,14 @@ TEST(QuantConv, Accumulator48BitSaturation) {
   P.ClipTruncate = 31;
   I64s YS;
   I64s Want = conv(X, XS, W, WS, {}, P, E, YS);
-  EXPECT_EQ(Want[0], fixp::saturate(fixp::roundShift(fixp::intMax(48), 31), 16));
+  EXPECT_EQ(Want[0],
+            fixp::saturate(fixp::roundShift(fixp::intMax(48), 31), 16));
   AttributeMap A;
   addEpilogue(A, E);
   A["clip_truncate"] = int64_t(31);
-  auto R = runOp(quantop::Conv,
-                 {makeInt(ElementType::I16, XS, X),
-                  makeInt(ElementType::I16, WS, W)},
-                 A);
+  auto R = runOp(
+      quantop::Conv,
+      {makeInt(ElementType::I16, XS, X), makeInt(ElementType::I16, WS, W)}, A);
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(ints(R[0]), Want);
 }
@@ -272,7 +272,8 @@ void runFC(int64_t N, int64_t K, int64_t M, unsigned XBits, unsigned WBits,
   I64s X = randomInts(N * K, -XMax - 1, XMax, Rng);
   I64s W = randomInts(M * K, -WMax - 1, WMax, Rng);
   int64_t BMax = std::max<int64_t>(
-      1, int64_t(std::ldexp(std::sqrt(double(K)) * XMax * WMax / 3, -int(Clip))));
+      1,
+      int64_t(std::ldexp(std::sqrt(double(K)) * XMax * WMax / 3, -int(Clip))));
   I64s B = randomInts(M, -BMax, BMax, Rng);
   Epi E;
   E.Mul = PerChannel ? randomInts(M, 8192, 32767, Rng) : I64s{16384};
@@ -301,7 +302,7 @@ TEST(QuantFC, MatchesReference) {
   runFC(2, 4096, 9, 8, 8, true, 3, 16, 3);
   runFC(2, 33, 5, 16, 8, true, 6, 16, 4);
   runFC(2, 1000, 7, 8, 16, true, 8, 8, 5);
-  runFC(3, 513, 6, 16, 16, true, 20, 16, 6); // scalar int64 path
+  runFC(3, 513, 6, 16, 16, true, 20, 16, 6);  // scalar int64 path
   runFC(2, 700, 5, 16, 10, true, 12, 16, 12); // int32 chunks of 128
   runFC(2, 5, 4, 16, 12, false, 0, 8, 8);
   runFC(1, 3, 1, 8, 8, false, 0, 8, 10);
@@ -393,16 +394,14 @@ TEST(QuantGemm, VectorEpilogueMatchesFixp) {
     E.OutBits = Rng() % 2 ? 8 : 16;
     unsigned YB = E.OutBits / 8;
     std::vector<int16_t> Y1(A.size()), Y2(A.size());
-    epilogueRow32(A.data(), A.size(), Clip, Bias, E, Y1.data(), YB,
-                  Impl::Auto);
+    epilogueRow32(A.data(), A.size(), Clip, Bias, E, Y1.data(), YB, Impl::Auto);
     epilogueRow32(A.data(), A.size(), Clip, Bias, E, Y2.data(), YB,
                   Impl::Portable);
     // The per-element form (quant.add) and the int32 output.
     std::vector<int32_t> BV(A.rbegin(), A.rend()), Y3(A.size()), Y4(A.size());
     fixp::EpilogueParams E32 = E;
     E32.OutBits = 32;
-    epilogueSum32(A.data(), BV.data(), A.size(), E32, Y3.data(), 4,
-                  Impl::Auto);
+    epilogueSum32(A.data(), BV.data(), A.size(), E32, Y3.data(), 4, Impl::Auto);
     epilogueRow32(A.data(), A.size(), Clip, Bias, E32, Y4.data(), 4,
                   Impl::Auto);
     for (size_t I = 0; I < A.size(); ++I) {
@@ -411,8 +410,8 @@ TEST(QuantGemm, VectorEpilogueMatchesFixp) {
                            int64_t(fixp::caccOutput(A[I], Clip)) + Bias, E32));
     }
     for (size_t I = 0; I < A.size(); ++I) {
-      int64_t Want = fixp::sdpEpilogue(
-          int64_t(fixp::caccOutput(A[I], Clip)) + Bias, E);
+      int64_t Want =
+          fixp::sdpEpilogue(int64_t(fixp::caccOutput(A[I], Clip)) + Bias, E);
       int64_t G1 = YB == 2 ? Y1[I] : reinterpret_cast<int8_t *>(Y1.data())[I];
       int64_t G2 = YB == 2 ? Y2[I] : reinterpret_cast<int8_t *>(Y2.data())[I];
       ASSERT_EQ(G1, Want) << "trial " << Trial << " element " << I;

@@ -18,10 +18,9 @@ namespace {
 
 TEST(QuantQuantize, RoundsHalfAwayAndSaturates) {
   // scale 0.5: x / 0.5 exactly; ties 1.25 / 0.5 = 2.5 -> 3, -2.5 -> -3.
-  Floats X{0.0f, 1.25f, -1.25f, 0.2f, 63.5f, 64.0f, -64.0f, -70.0f,
-           std::nanf(""), INFINITY, -INFINITY, 0.74f};
-  auto R = runOp(quantop::Quantize, {F({12}, X)},
-                 {{"scale", 0.5f}});
+  Floats X{0.0f,   1.25f,  -1.25f,        0.2f,     63.5f,     64.0f,
+           -64.0f, -70.0f, std::nanf(""), INFINITY, -INFINITY, 0.74f};
+  auto R = runOp(quantop::Quantize, {F({12}, X)}, {{"scale", 0.5f}});
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(R[0].getElementType(), ElementType::I8);
   EXPECT_EQ(ints(R[0]),
@@ -34,10 +33,10 @@ TEST(QuantQuantize, RoundsHalfAwayAndSaturates) {
   ASSERT_EQ(R.size(), 1u);
   EXPECT_EQ(R[0].getElementType(), ElementType::I16);
   for (int I = 0; I < 4; ++I)
-    EXPECT_EQ(R[0].getAsInt(I),
-              fixp::quantize(values(F({4}, {1000.0f, -1000.0f, 0.013f,
-                                            7.0f}))[I],
-                             double(0.01f), 16));
+    EXPECT_EQ(
+        R[0].getAsInt(I),
+        fixp::quantize(values(F({4}, {1000.0f, -1000.0f, 0.013f, 7.0f}))[I],
+                       double(0.01f), 16));
   EXPECT_EQ(R[0].getAsInt(0), 32767);
   EXPECT_EQ(R[0].getAsInt(1), -32768);
 }
@@ -47,8 +46,7 @@ TEST(QuantDequantize, MultipliesByScale) {
     auto R = runOp(quantop::Dequantize, {makeInt(T, {4}, {-128, 0, 5, 127})},
                    {{"scale", 0.1f}});
     ASSERT_EQ(R.size(), 1u);
-    EXPECT_EQ(values(R[0]),
-              (Floats{-128 * 0.1f, 0.0f, 5 * 0.1f, 127 * 0.1f}));
+    EXPECT_EQ(values(R[0]), (Floats{-128 * 0.1f, 0.0f, 5 * 0.1f, 127 * 0.1f}));
   }
 }
 
@@ -68,8 +66,9 @@ void addEpilogue(AttributeMap &A, const Epi &E) {
 TEST(QuantRequantize, MatchesEpilogue) {
   std::mt19937 Rng(3);
   for (ElementType T : {ElementType::I8, ElementType::I16, ElementType::I32}) {
-    int64_t Max = T == ElementType::I8 ? 127 : T == ElementType::I16 ? 32767
-                                                                      : INT32_MAX;
+    int64_t Max = T == ElementType::I8    ? 127
+                  : T == ElementType::I16 ? 32767
+                                          : INT32_MAX;
     I64s X = randomInts(200, -Max - 1, Max, Rng);
     for (unsigned OutBits : {8u, 16u}) {
       Epi E;
@@ -100,41 +99,41 @@ TEST(QuantAdd, MatchesFormula) {
   std::mt19937 Rng(4);
   // The second shape spans several of the kernel's 1024-element blocks.
   for (I64s Shape : {I64s{2, 3, 4, 5}, I64s{2, 3, 25, 30}})
-  for (ElementType TA : {ElementType::I8, ElementType::I16})
-    for (ElementType TB : {ElementType::I8, ElementType::I16}) {
-      int64_t MA = TA == ElementType::I8 ? 127 : 32767;
-      int64_t MB = TB == ElementType::I8 ? 127 : 32767;
-      I64s A = randomInts(Shape[0] * Shape[1] * Shape[2] * Shape[3], -MA - 1,
-                          MA, Rng);
-      I64s B = randomInts(A.size(), -MB - 1, MB, Rng);
-      // B rescaled to about A's range, then the sum to the output's.
-      int64_t MulB = 8192 + Rng() % 24576;
-      int64_t ShiftB = std::max<int64_t>(
-          0, int64_t(std::lround(std::log2(double(MB) * MulB / double(MA)))));
-      Epi E;
-      E.Mul = {int64_t(8192 + Rng() % 24576)};
-      E.Shift = std::max<int64_t>(
-          0, int64_t(std::lround(std::log2(double(MA) * 2 * 16384))) -
-                 (TA == ElementType::I8 ? 7 : 15));
-      E.Relu = Rng() % 2;
-      E.OutBits = TA == ElementType::I8 ? 8 : 16;
-      AttributeMap At;
-      addEpilogue(At, E);
-      At["mul_b"] = MulB;
-      At["shift_b"] = ShiftB;
-      auto R = runOp(quantop::Add,
-                     {makeInt(TA, Shape, A), makeInt(TB, Shape, B)},
-                     At, 1, 2);
-      ASSERT_EQ(R.size(), 1u);
-      I64s Want(A.size());
-      for (size_t I = 0; I < A.size(); ++I) {
-        int64_t BS = fixp::sdpTruncate(fixp::sdpMul(B[I], int16_t(MulB)),
-                                       unsigned(ShiftB));
-        Want[I] = epilogue(A[I] + BS, E, 0);
+    for (ElementType TA : {ElementType::I8, ElementType::I16})
+      for (ElementType TB : {ElementType::I8, ElementType::I16}) {
+        int64_t MA = TA == ElementType::I8 ? 127 : 32767;
+        int64_t MB = TB == ElementType::I8 ? 127 : 32767;
+        I64s A = randomInts(Shape[0] * Shape[1] * Shape[2] * Shape[3], -MA - 1,
+                            MA, Rng);
+        I64s B = randomInts(A.size(), -MB - 1, MB, Rng);
+        // B rescaled to about A's range, then the sum to the output's.
+        int64_t MulB = 8192 + Rng() % 24576;
+        int64_t ShiftB = std::max<int64_t>(
+            0, int64_t(std::lround(std::log2(double(MB) * MulB / double(MA)))));
+        Epi E;
+        E.Mul = {int64_t(8192 + Rng() % 24576)};
+        E.Shift = std::max<int64_t>(
+            0, int64_t(std::lround(std::log2(double(MA) * 2 * 16384))) -
+                   (TA == ElementType::I8 ? 7 : 15));
+        E.Relu = Rng() % 2;
+        E.OutBits = TA == ElementType::I8 ? 8 : 16;
+        AttributeMap At;
+        addEpilogue(At, E);
+        At["mul_b"] = MulB;
+        At["shift_b"] = ShiftB;
+        auto R =
+            runOp(quantop::Add, {makeInt(TA, Shape, A), makeInt(TB, Shape, B)},
+                  At, 1, 2);
+        ASSERT_EQ(R.size(), 1u);
+        I64s Want(A.size());
+        for (size_t I = 0; I < A.size(); ++I) {
+          int64_t BS = fixp::sdpTruncate(fixp::sdpMul(B[I], int16_t(MulB)),
+                                         unsigned(ShiftB));
+          Want[I] = epilogue(A[I] + BS, E, 0);
+        }
+        EXPECT_GE(interestingShare(Want, E.OutBits), E.Relu ? 0.2 : 0.4);
+        EXPECT_EQ(ints(R[0]), Want);
       }
-      EXPECT_GE(interestingShare(Want, E.OutBits), E.Relu ? 0.2 : 0.4);
-      EXPECT_EQ(ints(R[0]), Want);
-    }
 }
 
 TEST(QuantAvgPool, MatchesPdpAverage) {
@@ -176,21 +175,19 @@ TEST(QuantAvgPool, MatchesPdpAverage) {
     }
   // All 127 in a 3x3 window: 1143 * 21845 / 2^16 rounds to 381, then
   // 381 * 21845 / 2^16 -> 127; the two roundings are the hardware's.
-  auto R = runOp(quantop::AvgPool, {makeInt(ElementType::I8, {1, 1, 3, 3},
-                                            I64s(9, 127))},
+  auto R = runOp(quantop::AvgPool,
+                 {makeInt(ElementType::I8, {1, 1, 3, 3}, I64s(9, 127))},
                  {{"kernel_shape", I64s{3, 3}}});
   ASSERT_EQ(R.size(), 1u);
-  EXPECT_EQ(R[0].getAsInt(0),
-            fixp::pdpAverage(1143, fixp::pdpReciprocal(3),
-                             fixp::pdpReciprocal(3)));
+  EXPECT_EQ(R[0].getAsInt(0), fixp::pdpAverage(1143, fixp::pdpReciprocal(3),
+                                               fixp::pdpReciprocal(3)));
 }
 
 //===----------------------------------------------------------------------===//
 // Value-preserving onnx.* ops on integer tensors
 //===----------------------------------------------------------------------===//
 
-Tensor quantized(ElementType T, const I64s &Shape, const I64s &V,
-                 float Scale) {
+Tensor quantized(ElementType T, const I64s &Shape, const I64s &V, float Scale) {
   Tensor X = makeInt(T, Shape, V);
   TensorType Ty = X.getType();
   QuantParams Q;
@@ -254,10 +251,9 @@ TEST(QuantIntegerOnnxOps, DataMovementKeepsValuesAndScale) {
     Check(runOp("onnx.Dropout", {X}), {1, 2, 3}, V);
     Check(runOp("onnx.Squeeze", {X, I64({1}, {0})}), {2, 3}, V);
     Check(runOp("onnx.Unsqueeze", {X, I64({1}, {3})}), {1, 2, 3, 1}, V);
-    Check(runOp("onnx.Concat", {X, X}, {{"axis", int64_t(1)}}, 1, 2),
-          {1, 4, 3}, {1, -2, 3, -4, 5, -6, 1, -2, 3, -4, 5, -6});
-    Check(runOp("onnx.Slice",
-                {X, I64({1}, {1}), I64({1}, {3}), I64({1}, {2})}),
+    Check(runOp("onnx.Concat", {X, X}, {{"axis", int64_t(1)}}, 1, 2), {1, 4, 3},
+          {1, -2, 3, -4, 5, -6, 1, -2, 3, -4, 5, -6});
+    Check(runOp("onnx.Slice", {X, I64({1}, {1}), I64({1}, {3}), I64({1}, {2})}),
           {1, 2, 2}, {-2, 3, 5, -6});
     Check(runOp("onnx.Pad", {X, I64({6}, {0, 0, 1, 0, 0, 0})}), {1, 2, 4},
           {0, 1, -2, 3, 0, -4, 5, -6});

@@ -48,24 +48,27 @@ const char *GoodConv =
     "1]} : i8[1,8,6,6]{q8 scales=[0.25]}";
 
 TEST(QuantOpDefs, Registered) {
-  for (const char *K : {quantop::Quantize, quantop::Dequantize, quantop::Conv,
-                        quantop::FC, quantop::AvgPool, quantop::Add,
-                        quantop::Requantize})
+  for (const char *K :
+       {quantop::Quantize, quantop::Dequantize, quantop::Conv, quantop::FC,
+        quantop::AvgPool, quantop::Add, quantop::Requantize})
     EXPECT_NE(OpRegistry::get().lookup(K), nullptr) << K;
 }
 
 TEST(QuantOpDefs, GoodGraphVerifiesAndRoundTrips) {
-  std::string Text = graphWith(
-      std::string(GoodConv) +
-      "\n  %p = quant.avgpool(%y) {kernel_shape = [2, 2], strides = [2, 2]} "
-      ": i8[1,8,3,3]{q8 scales=[0.25]}"
-      "\n  %f = onnx.Flatten(%p) : i8[1,72]{q8 scales=[0.25]}"
-      "\n  %r = quant.requantize(%f) {mul = [3], shift = 1, out_bits = 16} : "
-      "i16[1,72]{q16 scales=[0.125]}"
-      "\n  %a = quant.add(%r, %r) {mul = [1], shift = 0, mul_b = 1, shift_b = "
-      "0, out_bits = 16} : i16[1,72]{q16 scales=[0.125]}"
-      "\n  %z = quant.dequantize(%a) {scale = 0.125} : f32[1,72]",
-      "z");
+  std::string Text =
+      graphWith(std::string(GoodConv) +
+                    "\n  %p = quant.avgpool(%y) {kernel_shape = [2, 2], "
+                    "strides = [2, 2]} "
+                    ": i8[1,8,3,3]{q8 scales=[0.25]}"
+                    "\n  %f = onnx.Flatten(%p) : i8[1,72]{q8 scales=[0.25]}"
+                    "\n  %r = quant.requantize(%f) {mul = [3], shift = 1, "
+                    "out_bits = 16} : "
+                    "i16[1,72]{q16 scales=[0.125]}"
+                    "\n  %a = quant.add(%r, %r) {mul = [1], shift = 0, mul_b = "
+                    "1, shift_b = "
+                    "0, out_bits = 16} : i16[1,72]{q16 scales=[0.125]}"
+                    "\n  %z = quant.dequantize(%a) {scale = 0.125} : f32[1,72]",
+                "z");
   EXPECT_EQ(verifyText(Text), "");
   auto G = parseGraph(Text, "t.ir");
   ASSERT_TRUE(bool(G)) << toString(G.takeError());
@@ -184,15 +187,16 @@ TEST(QuantOpDefs, FCChecksFeatures) {
 }
 
 TEST(QuantOpDefs, InferenceKeepsDeclaredQuantization) {
-  auto G = parseGraph(graphWith(std::string(GoodConv) +
-                                "\n  %p = quant.avgpool(%y) {kernel_shape = "
-                                "[3, 3], pads = [1, 1, 1, 1]} : i8[1,8,6,6]"
-                                "\n  %f = quant.dequantize(%p) {scale = 0.25} "
-                                ": f32[1,8,6,6]"
-                                "\n  %q = quant.quantize(%f) {scale = 0.75, "
-                                "bits = 16} : i16[1,8,6,6]",
-                                "q"),
-                      "t.ir");
+  auto G =
+      parseGraph(graphWith(std::string(GoodConv) +
+                               "\n  %p = quant.avgpool(%y) {kernel_shape = "
+                               "[3, 3], pads = [1, 1, 1, 1]} : i8[1,8,6,6]"
+                               "\n  %f = quant.dequantize(%p) {scale = 0.25} "
+                               ": f32[1,8,6,6]"
+                               "\n  %q = quant.quantize(%f) {scale = 0.75, "
+                               "bits = 16} : i16[1,8,6,6]",
+                           "q"),
+                 "t.ir");
   ASSERT_TRUE(bool(G)) << toString(G.takeError());
   ASSERT_FALSE(bool((*G)->inferTypes()));
   const Value *Y = (*G)->lookup("y"), *P = (*G)->lookup("p"),

@@ -146,8 +146,8 @@ inline int64_t typicalShift(int64_t K, int64_t XMax, int64_t WMax,
                             unsigned OutBits, int64_t ClipTruncate = 0) {
   double Acc = std::sqrt(double(K)) * double(XMax) * double(WMax) / 3.0;
   Acc = std::ldexp(Acc, -int(ClipTruncate));
-  int64_t S = int64_t(std::lround(std::log2(std::max(Acc, 1.0)) + 14 -
-                                  (int(OutBits) - 2)));
+  int64_t S = int64_t(
+      std::lround(std::log2(std::max(Acc, 1.0)) + 14 - (int(OutBits) - 2)));
   return std::max<int64_t>(0, std::min<int64_t>(63, S));
 }
 
