@@ -119,17 +119,8 @@ Error quantizeKernel(const Op &O, ArrayRef<const Tensor *> In,
                      ", expected 8 or 16");
   if (Error E = checkOutBits(Y, Bits))
     return E;
-  auto XD = X.data<float>();
-  double S = *Scale;
-  if (Bits == 8) {
-    int8_t *YD = Y.mutableData<int8_t>().data();
-    for (size_t I = 0; I < XD.size(); ++I)
-      YD[I] = int8_t(fixp::quantize(XD[I], S, 8));
-  } else {
-    int16_t *YD = Y.mutableData<int16_t>().data();
-    for (size_t I = 0; I < XD.size(); ++I)
-      YD[I] = int16_t(fixp::quantize(XD[I], S, 16));
-  }
+  qgemm::quantizeRow(X.data<float>().data(), X.getNumElements(), *Scale,
+                     unsigned(Bits), Y.mutableBytes().data());
   return Error::success();
 }
 

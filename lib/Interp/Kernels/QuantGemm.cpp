@@ -382,9 +382,70 @@ interleaveAVX2(const int16_t *S0, const int16_t *S1, int64_t Panels,
   }
 }
 
+/// quantizeRow, 4 values at a time in double: the division, then
+/// round-half-away-from-zero as trunc plus a step where the fraction is
+/// at least one half, NaN to 0, saturation; the same values as
+/// fixp::quantize (IEEE division and exact integer-valued doubles).
+template <unsigned YBytes>
+__attribute__((target("avx2"))) void quantizeAVX2(const float *X, int64_t N,
+                                                  double Scale, unsigned Bits,
+                                                  void *Y) {
+  const __m256d S = _mm256_set1_pd(Scale);
+  const __m256d HalfD = _mm256_set1_pd(0.5), OneD = _mm256_set1_pd(1.0);
+  const __m256d SignBit = _mm256_set1_pd(-0.0);
+  const __m256d Lo = _mm256_set1_pd(double(fixp::intMin(Bits)));
+  const __m256d Hi = _mm256_set1_pd(double(fixp::intMax(Bits)));
+  int64_t I = 0;
+  for (; I + 4 <= N; I += 4) {
+    __m256d Q = _mm256_div_pd(_mm256_cvtps_pd(_mm_loadu_ps(X + I)), S);
+    __m256d R = _mm256_round_pd(Q, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    __m256d Frac = _mm256_andnot_pd(SignBit, _mm256_sub_pd(Q, R));
+    __m256d Step = _mm256_or_pd(_mm256_and_pd(Q, SignBit), OneD);
+    R = _mm256_add_pd(
+        R, _mm256_and_pd(_mm256_cmp_pd(Frac, HalfD, _CMP_GE_OQ), Step));
+    R = _mm256_and_pd(R, _mm256_cmp_pd(Q, Q, _CMP_ORD_Q)); // NaN -> 0
+    R = _mm256_min_pd(_mm256_max_pd(R, Lo), Hi);
+    __m128i V = _mm256_cvttpd_epi32(R);
+    if (YBytes == 2) {
+      __m128i W = _mm_packs_epi32(V, V);
+      _mm_storel_epi64(
+          reinterpret_cast<__m128i *>(static_cast<int16_t *>(Y) + I), W);
+    } else {
+      __m128i W = _mm_packs_epi16(_mm_packs_epi32(V, V), _mm_setzero_si128());
+      int32_t Four = _mm_cvtsi128_si32(W);
+      std::memcpy(static_cast<int8_t *>(Y) + I, &Four, 4);
+    }
+  }
+  for (; I < N; ++I) {
+    int64_t V = fixp::quantize(X[I], Scale, Bits);
+    if (YBytes == 2)
+      static_cast<int16_t *>(Y)[I] = int16_t(V);
+    else
+      static_cast<int8_t *>(Y)[I] = int8_t(V);
+  }
+}
+
 #endif // ONNCF_QGEMM_X86
 
 } // namespace
+
+void quantizeRow(const float *X, int64_t N, double Scale, unsigned Bits,
+                 void *Y, Impl I) {
+#ifdef ONNCF_QGEMM_X86
+  if (I == Impl::Auto && haveAVX2()) {
+    if (Bits == 16)
+      return quantizeAVX2<2>(X, N, Scale, Bits, Y);
+    return quantizeAVX2<1>(X, N, Scale, Bits, Y);
+  }
+#endif
+  for (int64_t K = 0; K < N; ++K) {
+    int64_t V = fixp::quantize(X[K], Scale, Bits);
+    if (Bits == 16)
+      static_cast<int16_t *>(Y)[K] = int16_t(V);
+    else
+      static_cast<int8_t *>(Y)[K] = int8_t(V);
+  }
+}
 
 void interleavePanels(const int16_t *S0, const int16_t *S1, int64_t Panels,
                       int64_t Stride, int16_t *D) {

@@ -70,6 +70,11 @@ inline int64_t packedBIndex(int64_t K, int64_t Kp, int64_t P) {
 
 enum class Impl { Auto, Portable };
 
+/// Y[i] = fixp::quantize(X[i], Scale, Bits) as int8 (Bits 8) or int16
+/// (Bits 16).
+void quantizeRow(const float *X, int64_t N, double Scale, unsigned Bits,
+                 void *Y, Impl I = Impl::Auto);
+
 /// Writes one pair of rows (k, k+1) of a packed B: for each of \p Panels
 /// panels J, D[J * Stride + 2i + s] = (s ? S1 : S0)[J * NR + i], i < NR.
 void interleavePanels(const int16_t *S0, const int16_t *S1, int64_t Panels,

@@ -421,3 +421,32 @@ TEST(QuantGemm, VectorEpilogueMatchesFixp) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(QuantGemm, VectorQuantizeMatchesFixp) {
+  using namespace onncf::interp::qgemm;
+  std::mt19937 Rng(13);
+  std::uniform_real_distribution<float> D(-300.0f, 300.0f);
+  std::vector<float> X;
+  for (float Special :
+       {0.0f, -0.0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 126.5f, 127.5f,
+        -127.5f, -128.5f, 32766.5f, 32767.5f, -32768.5f, 1e30f, -1e30f,
+        INFINITY, -INFINITY, NAN, 1e-40f, -1e-40f, 0.49999997f, -0.49999997f})
+    X.push_back(Special);
+  for (int I = 0; I < 1000; ++I)
+    X.push_back(I % 3 ? D(Rng) : std::round(D(Rng) * 2) / 2); // many ties
+  for (double Scale : {1.0, 0.5, 0.25, 0.1, 0.0078740157480315, 3.0, 1e-3})
+    for (unsigned Bits : {8u, 16u}) {
+      std::vector<int16_t> Y(X.size());
+      quantizeRow(X.data(), X.size(), Scale, Bits, Y.data(), Impl::Auto);
+      for (size_t I = 0; I < X.size(); ++I) {
+        int64_t Got =
+            Bits == 16 ? Y[I] : reinterpret_cast<int8_t *>(Y.data())[I];
+        ASSERT_EQ(Got, fixp::quantize(X[I], Scale, Bits))
+            << "x " << X[I] << " scale " << Scale << " bits " << Bits;
+      }
+    }
+}
+
+} // namespace
