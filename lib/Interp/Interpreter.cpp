@@ -42,6 +42,12 @@ struct Interpreter::Plan {
     struct Prepared {
       std::unique_ptr<interp::ConvEpilogue> Epilogue;
       std::vector<float> Packed;
+      /// A fused Add: its other operand is Operands[ResidualOperand] (after
+      /// the Conv's own operands). The Add and Relu ops are kept for the
+      /// rare run whose operand shapes differ (then run op by op).
+      int ResidualOperand = -1;
+      unsigned ChainOperand = 0; ///< The Add operand the Conv chain feeds.
+      const Op *AddOp = nullptr, *ReluOp = nullptr;
     };
     std::unique_ptr<Prepared> Prep;
   };
@@ -72,12 +78,16 @@ static const Op *soleUser(const Graph &G, const Value *V,
 }
 
 /// Folds Conv -> [BatchNormalization] -> [Relu] chains into the Conv's step
-/// (see InterpreterOptions::FuseConvEpilogues). A BN qualifies in inference
-/// mode with one result and constant f32 parameters of one value per conv
-/// output channel; the fused ops' steps are dropped and the Conv step writes
-/// the chain's last result slot. The fused ops only read the chain's value
-/// and constants, so running them at the Conv's position is equivalent.
-static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P) {
+/// (see InterpreterOptions::FuseConvEpilogues), with an Add between BN and
+/// Relu too. A BN qualifies in inference mode with one result and constant
+/// f32 parameters of one value per conv output channel; an Add when its
+/// other operand is computed before the Conv and has the chain's rank and
+/// (static) dims. The fused ops' steps are dropped and the Conv step writes
+/// the chain's last result slot. The fused ops only read the chain's value,
+/// constants and values that already exist at the Conv's position, so
+/// running them there is equivalent.
+static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P,
+                              const DenseMap<const Value *, int> &SlotOf) {
   DenseMap<const Value *, SmallVector<const Op *, 2>> Users;
   using Plan = Interpreter::Plan;
   for (const Plan::Step &S : P.Steps)
@@ -88,11 +98,18 @@ static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P) {
         U.push_back(S.O);
       }
   DenseMap<const Op *, size_t> StepOf;
-  for (size_t I = 0; I < P.Steps.size(); ++I)
+  // The step that computes each op result (a fused chain's last value
+  // moves to its Conv's step).
+  DenseMap<const Value *, size_t> ComputedAt;
+  for (size_t I = 0; I < P.Steps.size(); ++I) {
     StepOf[P.Steps[I].O] = I;
+    for (const Value *V : P.Steps[I].O->getResults())
+      ComputedAt[V] = I;
+  }
   std::vector<bool> Drop(P.Steps.size(), false);
 
-  for (Plan::Step &S : P.Steps) {
+  for (size_t Idx = 0; Idx < P.Steps.size(); ++Idx) {
+    Plan::Step &S = P.Steps[Idx];
     const Op &Conv = *S.O;
     if (Conv.getKind() != "onnx.Conv" || Conv.getNumResults() != 1)
       continue;
@@ -126,12 +143,36 @@ static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P) {
         Cur = BN->getResult();
       }
     }
+    const Op *AddOp = nullptr;
+    const Value *Residual = nullptr;
+    if (const Op *A = soleUser(G, Cur, Users)) {
+      // soleUser() excludes Cur + Cur (two uses).
+      const Value *Other = A->getNumOperands() == 2
+                               ? A->getOperand(A->getOperand(0) == Cur ? 1 : 0)
+                               : nullptr;
+      bool Ok = A->getKind() == "onnx.Add" && A->getNumResults() == 1 &&
+                Other && Other->getType().getElementType() == ElementType::F32 &&
+                Other->getType().getRank() == Cur->getType().getRank();
+      for (unsigned D = 0; Ok && D < Other->getType().getRank(); ++D)
+        Ok = Other->getType().isDynamicDim(D) == Cur->getType().isDynamicDim(D) &&
+             Other->getType().getDim(D) == Cur->getType().getDim(D);
+      if (Ok && Other->isResult()) {
+        auto It = ComputedAt.find(Other);
+        Ok = It != ComputedAt.end() && It->second < Idx;
+      }
+      if (Ok && SlotOf.count(Other)) {
+        AddOp = Last = A;
+        Residual = Other;
+        Cur = A->getResult();
+      }
+    }
+    const Op *ReluOp = nullptr;
     if (const Op *R = soleUser(G, Cur, Users)) {
       if (R->getKind() == "onnx.Relu" && R->getNumOperands() == 1 &&
           R->getNumResults() == 1 &&
           R->getResult()->getType().getElementType() == ElementType::F32) {
         Epi->Relu = true;
-        Last = R;
+        Last = ReluOp = R;
       }
     }
     if (!Last)
@@ -143,9 +184,17 @@ static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P) {
       V = U->getResult();
     }
     S.Results = P.Steps[StepOf[Last]].Results;
+    ComputedAt[Last->getResult()] = Idx;
     if (!S.Prep)
       S.Prep = std::make_unique<Plan::Step::Prepared>();
     S.Prep->Epilogue = std::move(Epi);
+    if (Residual) {
+      S.Prep->ResidualOperand = S.Operands.size();
+      S.Operands.push_back(SlotOf.find(Residual)->second);
+      S.Prep->ChainOperand = AddOp->getOperand(0) == Residual ? 1 : 0;
+      S.Prep->AddOp = AddOp;
+      S.Prep->ReluOp = ReluOp;
+    }
   }
   size_t Out = 0;
   for (size_t I = 0; I < P.Steps.size(); ++I)
@@ -214,28 +263,57 @@ static void prepackWeights(Interpreter::Plan &P, size_t Budget) {
   }
 }
 
+/// Prefixes an error with \p O's description (unless it already has it).
+static Error nameOp(const Op &O, Error E) {
+  std::string Msg = toString(std::move(E)), Desc = O.getDescription();
+  if (StringRef(Msg).startswith(Desc))
+    return makeError(Msg);
+  return makeError(Desc + ": " + Msg);
+}
+
 /// A Conv or Gemm step with plan-time preparations. A fused chain's result
-/// type is the Conv's (BatchNormalization and Relu keep shape and type).
+/// type is the Conv's (BatchNormalization, Add without broadcasting and
+/// Relu keep shape and type).
 static Expected<std::vector<Tensor>>
 runPrepared(const Op &O, ArrayRef<const Tensor *> Operands,
             const Interpreter::Plan::Step::Prepared &Prep,
             function_ref<Tensor(TensorType)> Alloc) {
+  const Tensor *Residual = nullptr;
+  if (Prep.ResidualOperand >= 0) {
+    Residual = Operands[Prep.ResidualOperand];
+    Operands = Operands.take_front(O.getNumOperands());
+  }
   auto Types = inferResultTypes(O, Operands);
   if (!Types)
     return Types.takeError();
   std::vector<Tensor> Results;
   Results.push_back(Alloc(std::move((*Types)[0])));
-  Error E = O.getKind() == "onnx.Conv"
-                ? interp::convolve(O, Operands, Results[0],
-                                   Prep.Epilogue.get(), Prep.Packed)
-                : interp::gemmPrePacked(O, Operands, Results[0], Prep.Packed);
-  if (E) {
-    std::string Msg = toString(std::move(E)), Desc = O.getDescription();
-    if (StringRef(Msg).startswith(Desc))
-      return makeError(Msg);
-    return makeError(Desc + ": " + Msg);
+  if (O.getKind() != "onnx.Conv") {
+    if (Error E = interp::gemmPrePacked(O, Operands, Results[0], Prep.Packed))
+      return nameOp(O, std::move(E));
+    return Results;
   }
-  return Results;
+  if (!Residual || Residual->getType() == Results[0].getType()) {
+    if (Error E = interp::convolve(O, Operands, Results[0], Prep.Epilogue.get(),
+                                   Prep.Packed, Residual))
+      return nameOp(O, std::move(E));
+    return Results;
+  }
+  // The Add broadcasts in this run: Conv (and BN) fused, then the Add and
+  // Relu kernels as separate ops.
+  interp::ConvEpilogue Head = *Prep.Epilogue;
+  Head.Relu = false;
+  if (Error E = interp::convolve(O, Operands, Results[0], &Head, Prep.Packed,
+                                 nullptr))
+    return nameOp(O, std::move(E));
+  const Tensor *AddIn[2];
+  AddIn[Prep.ChainOperand] = &Results[0];
+  AddIn[1 - Prep.ChainOperand] = Residual;
+  auto Sum = evaluateOp(*Prep.AddOp, AddIn);
+  if (!Sum || !Prep.ReluOp)
+    return Sum;
+  const Tensor *ReluIn[1] = {&(*Sum)[0]};
+  return evaluateOp(*Prep.ReluOp, ReluIn);
 }
 
 Interpreter::Interpreter(const Graph &G, InterpreterOptions Opts)
@@ -294,7 +372,7 @@ Interpreter::create(const Graph &G, InterpreterOptions Opts) {
     P.Steps.push_back(std::move(S));
   }
   if (Opts.FuseConvEpilogues)
-    fuseConvEpilogues(G, P);
+    fuseConvEpilogues(G, P, SlotOf);
   prepackWeights(P, size_t(1) << 30);
   for (const Value *V : G.getOutputs()) {
     auto It = SlotOf.find(V);

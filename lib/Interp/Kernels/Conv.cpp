@@ -44,39 +44,44 @@ namespace {
 struct ChannelOps {
   bool HasBias = false, HasBN = false, Relu = false;
   float Bias = 0, Mul = 1, Add = 0;
+  /// The fused Add's other operand for this channel (dense, like Dst).
+  const float *Res = nullptr;
 };
 
-template <bool Bias, bool BN, bool Relu>
+template <bool Bias, bool BN, bool Res, bool Relu>
 inline __attribute__((always_inline)) void
 finishRowsBody(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
                float *Dst, const ChannelOps &C) {
-  for (int64_t R = 0; R < Rows; ++R, Src += LDS, Dst += Cols)
+  const float *RP = C.Res;
+  for (int64_t R = 0; R < Rows; ++R, Src += LDS, Dst += Cols, RP += Cols)
     for (int64_t J = 0; J < Cols; ++J) {
       float V = Src[J];
       if (Bias)
         V = V + C.Bias;
       if (BN)
         V = V * C.Mul + C.Add;
+      if (Res)
+        V = V + RP[J];
       if (Relu)
         V = V < 0 ? 0.0f : V;
       Dst[J] = V;
     }
 }
 
-template <bool Bias, bool BN, bool Relu>
+template <bool Bias, bool BN, bool Res, bool Relu>
 void finishRowsT(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
                  float *Dst, const ChannelOps &C) {
-  finishRowsBody<Bias, BN, Relu>(Src, LDS, Rows, Cols, Dst, C);
+  finishRowsBody<Bias, BN, Res, Relu>(Src, LDS, Rows, Cols, Dst, C);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 // The same loops vectorised 8 wide. "avx2" without "fma": the multiply and
 // add must round separately, exactly like the BatchNormalization kernel.
-template <bool Bias, bool BN, bool Relu>
+template <bool Bias, bool BN, bool Res, bool Relu>
 __attribute__((target("avx2"))) void
 finishRowsAVX2(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
                float *Dst, const ChannelOps &C) {
-  finishRowsBody<Bias, BN, Relu>(Src, LDS, Rows, Cols, Dst, C);
+  finishRowsBody<Bias, BN, Res, Relu>(Src, LDS, Rows, Cols, Dst, C);
 }
 #define ONNCF_CONV_EPILOGUE_AVX2 1
 #endif
@@ -85,20 +90,22 @@ using FinishFn = void (*)(const float *, int64_t, int64_t, int64_t, float *,
                           const ChannelOps &);
 
 /// One instantiation per combination of steps so each inner loop
-/// vectorises without branches.
+/// vectorises without branches; indexed by Bias*8 + BN*4 + Res*2 + Relu.
+#define ONNCF_FINISH_TABLE2(F, B, N)                                           \
+  F<B, N, false, false>, F<B, N, false, true>, F<B, N, true, false>,           \
+      F<B, N, true, true>
 #define ONNCF_FINISH_TABLE(F)                                                  \
-  {F<false, false, false>, F<false, false, true>, F<false, true, false>,       \
-   F<false, true, true>,   F<true, false, false>, F<true, false, true>,        \
-   F<true, true, false>,   F<true, true, true>}
+  {ONNCF_FINISH_TABLE2(F, false, false), ONNCF_FINISH_TABLE2(F, false, true),  \
+   ONNCF_FINISH_TABLE2(F, true, false), ONNCF_FINISH_TABLE2(F, true, true)}
 
 /// Copies Rows x Cols of one channel (rows LDS floats apart in \p Src) to
 /// the dense \p Dst, applying \p C. \p Src may equal \p Dst (LDS == Cols).
 void finishRows(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
                 float *Dst, const ChannelOps &C) {
-  static const FinishFn Generic[8] = ONNCF_FINISH_TABLE(finishRowsT);
+  static const FinishFn Generic[16] = ONNCF_FINISH_TABLE(finishRowsT);
   const FinishFn *Table = Generic;
 #if ONNCF_CONV_EPILOGUE_AVX2
-  static const FinishFn AVX2[8] = ONNCF_FINISH_TABLE(finishRowsAVX2);
+  static const FinishFn AVX2[16] = ONNCF_FINISH_TABLE(finishRowsAVX2);
   static const bool HasAVX2 = [] {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2");
@@ -106,12 +113,14 @@ void finishRows(const float *Src, int64_t LDS, int64_t Rows, int64_t Cols,
   if (HasAVX2)
     Table = AVX2;
 #endif
-  Table[C.HasBias * 4 + C.HasBN * 2 + C.Relu](Src, LDS, Rows, Cols, Dst, C);
+  Table[C.HasBias * 8 + C.HasBN * 4 + (C.Res != nullptr) * 2 + C.Relu](
+      Src, LDS, Rows, Cols, Dst, C);
 }
 
-/// The epilogue of output channel \p Ch.
-ChannelOps channelOps(const float *Bias, const ConvEpilogue *Epi,
-                      int64_t Ch) {
+/// The epilogue of output channel \p Ch; \p Res is the channel's slice of
+/// the fused Add's other operand, or null.
+ChannelOps channelOps(const float *Bias, const ConvEpilogue *Epi, int64_t Ch,
+                      const float *Res) {
   ChannelOps C;
   if (Bias) {
     C.HasBias = true;
@@ -122,6 +131,7 @@ ChannelOps channelOps(const float *Bias, const ConvEpilogue *Epi,
     C.Mul = Epi->BNMul[Ch];
     C.Add = Epi->BNAdd[Ch];
   }
+  C.Res = Res;
   C.Relu = Epi && Epi->Relu;
   return C;
 }
@@ -256,7 +266,8 @@ std::vector<float> packConvWeights(const Tensor &W, int64_t Group) {
 }
 
 Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
-               const ConvEpilogue *Epi, ArrayRef<float> PackedW) {
+               const ConvEpilogue *Epi, ArrayRef<float> PackedW,
+               const Tensor *Residual) {
   const Tensor &X = *In[0], &Wt = *In[1];
   const Tensor *B = In.size() > 2 ? In[2] : nullptr;
   if (X.getElementType() != ElementType::F32 ||
@@ -292,6 +303,11 @@ Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
       (B->getElementType() != ElementType::F32 || B->getNumElements() != M))
     return makeError("bias must be f32[" + Twine(M) + "], got " +
                      B->getType().str());
+  if (Residual && (Residual->getElementType() != ElementType::F32 ||
+                   Residual->getShape() != Y.getShape()))
+    return makeError("fused Add operand " + Residual->getType().str() +
+                     " does not match the result " + Y.getType().str());
+  const float *RD = Residual ? Residual->data<float>().data() : nullptr;
   if (Epi && !Epi->BNMul.empty() && (int64_t)Epi->BNMul.size() != M)
     return makeError("fused BatchNormalization has " +
                      Twine(Epi->BNMul.size()) + " channels, the conv " +
@@ -317,7 +333,8 @@ Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
       depthwise(XD + Img * C * InSize, WD, C, G, YI);
       for (int64_t Ch = 0; Ch < M; ++Ch)
         finishRows(YI + Ch * OutSize, OW, OutRows, OW, YI + Ch * OutSize,
-                   channelOps(BD, Epi, Ch));
+                   channelOps(BD, Epi, Ch,
+                              RD ? RD + (Img * M + Ch) * OutSize : nullptr));
     }
     return Error::success();
   }
@@ -391,7 +408,9 @@ Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
       for (int64_t I = 0; I < Mg; ++I) {
         int64_t Ch = Gr * Mg + I;
         finishRows(S.Out.data() + I * LDS, SrcRowStride, OutRows, OW,
-                   YI + Ch * OutSize, channelOps(BD, Epi, Ch));
+                   YI + Ch * OutSize,
+                   channelOps(BD, Epi, Ch,
+                              RD ? RD + (Img * M + Ch) * OutSize : nullptr));
       }
     }
   }
@@ -400,7 +419,7 @@ Error convolve(const Op &O, ArrayRef<const Tensor *> In, Tensor &Y,
 
 static Error convKernel(const Op &O, ArrayRef<const Tensor *> In,
                         MutableArrayRef<Tensor> Out) {
-  return convolve(O, In, Out[0], nullptr, {});
+  return convolve(O, In, Out[0], nullptr, {}, nullptr);
 }
 
 } // namespace interp

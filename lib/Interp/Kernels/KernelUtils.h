@@ -102,9 +102,11 @@ toWindowGeometry(llvm::Expected<SpatialGeometry> S, llvm::ArrayRef<int64_t> Y);
 
 /// Per-output-channel work a Conv kernel applies to its result while the
 /// result is still in cache, for the interpreter's fused Conv ->
-/// [BatchNormalization] -> [Relu] steps. The float operations are exactly
-/// those of the separate kernels, in the same order (conv bias, then
-/// x * BNMul + BNAdd, then Relu), so fusing never changes a result bit.
+/// [BatchNormalization] -> [Add] -> [Relu] steps. The float operations are
+/// exactly those of the separate kernels, in the same order (conv bias,
+/// x * BNMul + BNAdd, + the Add's other operand, Relu), so fusing never
+/// changes a result bit (a NaN's payload aside: the Add's operands may be
+/// taken in the other order).
 struct ConvEpilogue {
   /// Inference BatchNormalization as the BatchNormalization kernel computes
   /// it: Mul = scale / sqrt(var + eps), Add = bias - mean * Mul (empty when
@@ -119,10 +121,11 @@ struct ConvEpilogue {
 /// onnx.Conv with \p Epi applied to the result (nullptr: plain Conv). Every
 /// element of \p Y is written. \p PackedW, if not empty, is
 /// packConvWeights() of the weight operand (for weights packed once per
-/// plan instead of once per call).
+/// plan instead of once per call). \p Residual, if set, is a fused Add's
+/// other operand, added after BN and before Relu; it must have Y's type.
 llvm::Error convolve(const Op &O, llvm::ArrayRef<const Tensor *> In,
                      Tensor &Y, const ConvEpilogue *Epi,
-                     llvm::ArrayRef<float> PackedW);
+                     llvm::ArrayRef<float> PackedW, const Tensor *Residual);
 
 /// A Conv weight [M, C/group, k...] in the layout convolve() computes with
 /// (empty if it is not f32 or does not split into \p Group groups).

@@ -248,4 +248,93 @@ TEST(PrepackedWeights, ConvMatchesPerCallPacking) {
   }
 }
 
+/// A residual block: conv1 -> relu -> conv2 (+ BN when \p WithBN); the
+/// block input goes through a 1x1 shortcut conv computed after conv2; then
+/// add (operands in the order \p ConvFirst) -> relu, and a second add of
+/// the block's relu result and conv3 (a conv whose Add operand comes first
+/// in the op order).
+std::unique_ptr<Graph> buildResidual(bool ConvFirst, bool WithBN) {
+  auto G = std::make_unique<Graph>();
+  Builder B(*G);
+  Value *X = cantFail(G->addInput("x", TensorType(ElementType::F32,
+                                                   {kDynamicDim, 4, 6, 6})));
+  auto C = [&](const char *N, Ints S, unsigned Seed, float Lo = -1,
+               float Hi = 1) {
+    return B.createConstant(N, randomTensor(S, Seed, Lo, Hi));
+  };
+  Ints Pad1{1, 1, 1, 1};
+  Value *C1 = res(B.createOp("onnx.Conv", {X, C("w1", {4, 4, 3, 3}, 1),
+                                           C("b1", {4}, 2)},
+                             {{"pads", Pad1}}));
+  Value *R1 = res(B.createOp("onnx.Relu", {C1}));
+  Value *C2 = res(B.createOp("onnx.Conv", {R1, C("w2", {4, 4, 3, 3}, 3),
+                                           C("b2", {4}, 4)},
+                             {{"pads", Pad1}}));
+  if (WithBN)
+    C2 = res(B.createOp("onnx.BatchNormalization",
+                        {C2, C("s", {4}, 5), C("bb", {4}, 6), C("m", {4}, 7),
+                         C("v", {4}, 8, 0.1f, 2)}));
+  Value *Sc = res(B.createOp("onnx.Conv", {X, C("ws", {4, 4, 1, 1}, 9)}));
+  Value *A = res(B.createOp("onnx.Add", ConvFirst ? std::vector<Value *>{C2, Sc}
+                                                  : std::vector<Value *>{Sc, C2}));
+  Value *R2 = res(B.createOp("onnx.Relu", {A}));
+  Value *C3 = res(B.createOp("onnx.Conv", {R2, C("w3", {4, 4, 3, 3}, 10)},
+                             {{"pads", Pad1}}));
+  Value *A2 = res(B.createOp("onnx.Add", {R2, C3}));
+  G->addOutput(A2);
+  G->addOutput(R2);
+  return G;
+}
+
+TEST(ConvFusion, ResidualAddsAreBitIdenticalToOpByOp) {
+  for (bool ConvFirst : {true, false})
+    for (bool WithBN : {false, true}) {
+      auto G = buildResidual(ConvFirst, WithBN);
+      Tensor X = randomTensor({5, 4, 6, 6}, 77);
+      auto Ref = run(*G, X, /*Fuse=*/false, 1);
+      ASSERT_EQ(Ref.size(), 2u);
+      for (unsigned Threads : {1u, 2u}) {
+        auto Out = run(*G, X, /*Fuse=*/true, Threads);
+        ASSERT_EQ(Out.size(), 2u);
+        for (size_t I = 0; I < 2; ++I)
+          EXPECT_TRUE(bitsEqual(Out[I], Ref[I]))
+              << "output " << I << " conv first " << ConvFirst << " BN "
+              << WithBN << " threads " << Threads;
+      }
+    }
+}
+
+TEST(ConvFusion, BroadcastingResidualFallsBackToOpByOp) {
+  // Both batch axes are dynamic, so the plan fuses the Add; a run with a
+  // residual batch of 1 broadcasts and must still give the op-by-op result.
+  Graph G;
+  Builder B(G);
+  Value *X = cantFail(G.addInput("x", TensorType(ElementType::F32,
+                                                  {kDynamicDim, 2, 5, 5})));
+  Value *Rs = cantFail(G.addInput("r", TensorType(ElementType::F32,
+                                                   {kDynamicDim, 3, 5, 5})));
+  Value *Cv = res(B.createOp("onnx.Conv",
+                             {X, B.createConstant("w", randomTensor({3, 2, 3, 3}, 1))},
+                             {{"pads", Ints{1, 1, 1, 1}}}));
+  Value *A = res(B.createOp("onnx.Add", {Rs, Cv}));
+  G.addOutput(res(B.createOp("onnx.Relu", {A})));
+  Tensor XT = randomTensor({3, 2, 5, 5}, 2);
+  for (int64_t RB : {3, 1}) {
+    Tensor RT = randomTensor({RB, 3, 5, 5}, 3);
+    std::vector<Tensor> Outs[2];
+    for (bool Fuse : {false, true}) {
+      InterpreterOptions O;
+      O.Threads = 1;
+      O.FuseConvEpilogues = Fuse;
+      auto I = cantFail(Interpreter::create(G, O));
+      auto Out = I->run({XT, RT});
+      ASSERT_TRUE(bool(Out)) << llvm::toString(Out.takeError());
+      Outs[Fuse] = *Out;
+    }
+    ASSERT_EQ(Outs[1].size(), 1u);
+    EXPECT_EQ(shapeOf(Outs[1][0]), (Ints{3, 3, 5, 5}));
+    EXPECT_TRUE(bitsEqual(Outs[0][0], Outs[1][0])) << "residual batch " << RB;
+  }
+}
+
 } // namespace
