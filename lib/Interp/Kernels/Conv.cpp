@@ -151,9 +151,18 @@ void fillPhases(const float *X, int64_t C, const WindowGeometry &G,
                 int64_t Hq, int64_t Wq, float *Dst) {
   int64_t H = G.In[0], W = G.In[1], SH = G.Stride[0], SW = G.Stride[1];
   int64_t PT = G.PadBegin[0], PL = G.PadBegin[1];
+  // Phases no tap reads (e.g. three of the four of a 1x1 stride-2 conv)
+  // are left as they are.
+  SmallVector<bool, 4> RowUsed(SH, false), ColUsed(SW, false);
+  for (int64_t Kh = 0; Kh < G.Kernel[0]; ++Kh)
+    RowUsed[Kh * G.Dilation[0] % SH] = true;
+  for (int64_t Kw = 0; Kw < G.Kernel[1]; ++Kw)
+    ColUsed[Kw * G.Dilation[1] % SW] = true;
   for (int64_t Ch = 0; Ch < C; ++Ch, X += H * W)
     for (int64_t A = 0; A < SH; ++A)
       for (int64_t B = 0; B < SW; ++B, Dst += Hq * Wq) {
+        if (!RowUsed[A] || !ColUsed[B])
+          continue;
         // Plane columns j with 0 <= j*SW + B - PL < W.
         int64_t JBegin = std::max<int64_t>(0, (PL - B + SW - 1) / SW);
         int64_t JEnd = std::min(Wq, (W + PL - B + SW - 1) / SW);
