@@ -7,6 +7,7 @@
 #include "onncf/Quant/Calibration.h"
 #include "onncf/Quant/FixedPoint.h"
 #include "onncf/Support/Diagnostics.h"
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -91,12 +92,49 @@ static double klDivergence(const std::vector<double> &P,
   return D;
 }
 
+/// Point masses (one value repeated many times) flattened to the level of
+/// their neighbourhood. A constant region of an image (the black background
+/// of Fashion-MNIST) makes a convolution output exactly relu(bias) there, so
+/// a channel's histogram gets a spike at that value holding a large share of
+/// all samples. KL compares P and Q bin by bin and Q spreads each level's
+/// mass evenly, so a spike dominates the divergence: the minimum lands on
+/// the candidate that isolates the spike (LeNet-5's first layer: a
+/// threshold of 0.23 for a range of 1.86, clipping a fifth of the nonzero
+/// values, 8.9 points of accuracy lost). Quantization maps a point mass to a
+/// single level whatever the threshold, so it carries no information about
+/// where to clip. A bin is a spike when it holds more than SpikeRatio times
+/// the mean of the SpikeWindow bins on each side; it is lowered to that
+/// bound. Isolated bins (empty neighbourhood: outliers) and smooth peaks
+/// (neighbours of similar height) are left as they are.
+static std::vector<uint64_t> flattenPointMasses(ArrayRef<uint64_t> C) {
+  constexpr size_t SpikeWindow = 8;
+  constexpr uint64_t SpikeRatio = 8;
+  const size_t N = C.size();
+  std::vector<uint64_t> Prefix(N + 1, 0);
+  for (size_t K = 0; K < N; ++K)
+    Prefix[K + 1] = Prefix[K] + C[K];
+  std::vector<uint64_t> Out(C.begin(), C.end());
+  for (size_t K = 0; K < N; ++K) {
+    size_t Lo = K >= SpikeWindow ? K - SpikeWindow : 0;
+    size_t Hi = std::min(N, K + SpikeWindow + 1);
+    uint64_t Neighbours = Prefix[Hi] - Prefix[Lo] - C[K];
+    uint64_t Count = Hi - Lo - 1;
+    if (Neighbours == 0 || Count == 0)
+      continue;
+    // C[K] > SpikeRatio * Neighbours / Count, in integers (exact).
+    if (C[K] * Count > SpikeRatio * Neighbours)
+      Out[K] = SpikeRatio * Neighbours / Count;
+  }
+  return Out;
+}
+
 double klThreshold(const Histogram &H, unsigned QuantBins) {
   const size_t N = H.getNumBins();
-  ArrayRef<uint64_t> C = H.getCounts();
   if (QuantBins == 0 || N <= QuantBins || H.getTotalCount() == 0 ||
       !(H.getBinWidth() > 0))
     return H.getMaxAbs();
+  const std::vector<uint64_t> Flattened = flattenPointMasses(H.getCounts());
+  ArrayRef<uint64_t> C = Flattened;
 
   // Suffix sums: the outliers beyond candidate i are Suffix[i].
   std::vector<uint64_t> Suffix(N + 1, 0);

@@ -40,8 +40,12 @@ Expected<bool> Quantizer::quantizeAdd(Op *O) {
   if (!IB)
     return IB.takeError();
   Value *QA = *IA, *QB = *IB;
-  // B goes into A's units; if that needs a multiplier beyond int16 even at
-  // shift 0, the operands swap (addition commutes).
+  // B goes into A's units, rounded to them: A is the operand with the finer
+  // scale, so that rounding costs at most half of the smaller step. If B's
+  // ratio then needs a multiplier beyond int16 even at shift 0, the operands
+  // swap back (addition commutes).
+  if (getScale(QB) < getScale(QA))
+    std::swap(QA, QB);
   if (std::round(getScale(QB) / getScale(QA)) > 32767.0)
     std::swap(QA, QB);
   fixp::MultiplierShift MB =

@@ -87,6 +87,8 @@ private:
   /// The activation scale of float value \p V from the table (for the
   /// configured activation width); \p User names the op in the error.
   llvm::Expected<float> getTableScale(const Value *V, const Op *User) const;
+  /// \p Scale raised to the table scales of the max pools reading \p V.
+  float getPooledTableScale(const Value *V, float Scale) const;
   /// Scale of an integer activation (its single QuantParams scale).
   static double getScale(const Value *IntV);
   /// True if \p V is an f32 activation that could be quantized (not a

@@ -43,15 +43,37 @@ Quantizer::Quantizer(Graph &G, const CalibrationTable &Table,
                      const QuantizeOptions &Opts)
     : G(G), Table(Table), Opts(Opts), B(G) {}
 
+/// Max pooling keeps the scale of its operand, but what its consumers see is
+/// the pooled distribution, whose calibrated range is wider (the window
+/// maxima): clipping the operand at its own threshold would clip exactly
+/// the values the pool passes on. So a value's scale is the largest of its
+/// own entry and those of the max pools reading it (transitively).
+float Quantizer::getPooledTableScale(const Value *V, float Scale) const {
+  auto It = OrigUses.find(V);
+  if (It == OrigUses.end())
+    return Scale;
+  for (const auto &[User, Index] : It->second) {
+    StringRef K = User->getKind();
+    if (Index != 0 || (K != "onnx.MaxPool" && K != "onnx.GlobalMaxPool"))
+      continue;
+    const Value *R = User->getResult(0);
+    if (const CalibrationEntry *E = Table.lookup(R->getName()))
+      Scale = std::max(Scale, E->Scale);
+    Scale = getPooledTableScale(R, Scale);
+  }
+  return Scale;
+}
+
 Expected<float> Quantizer::getTableScale(const Value *V, const Op *User) const {
   const CalibrationEntry *E = Table.lookup(V->getName());
   if (!E)
     return makeError("no calibration table entry for '" + V->getName() +
                      "' (needed by " + User->getDescription() + ")");
+  float Scale = getPooledTableScale(V, E->Scale);
   if (Opts.ActivationBits == 8)
-    return E->Scale;
+    return Scale;
   // The table holds the int8 scale T / 127; 16-bit words use T / 32767.
-  double T = static_cast<double>(E->Scale) * 127.0;
+  double T = static_cast<double>(Scale) * 127.0;
   return static_cast<float>(T / 32767.0);
 }
 
