@@ -2,9 +2,10 @@
 //
 // Part of onnc-fault. Every integer activation v with scale s stays an
 // integer tensor under its own name (int8, or int16 at opset 21, zero point
-// 0): it is produced by QuantizeLinear(float, s, 0) and read through
-// DequantizeLinear(v, s, 0). Each quant.* op becomes the float onnx.* op it
-// approximates between those pairs:
+// 0; uint8 where an epilogue's ReLU makes int8 values non-negative, see
+// QDQArith.cpp): it is produced by QuantizeLinear(float, s, 0) and read
+// through DequantizeLinear(v, s, 0). Each quant.* op becomes the float
+// onnx.* op it approximates between those pairs:
 //
 //   quant.conv / quant.fc   DQ(x) , DQ(W) , DQ(b) -> Conv / Gemm(transB) ->
 //                           [Relu | Clip] -> Q(s_y)
@@ -59,8 +60,8 @@ bool isQuantInt(const Value *V) {
     return false;
   const TensorType &T = V->getType();
   ElementType E = T.getElementType();
-  return T.getQuant() && (E == ElementType::I8 || E == ElementType::I16 ||
-                          E == ElementType::I32);
+  return T.getQuant() && (E == ElementType::I8 || E == ElementType::U8 ||
+                          E == ElementType::I16 || E == ElementType::I32);
 }
 
 TensorType plainType(const TensorType &T) {
@@ -194,8 +195,9 @@ Error QDQLowering::replaceOp(Op *O, Value *NewV) {
   // Until the end of the lowering, integer values keep their QuantParams:
   // later ops read their scales from them.
   SmallVector<TensorType, 1> Types = {NewV->getType()};
-  if (Old->getType().getElementType() == NewV->getType().getElementType())
-    Types[0] = Old->getType();
+  if (Old->getType().getQuant() &&
+      !isFloatType(NewV->getType().getElementType()))
+    Types[0].setQuant(Old->getType().getQuant());
   G.replaceAllUsesWith(Old, NewV);
   G.eraseOp(O);
   // Recreate NewV's producer with the freed name, so the ONNX model keeps
@@ -378,9 +380,19 @@ Error QDQLowering::lowerONNXOp(Op *O) {
     if (R->getType().getQuant())
       SameQuant &= R->getType().getQuant() == T0.getQuant();
   StringRef Kind = O->getKind();
-  bool IntOK = movesAnyType(Kind) || (Kind == "onnx.MaxPool" &&
-                                      T0.getElementType() == ElementType::I8);
-  if (IntOK && SameQuant && T0.getElementType() != ElementType::I32) {
+  ElementType Elt = T0.getElementType();
+  bool Is8 = Elt == ElementType::I8 || Elt == ElementType::U8;
+  // Pad's constant_value operand has the IR's (signed) type.
+  bool IntOK =
+      (movesAnyType(Kind) && !(Kind == "onnx.Pad" && Elt == ElementType::U8)) ||
+      (Kind == "onnx.MaxPool" && Is8);
+  if (IntOK && SameQuant && Elt != ElementType::I32) {
+    // Unsigned operands (non-negative int8 values, see epilogue()) give
+    // unsigned results.
+    if (Elt == ElementType::U8)
+      for (Value *R : O->getResults())
+        if (R->getType().getElementType() == ElementType::I8)
+          R->setType(R->getType().withElementType(ElementType::U8));
     if (T0.getElementType() == ElementType::I16)
       Opset21 = true;
     return Error::success();

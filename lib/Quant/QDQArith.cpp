@@ -44,11 +44,34 @@ double outputRange(const Op &O) {
   return std::ldexp(1.0, int(O.getIntAttr("out_bits", 8)) - 1) + 1;
 }
 
+/// Relu and clamp become one Clip (or a Relu) in float before the final Q.
+/// An int8 result the epilogue makes non-negative (ReLU, clamp_min >= 0) is
+/// written as uint8 with zero point 0, the Clip then also bounding it at
+/// 127 as int8 saturation would: the values are the same, and x86 runtimes
+/// multiply u8 x s8 in kernels (vpmaddubsw) whose int16 pair sums saturate
+/// for u8 inputs near 255, which is where the int8 -> uint8 conversion
+/// (zero point 128) onnxruntime applies to int8 activations puts positive
+/// values; [0, 127] keeps every pair sum in range.
 Expected<Value *> QDQLowering::epilogue(const Op &O, Value *F, float ScaleY) {
   const std::string &N = O.getResult(0)->getName();
   bool Relu = O.getIntAttr("relu", 0) != 0;
   bool HasMin = O.hasAttr("clamp_min"), HasMax = O.hasAttr("clamp_max");
-  if (HasMin || HasMax) {
+  ElementType Elt = O.getResult(0)->getType().getElementType();
+  bool Unsigned = Elt == ElementType::I8 &&
+                  (Relu || (HasMin && O.getIntAttr("clamp_min", 0) >= 0));
+  if (Unsigned) {
+    Elt = ElementType::U8;
+    double L = HasMin ? std::max<double>(O.getIntAttr("clamp_min", 0), 0) : 0;
+    double H =
+        HasMax ? std::min<double>(O.getIntAttr("clamp_max", 0), 127) : 127.0;
+    auto C = create("onnx.Clip",
+                    {F, scalarF32(float(L * ScaleY), "qdq.const"),
+                     scalarF32(float(H * ScaleY), "qdq.const")},
+                    F->getType(), {}, N + ".clip");
+    if (!C)
+      return C.takeError();
+    F = *C;
+  } else if (HasMin || HasMax) {
     // Bounds are output integers; ReLU folds into the lower one.
     Value *Lo = nullptr, *Hi = nullptr;
     if (HasMin || Relu) {
@@ -81,8 +104,7 @@ Expected<Value *> QDQLowering::epilogue(const Op &O, Value *F, float ScaleY) {
   }
   double Factor = tieAwayFactor(
       uint64_t(MinTZMul), unsigned(O.getIntAttr("shift", 0)), outputRange(O));
-  return quantize(F, float(ScaleY / Factor),
-                  O.getResult(0)->getType().getElementType(), N + ".q");
+  return quantize(F, float(ScaleY / Factor), Elt, N + ".q");
 }
 
 //===-- quant.avgpool / quant.add / quant.requantize ---------------------===//
@@ -148,8 +170,11 @@ Error QDQLowering::lowerAvgPool(Op *O) {
              N + ".avg_real");
   if (!Y)
     return Y.takeError();
-  auto Q = quantize(*Y, *ScaleY, O->getResult(0)->getType().getElementType(),
-                    N + ".q");
+  // The average of non-negative (uint8) values stays non-negative.
+  ElementType Elt = O->getResult(0)->getType().getElementType();
+  if (X->getType().getElementType() == ElementType::U8)
+    Elt = ElementType::U8;
+  auto Q = quantize(*Y, *ScaleY, Elt, N + ".q");
   if (!Q)
     return Q.takeError();
   return replaceOp(O, *Q);

@@ -124,23 +124,33 @@ TEST(QDQ, KeepsNamesAndIntegerDataMovement) {
   auto G = parse(TinyIR);
   ASSERT_TRUE(G);
   ASSERT_THAT_ERROR(lowerQuantToQDQ(*G), Succeeded());
-  // Integer activations keep their names and element types.
+  // Integer activations keep their names. Those a ReLU made non-negative
+  // (c, r) are uint8 with zero point 0, the others int8.
   for (StringRef N : {"xq", "c", "fc", "r", "s"}) {
     const Op *P = producer(*G, N);
     ASSERT_TRUE(P) << N.str();
     EXPECT_EQ(P->getKind(), "onnx.QuantizeLinear") << N.str();
-    EXPECT_EQ(G->lookup(N)->getType().getElementType(), ElementType::I8);
+    bool NonNeg = N == "c" || N == "r";
+    EXPECT_EQ(G->lookup(N)->getType().getElementType(),
+              NonNeg ? ElementType::U8 : ElementType::I8)
+        << N.str();
+    EXPECT_EQ(P->getOperand(2)->getType().getElementType(),
+              NonNeg ? ElementType::U8 : ElementType::I8)
+        << N.str();
   }
-  const Op *Conv = producer(*G, "c")->getOperand(0)->getDefiningOp();
-  // conv's relu is a float Relu between Conv and Q.
-  ASSERT_EQ(Conv->getKind(), "onnx.Relu");
-  EXPECT_EQ(Conv->getOperand(0)->getDefiningOp()->getKind(), "onnx.Conv");
-  // MaxPool, Concat and Reshape stay on the int8 tensors.
+  // conv's relu is a Clip(0, 127 * s_y) between Conv and Q: the int8
+  // saturation the uint8 type no longer does.
+  const Op *Clip = producer(*G, "c")->getOperand(0)->getDefiningOp();
+  ASSERT_EQ(Clip->getKind(), "onnx.Clip");
+  EXPECT_FLOAT_EQ(floatsOf(*Clip, 1)[0], 0.0f);
+  EXPECT_FLOAT_EQ(floatsOf(*Clip, 2)[0], 127 * 0.05f);
+  EXPECT_EQ(Clip->getOperand(0)->getDefiningOp()->getKind(), "onnx.Conv");
+  // MaxPool, Concat and Reshape stay on the (uint8) integer tensors.
   EXPECT_EQ(producer(*G, "mp")->getKind(), "onnx.MaxPool");
   EXPECT_EQ(producer(*G, "mp")->getOperand(0), G->lookup("c"));
   EXPECT_EQ(producer(*G, "cat")->getKind(), "onnx.Concat");
   EXPECT_EQ(producer(*G, "flat")->getKind(), "onnx.Reshape");
-  EXPECT_EQ(G->lookup("flat")->getType().getElementType(), ElementType::I8);
+  EXPECT_EQ(G->lookup("flat")->getType().getElementType(), ElementType::U8);
   // The output is the float DequantizeLinear of s, named like before.
   ASSERT_EQ(G->getOutputs().size(), 1u);
   EXPECT_EQ(G->getOutputs()[0]->getName(), "y");
@@ -291,6 +301,30 @@ TEST(QDQ, TiesRoundAwayFromZero) {
   return %y, %y2
 })IR";
   EXPECT_EQ(countDifferences(IR, 256, 4), 0u);
+}
+
+/// A ReLU'd int8 result is written as uint8: its Clip must still saturate
+/// at 127 (here most values of x * 4 would reach 255 in uint8), and a
+/// MaxPool and an avgpool on it stay unsigned.
+TEST(QDQ, UnsignedResultsSaturateLikeInt8) {
+  const char *IR = R"IR(graph @g {
+  input %x : f32[1,1,4,4]
+  %xq = quant.quantize(%x) {scale = 0.0078125} : i8[1,1,4,4]{q8 scales=[0.0078125]}
+  %r = quant.requantize(%xq) {mul = [32767], relu = 1, shift = 13} : i8[1,1,4,4]{q8 scales=[0.001953125]}
+  %m = onnx.MaxPool(%r) {kernel_shape = [2, 2], strides = [2, 2]} : i8[1,1,2,2]{q8 scales=[0.001953125]}
+  %a = quant.avgpool(%r) {kernel_shape = [2, 2], strides = [2, 2]} : i8[1,1,2,2]{q8 scales=[0.001953125]}
+  %y = quant.dequantize(%r) {scale = 0.001953125} : f32[1,1,4,4]
+  %ym = quant.dequantize(%m) {scale = 0.001953125} : f32[1,1,2,2]
+  %ya = quant.dequantize(%a) {scale = 0.001953125} : f32[1,1,2,2]
+  return %y, %ym, %ya
+})IR";
+  auto F = parse(IR);
+  ASSERT_TRUE(F);
+  ASSERT_THAT_ERROR(lowerQuantToQDQ(*F), Succeeded());
+  for (StringRef N : {"r", "m", "a"})
+    EXPECT_EQ(F->lookup(N)->getType().getElementType(), ElementType::U8)
+        << N.str();
+  EXPECT_EQ(countDifferences(IR, 256, 6), 0u);
 }
 
 TEST(QDQ, ExportWritesAnImportableModelAndKeepsTheGraph) {
