@@ -403,6 +403,25 @@ void fcTyped(const Tensor &X, const Tensor &Wt, const OutputStage &S,
   thread_local std::vector<int16_t> XRow;
   thread_local std::vector<int32_t> Acc32;
   thread_local std::vector<int64_t> Acc64;
+  // Every image's sums fit int32 (always for 8-bit operands): one call
+  // for all images, so the weights are read once.
+  bool AllFit = Fits8;
+  if (!AllFit) {
+    AllFit = true;
+    for (int64_t Ni = 0; Ni < N && AllFit; ++Ni)
+      AllFit = MaxRowAbs * maxAbs(XD + Ni * K, K) < Int32Bound;
+  }
+  if (AllFit) {
+    XRow.assign(N * KPad, 0);
+    Acc32.resize(N * M);
+    for (int64_t Ni = 0; Ni < N; ++Ni)
+      for (int64_t I = 0; I < K; ++I)
+        XRow[Ni * KPad + I] = XD[Ni * K + I];
+    qgemm::dot32(N, M, K, KPad, XRow.data(), WD, K, sizeof(WT), Acc32.data());
+    for (int64_t I = 0; I < N * M; ++I)
+      YD[I] = static_cast<YT>(S.apply(Acc32[I], I % M));
+    return;
+  }
   XRow.assign(KPad, 0);
   Acc32.resize(M);
   for (int64_t Ni = 0; Ni < N; ++Ni) {

@@ -229,14 +229,14 @@ __attribute__((target("avx2"))) void
 dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
           const WT *W, int64_t LDW, int32_t *C) {
   int64_t KMain = K & ~int64_t(15);
-  for (int64_t Ni = 0; Ni < N; ++Ni) {
-    const int16_t *XR = X + Ni * KPad;
-    int64_t Mi = 0;
-    // Four weight rows at a time: four independent sums share each load
-    // of X.
-    for (; Mi + 4 <= M; Mi += 4) {
-      const WT *W0 = W + Mi * LDW, *W1 = W0 + LDW, *W2 = W1 + LDW,
-               *W3 = W2 + LDW;
+  // Weight rows outermost: a group of rows stays in L1 while every image
+  // uses it, so the (large) weight matrix is read from memory once.
+  int64_t Mi = 0;
+  // Four weight rows at a time: four independent sums share each load of X.
+  for (; Mi + 4 <= M; Mi += 4) {
+    const WT *W0 = W + Mi * LDW, *W1 = W0 + LDW, *W2 = W1 + LDW, *W3 = W2 + LDW;
+    for (int64_t Ni = 0; Ni < N; ++Ni) {
+      const int16_t *XR = X + Ni * KPad;
       __m256i A0 = _mm256_setzero_si256(), A1 = A0, A2 = A0, A3 = A0;
       for (int64_t I = 0; I < KMain; I += 16) {
         __m256i XV =
@@ -254,8 +254,11 @@ dot32AVX2(int64_t N, int64_t M, int64_t K, int64_t KPad, const int16_t *X,
         C[Ni * M + Mi + R] = S[R];
       }
     }
-    for (; Mi < M; ++Mi) {
-      const WT *WR = W + Mi * LDW;
+  }
+  for (; Mi < M; ++Mi) {
+    const WT *WR = W + Mi * LDW;
+    for (int64_t Ni = 0; Ni < N; ++Ni) {
+      const int16_t *XR = X + Ni * KPad;
       __m256i A0 = _mm256_setzero_si256();
       for (int64_t I = 0; I < KMain; I += 16) {
         __m256i XV =
@@ -387,9 +390,8 @@ interleaveAVX2(const int16_t *S0, const int16_t *S1, int64_t Panels,
 /// at least one half, NaN to 0, saturation; the same values as
 /// fixp::quantize (IEEE division and exact integer-valued doubles).
 template <unsigned YBytes>
-__attribute__((target("avx2"))) void quantizeAVX2(const float *X, int64_t N,
-                                                  double Scale, unsigned Bits,
-                                                  void *Y) {
+__attribute__((target("avx2"))) void
+quantizeAVX2(const float *X, int64_t N, double Scale, unsigned Bits, void *Y) {
   const __m256d S = _mm256_set1_pd(Scale);
   const __m256d HalfD = _mm256_set1_pd(0.5), OneD = _mm256_set1_pd(1.0);
   const __m256d SignBit = _mm256_set1_pd(-0.0);

@@ -430,9 +430,10 @@ TEST(QuantGemm, VectorQuantizeMatchesFixp) {
   std::uniform_real_distribution<float> D(-300.0f, 300.0f);
   std::vector<float> X;
   for (float Special :
-       {0.0f, -0.0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 126.5f, 127.5f,
-        -127.5f, -128.5f, 32766.5f, 32767.5f, -32768.5f, 1e30f, -1e30f,
-        INFINITY, -INFINITY, NAN, 1e-40f, -1e-40f, 0.49999997f, -0.49999997f})
+       {0.0f,      -0.0f,    0.5f,      -0.5f,   1.5f,        -1.5f,
+        2.5f,      -2.5f,    126.5f,    127.5f,  -127.5f,     -128.5f,
+        32766.5f,  32767.5f, -32768.5f, 1e30f,   -1e30f,      INFINITY,
+        -INFINITY, NAN,      1e-40f,    -1e-40f, 0.49999997f, -0.49999997f})
     X.push_back(Special);
   for (int I = 0; I < 1000; ++I)
     X.push_back(I % 3 ? D(Rng) : std::round(D(Rng) * 2) / 2); // many ties
