@@ -20,6 +20,9 @@
 #include "onncf/Interp/Kernels.h"
 #include "onncf/Interp/Sgemm.h"
 #include <cmath>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 using namespace llvm;
 
@@ -138,6 +141,48 @@ ChannelOps channelOps(const float *Bias, const ConvEpilogue *Epi, int64_t Ch,
 
 int64_t roundUp8(int64_t N) { return (N + 7) / 8 * 8; }
 
+/// Copies \p Rows rows of \p W floats (dense in \p Src) to rows \p LDD
+/// apart in \p Dst. Rows are short (7 to 30 floats for the reference
+/// models), where a memcpy call per row costs more than the copy.
+void copyRowsGeneric(const float *Src, int64_t W, int64_t Rows, float *Dst,
+                     int64_t LDD) {
+  for (int64_t R = 0; R < Rows; ++R, Src += W, Dst += LDD)
+    for (int64_t J = 0; J < W; ++J)
+      Dst[J] = Src[J];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) void copyRowsAVX2(const float *Src, int64_t W,
+                                                  int64_t Rows, float *Dst,
+                                                  int64_t LDD) {
+  // The last 1..7 floats of a row with one masked load/store.
+  alignas(32) static const int32_t Ramp[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                               0,  0,  0,  0,  0,  0,  0,  0};
+  int64_t Full = W / 8 * 8;
+  __m256i Mask = _mm256_loadu_si256(
+      reinterpret_cast<const __m256i *>(Ramp + 8 - (W - Full)));
+  for (int64_t R = 0; R < Rows; ++R, Src += W, Dst += LDD) {
+    for (int64_t J = 0; J < Full; J += 8)
+      _mm256_storeu_ps(Dst + J, _mm256_loadu_ps(Src + J));
+    if (Full != W)
+      _mm256_maskstore_ps(Dst + Full, Mask, _mm256_maskload_ps(Src + Full, Mask));
+  }
+}
+#endif
+
+void copyRows(const float *Src, int64_t W, int64_t Rows, float *Dst,
+              int64_t LDD) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool HasAVX2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+  }();
+  if (HasAVX2)
+    return copyRowsAVX2(Src, W, Rows, Dst, LDD);
+#endif
+  copyRowsGeneric(Src, W, Rows, Dst, LDD);
+}
+
 /// Writes the image \p X (C channels of H x W) zero-padded and split into
 /// stride phases: plane (c, a, b) of Hq x Wq floats at \p Dst +
 /// ((c*SH + a)*SW + b)*Hq*Wq holds padded pixel (i*SH + a, j*SW + b) at
@@ -158,6 +203,11 @@ void fillPhases(const float *X, int64_t C, const WindowGeometry &G,
     RowUsed[Kh * G.Dilation[0] % SH] = true;
   for (int64_t Kw = 0; Kw < G.Kernel[1]; ++Kw)
     ColUsed[Kw * G.Dilation[1] % SW] = true;
+  if (SH == 1 && SW == 1) { // One plane per channel: the padded image.
+    for (int64_t Ch = 0; Ch < C; ++Ch, X += H * W, Dst += Hq * Wq)
+      copyRows(X, W, H, Dst + PT * Wq + PL, Wq);
+    return;
+  }
   for (int64_t Ch = 0; Ch < C; ++Ch, X += H * W)
     for (int64_t A = 0; A < SH; ++A)
       for (int64_t B = 0; B < SW; ++B, Dst += Hq * Wq) {
