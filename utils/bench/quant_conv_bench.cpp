@@ -124,6 +124,21 @@ void BM_FloatConv(benchmark::State &St) {
   runOp(St, "onnx.Conv", {X, W}, convAttrs(L, false), macs(L));
 }
 
+void BM_QuantDepthwise(benchmark::State &St) {
+  // MobileNet-style depthwise 3x3 (group = channels), stride St.range(0).
+  int64_t C = 256, H = 28, S = St.range(0);
+  AttributeMap A{{"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                 {"strides", std::vector<int64_t>{S, S}},
+                 {"group", C},
+                 {"mul", std::vector<int64_t>{20000}},
+                 {"shift", int64_t(20)}};
+  int64_t OH = (H - 1) / S + 1;
+  runOp(St, "quant.conv",
+        {randomTensor<int8_t>(ElementType::I8, {1, C, H, H}, -128, 127, 1),
+         randomTensor<int8_t>(ElementType::I8, {C, 1, 3, 3}, -128, 127, 2)},
+        A, double(C) * 9 * OH * OH);
+}
+
 void BM_QuantFC(benchmark::State &St) {
   int64_t N = St.range(0), K = 4096, M = 4096;
   runOp(St, "quant.fc",
@@ -138,5 +153,6 @@ void BM_QuantFC(benchmark::State &St) {
 BENCHMARK(BM_QuantConv8)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_QuantConv16)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FloatConv)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QuantDepthwise)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_QuantFC)->Arg(1)->Arg(8)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();
