@@ -235,9 +235,8 @@ Expected<CalibrationTable> calibrateGraph(const Graph &G,
   // left out: every scale represents 0 exactly, so they carry no
   // information about the clipping/rounding trade-off, yet after a ReLU they
   // are often more than half of all values; counted in bin 0 they make the
-  // divergence favour thresholds far too small (LeNet-5 on Fashion-MNIST
-  // lost 10 points of top-1 that way). pytorch-quantization's entropy
-  // calibrator flattens bin 0 for the same reason.
+  // divergence favour thresholds that are too small. pytorch-quantization's
+  // entropy calibrator flattens bin 0 for the same reason.
   const bool DropZeros = Opts.Method.Method == CalibrationMethod::KL;
   std::vector<float> NonZero;
   std::vector<Histogram> Hists;
