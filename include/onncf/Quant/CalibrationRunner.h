@@ -33,7 +33,8 @@ struct CalibrationOptions {
 };
 
 /// Calibrates every float value of \p G (graph inputs and every op result of
-/// element type f32) on \p Samples (the model's single input, batch axis
+/// element type f32 that depends on an input; results computed from
+/// constants alone have no batch axis and are skipped) on \p Samples (the model's single input, batch axis
 /// first, already preprocessed). Errors: empty samples, a shape that does
 /// not fit the input, NaN/infinite values (naming the value and sample).
 llvm::Expected<CalibrationTable>
