@@ -31,8 +31,7 @@ bool NvdlaConfig::supports(Precision P) const {
 }
 
 static NvdlaConfig makeSmall(llvm::StringRef Name, llvm::StringRef NvName,
-                             unsigned AtomicC, unsigned Depth,
-                             unsigned Width) {
+                             unsigned AtomicC, unsigned Depth, unsigned Width) {
   NvdlaConfig C;
   C.Name = Name;
   C.NvidiaName = NvName;
@@ -89,8 +88,8 @@ llvm::Expected<const NvdlaConfig *> lookupNvdlaConfig(llvm::StringRef Name) {
   for (const NvdlaConfig &C : getAllNvdlaConfigs()) {
     if (Name == C.Name || Name == C.NvidiaName)
       return &C;
-    Valid += (Valid.empty() ? "" : ", ") + C.Name.str() + ", " +
-             C.NvidiaName.str();
+    Valid +=
+        (Valid.empty() ? "" : ", ") + C.Name.str() + ", " + C.NvidiaName.str();
   }
   return makeError("unknown NVDLA configuration '" + Name +
                    "' (valid: " + Valid + ")");

@@ -24,8 +24,8 @@ unsigned DimgImage::getAtomBytes() const {
 }
 
 Expected<FeatureSurface> DimgImage::getSurface() const {
-  return makeFeatureSurface(C, H, W, getElemBytes(), getAtomBytes(),
-                            LineStride, SurfStride);
+  return makeFeatureSurface(C, H, W, getElemBytes(), getAtomBytes(), LineStride,
+                            SurfStride);
 }
 
 static Error fieldError(StringRef Name, StringRef Field, const Twine &Msg) {
@@ -34,8 +34,9 @@ static Error fieldError(StringRef Name, StringRef Field, const Twine &Msg) {
 
 Expected<DimgImage> parseDimg(ArrayRef<uint8_t> Bytes, StringRef Name) {
   if (Bytes.size() < DimgImage::HeaderBytes)
-    return fieldError(Name, "header", "truncated: " + Twine(Bytes.size()) +
-                                          " bytes, the header has 36");
+    return fieldError(Name, "header",
+                      "truncated: " + Twine(Bytes.size()) +
+                          " bytes, the header has 36");
   if (std::memcmp(Bytes.data(), Magic, 4) != 0)
     return fieldError(Name, "magic", "expected \"DIMG\"");
   auto U32 = [&](unsigned I) {
@@ -51,15 +52,15 @@ Expected<DimgImage> parseDimg(ArrayRef<uint8_t> Bytes, StringRef Name) {
   Img.SurfStride = U32(7);
   Img.Size = U32(8);
   if (Img.Version != 0)
-    return fieldError(Name, "version", "is " + Twine(Img.Version) +
-                                           ", only 0 is known");
+    return fieldError(Name, "version",
+                      "is " + Twine(Img.Version) + ", only 0 is known");
   if (Img.Format != DimgInt8 && Img.Format != DimgInt16 &&
       Img.Format != DimgFp16)
-    return fieldError(Name, "format", "unknown code " + Twine(Img.Format) +
-                                          " (known: 40, 41, 42)");
-  for (auto [F, V] : {std::pair<StringRef, uint32_t>{"w", Img.W},
-                      {"h", Img.H},
-                      {"c", Img.C}})
+    return fieldError(Name, "format",
+                      "unknown code " + Twine(Img.Format) +
+                          " (known: 40, 41, 42)");
+  for (auto [F, V] :
+       {std::pair<StringRef, uint32_t>{"w", Img.W}, {"h", Img.H}, {"c", Img.C}})
     if (V == 0 || V > (1u << 20))
       return fieldError(Name, F, "is " + Twine(V));
   uint64_t Atom = Img.getAtomBytes();
@@ -84,10 +85,10 @@ Expected<DimgImage> parseDimg(ArrayRef<uint8_t> Bytes, StringRef Name) {
   uint64_t Payload = uint64_t(Img.W) * Img.H * Img.C * Img.getElemBytes();
   uint64_t Have = Bytes.size() - DimgImage::HeaderBytes;
   if (Have != Payload)
-    return fieldError(Name, "payload",
-                      Twine(Have < Payload ? "truncated: " : "size mismatch: ") +
-                          Twine(Have) + " bytes, w*h*c elements need " +
-                          Twine(Payload));
+    return fieldError(
+        Name, "payload",
+        Twine(Have < Payload ? "truncated: " : "size mismatch: ") +
+            Twine(Have) + " bytes, w*h*c elements need " + Twine(Payload));
   Img.Payload.assign(Bytes.begin() + DimgImage::HeaderBytes, Bytes.end());
   return Img;
 }
@@ -109,9 +110,8 @@ Expected<std::vector<uint8_t>> writeDimg(const DimgImage &Img) {
                      " bytes, w*h*c elements need " + Twine(Payload));
   std::vector<uint8_t> Out(DimgImage::HeaderBytes);
   std::memcpy(Out.data(), Magic, 4);
-  uint32_t Fields[8] = {Img.Version,    Img.Format,     Img.W,
-                        Img.H,          Img.C,          Img.LineStride,
-                        Img.SurfStride, Img.Size};
+  uint32_t Fields[8] = {Img.Version, Img.Format,     Img.W,          Img.H,
+                        Img.C,       Img.LineStride, Img.SurfStride, Img.Size};
   for (unsigned I = 0; I < 8; ++I)
     support::endian::write32le(Out.data() + 4 + 4 * I, Fields[I]);
   Out.insert(Out.end(), Img.Payload.begin(), Img.Payload.end());
@@ -123,8 +123,8 @@ Error writeDimgFile(StringRef Path, const DimgImage &Img) {
   if (!Bytes)
     return addFileContext(Bytes.takeError(), Path);
   return writeFileAtomically(
-      Path, StringRef(reinterpret_cast<const char *>(Bytes->data()),
-                      Bytes->size()));
+      Path,
+      StringRef(reinterpret_cast<const char *>(Bytes->data()), Bytes->size()));
 }
 
 Expected<Tensor> dimgToTensor(const DimgImage &Img) {
@@ -149,8 +149,7 @@ Expected<DimgImage> dimgFromSurface(const FeatureSurface &S,
   Img.Format = Format;
   if (S.ElemBytes != Img.getElemBytes())
     return makeError("DIMG: format " + Twine(unsigned(Format)) +
-                     " does not have " + Twine(S.ElemBytes) +
-                     "-byte elements");
+                     " does not have " + Twine(S.ElemBytes) + "-byte elements");
   if (S.SurfStride > UINT32_MAX || S.getSizeInBytes() > UINT32_MAX)
     return makeError("DIMG: surface too large for the 32-bit header");
   auto Dense = unpackFeature(S, Surface);

@@ -55,9 +55,9 @@ Expected<FeatureSurface> makeFeatureSurface(int64_t C, int64_t H, int64_t W,
   uint64_t MinSurf = uint64_t(H) * S.LineStride;
   S.SurfStride = SurfStride ? SurfStride : MinSurf;
   if (S.SurfStride < MinSurf || S.SurfStride % AtomBytes)
-    return makeError("NVDLA feature cube: surface stride " +
-                     Twine(SurfStride) + " is below H * line stride = " +
-                     Twine(MinSurf) + " or not a multiple of the atom");
+    return makeError("NVDLA feature cube: surface stride " + Twine(SurfStride) +
+                     " is below H * line stride = " + Twine(MinSurf) +
+                     " or not a multiple of the atom");
   return S;
 }
 

@@ -79,9 +79,9 @@ TEST(Dimg, AllGoldens) {
     // Tensor view and surface round trip.
     auto T = dimgToTensor(*Img);
     ASSERT_TRUE(bool(T)) << llvm::toString(T.takeError());
-    EXPECT_EQ(T->getShape(),
-              llvm::ArrayRef<int64_t>({1, int64_t(X.C), int64_t(X.H),
-                                       int64_t(X.W)}));
+    EXPECT_EQ(
+        T->getShape(),
+        llvm::ArrayRef<int64_t>({1, int64_t(X.C), int64_t(X.H), int64_t(X.W)}));
     EXPECT_EQ(T->getElementType(), X.Format == 40   ? ElementType::I8
                                    : X.Format == 41 ? ElementType::I16
                                                     : ElementType::F16);
@@ -173,12 +173,11 @@ TEST(Dimg, Corruption) {
     unsigned Field;
     uint32_t Value;
     const char *Name;
-  } Cases[] = {{1, 1, "'version'"},      {2, 43, "'format'"},
-               {3, 0, "'w'"},            {5, 0, "'c'"},
-               {4, 0xffffffff, "'h'"},   {6, 8, "'lineStride'"},
-               {6, 12, "'lineStride'"},  {7, 16, "'surfStride'"},
-               {8, 32, "'size'"},        {5, 10, "'payload'"},
-               {2, 41, "'size'"}};
+  } Cases[] = {
+      {1, 1, "'version'"},     {2, 43, "'format'"},     {3, 0, "'w'"},
+      {5, 0, "'c'"},           {4, 0xffffffff, "'h'"},  {6, 8, "'lineStride'"},
+      {6, 12, "'lineStride'"}, {7, 16, "'surfStride'"}, {8, 32, "'size'"},
+      {5, 10, "'payload'"},    {2, 41, "'size'"}};
   for (const Case &C : Cases) {
     auto B = Good;
     patch(B, C.Field, C.Value);

@@ -70,8 +70,8 @@ TEST(NvdlaFeature, RoundTrips) {
             for (unsigned Pad : {0u, 1u}) {
               uint64_t Line = Pad ? (W + 2) * Atom : 0;
               uint64_t Surf = Pad ? (H * (W + 2) + 3) * Atom : 0;
-              FeatureSurface S = take(
-                  makeFeatureSurface(C, H, W, Elem, Atom, Line, Surf));
+              FeatureSurface S =
+                  take(makeFeatureSurface(C, H, W, Elem, Atom, Line, Surf));
               auto Dense = randomBytes(S.getDenseBytes(), Seed++);
               auto P = take(packFeature(S, Dense));
               ASSERT_EQ(P.size(), S.getSizeInBytes());
@@ -113,13 +113,13 @@ struct HandPos {
   uint64_t Pos;
 };
 static const HandPos Hand[] = {
-    {0, 0, 0, 0, 0},    {0, 1, 0, 0, 1},     {0, 7, 0, 0, 7},
-    {1, 0, 0, 0, 8},    {7, 7, 0, 0, 63},    {0, 0, 0, 1, 64},
-    {0, 0, 1, 0, 192},  {7, 7, 2, 2, 575},   {0, 8, 0, 0, 576},
-    {0, 9, 0, 0, 577},  {0, 10, 0, 0, 578},  {1, 8, 0, 0, 579},
-    {0, 8, 0, 1, 600},  {7, 10, 2, 2, 791},  {8, 0, 0, 0, 792},
-    {9, 0, 0, 0, 800},  {8, 0, 0, 1, 808},   {9, 7, 2, 2, 935},
-    {8, 8, 0, 0, 936},  {9, 8, 0, 0, 939},   {8, 8, 0, 1, 942},
+    {0, 0, 0, 0, 0},    {0, 1, 0, 0, 1},    {0, 7, 0, 0, 7},
+    {1, 0, 0, 0, 8},    {7, 7, 0, 0, 63},   {0, 0, 0, 1, 64},
+    {0, 0, 1, 0, 192},  {7, 7, 2, 2, 575},  {0, 8, 0, 0, 576},
+    {0, 9, 0, 0, 577},  {0, 10, 0, 0, 578}, {1, 8, 0, 0, 579},
+    {0, 8, 0, 1, 600},  {7, 10, 2, 2, 791}, {8, 0, 0, 0, 792},
+    {9, 0, 0, 0, 800},  {8, 0, 0, 1, 808},  {9, 7, 2, 2, 935},
+    {8, 8, 0, 0, 936},  {9, 8, 0, 0, 939},  {8, 8, 0, 1, 942},
     {9, 10, 2, 2, 989},
 };
 
@@ -172,16 +172,16 @@ TEST(NvdlaWeights, HandOrderInt16) {
 TEST(NvdlaWeights, RoundTripsAndOffsets) {
   unsigned Seed = 100;
   for (unsigned Elem : {1u, 2u})
-    for (auto [KG, CG, Width] : {std::tuple<unsigned, unsigned, unsigned>{
-                                     8, 8, 8},
-                                 {4, 8, 8},
-                                 {8, 32, 32},
-                                 {32, 64, 64},
-                                 {16, 64, 64}})
+    for (auto [KG, CG, Width] :
+         {std::tuple<unsigned, unsigned, unsigned>{8, 8, 8},
+          {4, 8, 8},
+          {8, 32, 32},
+          {32, 64, 64},
+          {16, 64, 64}})
       for (int64_t K : {1, 7, 8, 9, 33})
         for (int64_t C : {1, 3, 8, 11, 65})
-          for (auto [R, S] : {std::pair<int64_t, int64_t>{1, 1}, {3, 3},
-                              {2, 5}}) {
+          for (auto [R, S] :
+               {std::pair<int64_t, int64_t>{1, 1}, {3, 3}, {2, 5}}) {
             WeightLayout L =
                 take(makeWeightLayout(K, C, R, S, Elem, KG, CG, Width));
             auto Dense = randomBytes(L.getDenseBytes(), Seed++);

@@ -1,4 +1,5 @@
-//===- Dimg.h - The DIMG golden-image format ---------------------*- C++ -*-===//
+//===- Dimg.h - The DIMG golden-image format ---------------------*- C++
+//-*-===//
 //
 // Part of onnc-fault. DIMG is the image format of NVIDIA's NVDLA regression
 // goldens: a 36-byte little-endian header ("DIMG", u32 version 0, format,

@@ -56,14 +56,15 @@ struct FeatureSurface {
 /// surface = H * line). Errors on non-positive dimensions, an element size
 /// other than 1 or 2, an atom that is not a multiple of it, or strides
 /// smaller than the packed ones or not multiples of the atom.
-llvm::Expected<FeatureSurface>
-makeFeatureSurface(int64_t C, int64_t H, int64_t W, unsigned ElemBytes,
-                   unsigned AtomBytes, uint64_t LineStride = 0,
-                   uint64_t SurfStride = 0);
+llvm::Expected<FeatureSurface> makeFeatureSurface(int64_t C, int64_t H,
+                                                  int64_t W, unsigned ElemBytes,
+                                                  unsigned AtomBytes,
+                                                  uint64_t LineStride = 0,
+                                                  uint64_t SurfStride = 0);
 
 /// Dense NCHW bytes -> surface bytes (getSizeInBytes(); padding is zero).
-llvm::Expected<std::vector<uint8_t>>
-packFeature(const FeatureSurface &S, llvm::ArrayRef<uint8_t> Dense);
+llvm::Expected<std::vector<uint8_t>> packFeature(const FeatureSurface &S,
+                                                 llvm::ArrayRef<uint8_t> Dense);
 /// Surface bytes (at least getSizeInBytes()) -> dense NCHW bytes.
 llvm::Expected<std::vector<uint8_t>>
 unpackFeature(const FeatureSurface &S, llvm::ArrayRef<uint8_t> Surface);
@@ -76,9 +77,7 @@ struct WeightLayout {
   unsigned ChannelsPerGroup = 8; ///< Atomic C.
   unsigned CbufWidth = 8;        ///< The blob is padded to a multiple.
 
-  uint64_t getDenseBytes() const {
-    return uint64_t(K) * C * R * S * ElemBytes;
-  }
+  uint64_t getDenseBytes() const { return uint64_t(K) * C * R * S * ElemBytes; }
   /// Packed blob size: the dense size rounded up to the CBUF width.
   uint64_t getPackedBytes() const;
   /// Byte offset of W[k][c][r][s] in the packed blob.
@@ -92,14 +91,15 @@ struct WeightLayout {
 };
 
 /// Layout for config \p Cfg. Errors on bad dimensions or element size.
-llvm::Expected<WeightLayout> makeWeightLayout(const NvdlaConfig &Cfg,
-                                              int64_t K, int64_t C, int64_t R,
-                                              int64_t S, unsigned ElemBytes);
+llvm::Expected<WeightLayout> makeWeightLayout(const NvdlaConfig &Cfg, int64_t K,
+                                              int64_t C, int64_t R, int64_t S,
+                                              unsigned ElemBytes);
 /// The same with explicit group sizes (for tests and other configurations).
-llvm::Expected<WeightLayout>
-makeWeightLayout(int64_t K, int64_t C, int64_t R, int64_t S,
-                 unsigned ElemBytes, unsigned KernelsPerGroup,
-                 unsigned ChannelsPerGroup, unsigned CbufWidth);
+llvm::Expected<WeightLayout> makeWeightLayout(int64_t K, int64_t C, int64_t R,
+                                              int64_t S, unsigned ElemBytes,
+                                              unsigned KernelsPerGroup,
+                                              unsigned ChannelsPerGroup,
+                                              unsigned CbufWidth);
 
 /// Dense KCRS bytes -> packed blob (getPackedBytes()).
 llvm::Expected<std::vector<uint8_t>> packWeights(const WeightLayout &L,

@@ -35,8 +35,8 @@ struct NvdlaConfig {
   unsigned AtomicK = 0;         ///< Kernels per atomic operation (8-bit).
   unsigned MemoryAtomBytes = 0; ///< Smallest memory access, in bytes.
   unsigned CbufBanks = 0;
-  unsigned CbufBankDepth = 0;   ///< Entries (rows) per bank.
-  unsigned CbufEntryBytes = 0;  ///< Width of one bank row ("CBUF width").
+  unsigned CbufBankDepth = 0;  ///< Entries (rows) per bank.
+  unsigned CbufEntryBytes = 0; ///< Width of one bank row ("CBUF width").
 
   bool Int8 = false, Int16 = false, Fp16 = false;
 
