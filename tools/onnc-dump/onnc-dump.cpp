@@ -44,8 +44,7 @@ static void printScalar(raw_ostream &OS, const json::Value &V) {
     OS << V;
 }
 
-static void printText(raw_ostream &OS, const json::Value &V,
-                      unsigned Indent) {
+static void printText(raw_ostream &OS, const json::Value &V, unsigned Indent) {
   if (const json::Object *O = V.getAsObject()) {
     // json::Object is unordered; print keys sorted for a stable dump.
     std::vector<std::string> Keys;
@@ -106,8 +105,8 @@ int main(int argc, char **argv) {
   const auto *Tasks = F->root().task_list();
   for (unsigned I = 0, E = Tasks ? Tasks->size() : 0; I < E; ++I)
     if (Tasks->Get(I)->interface() == ::nvdla::loadable::Interface_DLA1)
-      Networks.push_back(
-          onncf::nvdla::networkToJSON(exitOnErr(onncf::nvdla::decodeDLATask(*F, I))));
+      Networks.push_back(onncf::nvdla::networkToJSON(
+          exitOnErr(onncf::nvdla::decodeDLATask(*F, I))));
 
   json::Object Out{{"file", InputPath.getValue()},
                    {"loadable", onncf::nvdla::loadableToJSON(*F, AsJSON)},

@@ -41,8 +41,7 @@ struct TaskView {
           if (const fl::Version *V = B->version()) {
             auto L = layoutForBlobVersion(V->major(), V->minor());
             if (!L)
-              return makeError("network descriptor blob '" +
-                               N->string_view() +
+              return makeError("network descriptor blob '" + N->string_view() +
                                "': " + toString(L.takeError()));
             return *L;
           }
@@ -54,19 +53,28 @@ struct TaskView {
 Error checkCubes(const DecodedOp &Op, unsigned NumAddrs, unsigned Index) {
   const DataCube *Cubes = nullptr;
   unsigned N = 0;
-  static const char *const ConvNames[] = {"weight_data", "wmb_data",
-                                          "wgs_data", "src_data", "dst_data"};
+  static const char *const ConvNames[] = {"weight_data", "wmb_data", "wgs_data",
+                                          "src_data", "dst_data"};
   static const char *const SdpNames[] = {"src_data", "x1_data", "x2_data",
                                          "y_data", "dst_data"};
   static const char *const TwoNames[] = {"src_data", "dst_data"};
   const char *const *Names = TwoNames;
   switch (Op.common.op_type) {
-  case OpCONV: Cubes = &Op.surface.conv.weight_data; N = 5; Names = ConvNames;
+  case OpCONV:
+    Cubes = &Op.surface.conv.weight_data;
+    N = 5;
+    Names = ConvNames;
     break;
-  case OpSDP: Cubes = &Op.surface.sdp.src_data; N = 5; Names = SdpNames;
+  case OpSDP:
+    Cubes = &Op.surface.sdp.src_data;
+    N = 5;
+    Names = SdpNames;
     break;
-  case OpPDP: case OpCDP: case OpRUBIK:
-    Cubes = &Op.surface.pdp.src_data; N = 2;
+  case OpPDP:
+  case OpCDP:
+  case OpRUBIK:
+    Cubes = &Op.surface.pdp.src_data;
+    N = 2;
     break;
   default:
     return Error::success();
@@ -91,8 +99,9 @@ Expected<DLANetwork> decodeDLATask(const LoadableFile &F, unsigned TaskIndex) {
   const fl::TaskListEntry &T = *TL->Get(TaskIndex);
   if (T.interface() != fl::Interface_DLA1 || !T.address_list() ||
       T.address_list()->size() == 0)
-    return makeError("task " + Twine(T.id()) + " is not a DLA1 task with "
-                                               "an address list");
+    return makeError("task " + Twine(T.id()) +
+                     " is not a DLA1 task with "
+                     "an address list");
   TaskView TV{F, T};
   DLANetwork Net;
   Net.TaskId = T.id();
@@ -124,13 +133,12 @@ Expected<DLANetwork> decodeDLATask(const LoadableFile &F, unsigned TaskIndex) {
   struct {
     const char *Name;
     uint64_t Need, Have;
-  } Counts[] = {
-      {"operation list", uint64_t(Rois) * NumOps * OpContainerSize,
-       Ops->size()},
-      {"surface list", uint64_t(Rois) * NumOps * SurfaceContainerSize,
-       Surfs->size()},
-      {"dependency graph", uint64_t(NumOps) * sizeof(CommonOpDesc),
-       Deps->size()}};
+  } Counts[] = {{"operation list", uint64_t(Rois) * NumOps * OpContainerSize,
+                 Ops->size()},
+                {"surface list", uint64_t(Rois) * NumOps * SurfaceContainerSize,
+                 Surfs->size()},
+                {"dependency graph", uint64_t(NumOps) * sizeof(CommonOpDesc),
+                 Deps->size()}};
   for (const auto &C : Counts)
     if (C.Need > C.Have)
       return makeError("network: num_operations " + Twine(NumOps) +

@@ -25,23 +25,40 @@ template <typename T, size_t N> static json::Array arr(const T (&A)[N]) {
 
 json::Object toJSON(const NetworkDesc &D) {
   json::Object O;
-  F(operation_desc_index); F(surface_desc_index); F(dependency_graph_index);
-  F(lut_data_index); F(roi_array_index); F(surface_index);
-  F(stat_list_index); F(reserved1); A(op_head); F(num_rois);
-  F(num_operations); F(num_luts); F(num_addresses); F(input_layer);
-  F(dynamic_roi); F(reserved0);
+  F(operation_desc_index);
+  F(surface_desc_index);
+  F(dependency_graph_index);
+  F(lut_data_index);
+  F(roi_array_index);
+  F(surface_index);
+  F(stat_list_index);
+  F(reserved1);
+  A(op_head);
+  F(num_rois);
+  F(num_operations);
+  F(num_luts);
+  F(num_addresses);
+  F(input_layer);
+  F(dynamic_roi);
+  F(reserved0);
   return O;
 }
 
 static json::Object toJSON(const Consumer &D) {
   json::Object O;
-  F(index); F(event); F(res);
+  F(index);
+  F(event);
+  F(res);
   return O;
 }
 
 json::Object toJSON(const CommonOpDesc &D) {
   json::Object O;
-  F(index); F(roi_index); F(op_type); F(dependency_count); A(reserved0);
+  F(index);
+  F(roi_index);
+  F(op_type);
+  F(dependency_count);
+  A(reserved0);
   json::Array Cs;
   for (const Consumer &C : D.consumers)
     Cs.push_back(toJSON(C));
@@ -52,31 +69,77 @@ json::Object toJSON(const CommonOpDesc &D) {
 
 static json::Object toJSON(const CvtParam &D) {
   json::Object O;
-  F(scale); F(truncate); F(enable); F(offset);
+  F(scale);
+  F(truncate);
+  F(enable);
+  F(offset);
   return O;
 }
 
 json::Object toJSON(const DataCube &D) {
   json::Object O;
-  F(type); F(address); F(offset); F(size); F(width); F(height); F(channel);
-  F(reserved0); F(line_stride); F(surf_stride); F(plane_stride);
+  F(type);
+  F(address);
+  F(offset);
+  F(size);
+  F(width);
+  F(height);
+  F(channel);
+  F(reserved0);
+  F(line_stride);
+  F(surf_stride);
+  F(plane_stride);
   return O;
 }
 
 static json::Object toJSON(const ConvOpDesc &D) {
   json::Object O;
-  F(conv_mode); F(data_reuse); F(weight_reuse); F(skip_data_rls);
-  F(skip_weight_rls); F(reserved0); F(entry_per_slice); F(data_format);
-  F(pixel_mapping); F(fetch_grain); A(reserved_b); F(batch);
-  F(weight_format); F(data_bank); F(weight_bank); F(batch_stride);
-  F(post_extension); F(pixel_override); F(release); F(input_width_csc);
-  F(input_height_csc); F(input_channel_csc); F(kernel_width_csc);
-  F(kernel_height_csc); F(kernel_channel_csc); F(input_width_cmac);
-  F(input_height_cmac); F(bytes_per_kernel); F(mean_ry); F(mean_gu);
-  F(mean_bv); F(mean_ax); F(mean_format); F(conv_stride_x);
-  F(conv_stride_y); F(pad_x_left); F(pad_x_right); F(pad_y_top);
-  F(pad_y_bottom); F(dilation_x); F(dilation_y); A(reserved2);
-  F(pra_truncate); F(in_precision); F(out_precision); F(pad_val);
+  F(conv_mode);
+  F(data_reuse);
+  F(weight_reuse);
+  F(skip_data_rls);
+  F(skip_weight_rls);
+  F(reserved0);
+  F(entry_per_slice);
+  F(data_format);
+  F(pixel_mapping);
+  F(fetch_grain);
+  A(reserved_b);
+  F(batch);
+  F(weight_format);
+  F(data_bank);
+  F(weight_bank);
+  F(batch_stride);
+  F(post_extension);
+  F(pixel_override);
+  F(release);
+  F(input_width_csc);
+  F(input_height_csc);
+  F(input_channel_csc);
+  F(kernel_width_csc);
+  F(kernel_height_csc);
+  F(kernel_channel_csc);
+  F(input_width_cmac);
+  F(input_height_cmac);
+  F(bytes_per_kernel);
+  F(mean_ry);
+  F(mean_gu);
+  F(mean_bv);
+  F(mean_ax);
+  F(mean_format);
+  F(conv_stride_x);
+  F(conv_stride_y);
+  F(pad_x_left);
+  F(pad_x_right);
+  F(pad_y_top);
+  F(pad_y_bottom);
+  F(dilation_x);
+  F(dilation_y);
+  A(reserved2);
+  F(pra_truncate);
+  F(in_precision);
+  F(out_precision);
+  F(pad_val);
   O["in_cvt"] = toJSON(D.in_cvt);
   O["out_cvt"] = toJSON(D.out_cvt);
   return O;
@@ -84,8 +147,16 @@ static json::Object toJSON(const ConvOpDesc &D) {
 
 static json::Object toJSON(const SdpOp &D) {
   json::Object O;
-  F(enable); F(alu_type); F(type); F(mode); F(act); F(shift_value);
-  F(truncate); F(precision); F(alu_operand); F(mul_operand);
+  F(enable);
+  F(alu_type);
+  F(type);
+  F(mode);
+  F(act);
+  F(shift_value);
+  F(truncate);
+  F(precision);
+  F(alu_operand);
+  F(mul_operand);
   O["alu_cvt"] = toJSON(D.alu_cvt);
   O["mul_cvt"] = toJSON(D.mul_cvt);
   return O;
@@ -93,9 +164,14 @@ static json::Object toJSON(const SdpOp &D) {
 
 static json::Object toJSON(const SdpOpDesc &D) {
   json::Object O;
-  F(src_precision); F(dst_precision); F(lut_index);
+  F(src_precision);
+  F(dst_precision);
+  F(lut_index);
   O["out_cvt"] = toJSON(D.out_cvt);
-  F(conv_mode); F(batch_num); F(reserved0); F(batch_stride);
+  F(conv_mode);
+  F(batch_num);
+  F(reserved0);
+  F(batch_stride);
   O["x1_op"] = toJSON(D.x1_op);
   O["x2_op"] = toJSON(D.x2_op);
   O["y_op"] = toJSON(D.y_op);
@@ -104,46 +180,77 @@ static json::Object toJSON(const SdpOpDesc &D) {
 
 static json::Object toJSON(const PdpOpDesc &D) {
   json::Object O;
-  F(partial_in_width_first); F(partial_in_width_mid);
-  F(partial_in_width_last); F(partial_width_first); F(partial_width_mid);
-  F(partial_width_last); F(split_num); F(pool_mode); F(pool_width);
-  F(pool_height); F(stride_x); F(stride_y); F(pad_left); F(pad_right);
-  F(pad_top); F(pad_bottom); F(precision); F(reserved0); A(padding_value);
+  F(partial_in_width_first);
+  F(partial_in_width_mid);
+  F(partial_in_width_last);
+  F(partial_width_first);
+  F(partial_width_mid);
+  F(partial_width_last);
+  F(split_num);
+  F(pool_mode);
+  F(pool_width);
+  F(pool_height);
+  F(stride_x);
+  F(stride_y);
+  F(pad_left);
+  F(pad_right);
+  F(pad_top);
+  F(pad_bottom);
+  F(precision);
+  F(reserved0);
+  A(padding_value);
   return O;
 }
 
 static json::Object toJSON(const CdpOpDesc &D) {
   json::Object O;
-  F(in_precision); F(out_precision); F(lut_index);
+  F(in_precision);
+  F(out_precision);
+  F(lut_index);
   O["in_cvt"] = toJSON(D.in_cvt);
   O["out_cvt"] = toJSON(D.out_cvt);
-  F(local_size); F(bypass_sqsum); F(bypass_out_mul); F(reserved0);
+  F(local_size);
+  F(bypass_sqsum);
+  F(bypass_out_mul);
+  F(reserved0);
   return O;
 }
 
 static json::Object toJSON(const RubikOpDesc &D) {
   json::Object O;
-  F(mode); F(precision); F(stride_x); F(stride_y);
+  F(mode);
+  F(precision);
+  F(stride_x);
+  F(stride_y);
   return O;
 }
 
 static json::Object toJSON(const BdmaOpDesc &D) {
   json::Object O;
-  F(num_transfers); F(reserved0);
+  F(num_transfers);
+  F(reserved0);
   return O;
 }
 
 static json::Object toJSON(const BdmaTransferDesc &D) {
   json::Object O;
-  F(source_address); F(destination_address); F(line_size); F(line_repeat);
-  F(source_line); F(destination_line); F(surface_repeat); F(source_surface);
+  F(source_address);
+  F(destination_address);
+  F(line_size);
+  F(line_repeat);
+  F(source_line);
+  F(destination_line);
+  F(surface_repeat);
+  F(source_surface);
   F(destination_surface);
   return O;
 }
 
 static json::Object toJSON(const BdmaSurfaceDesc &D) {
   json::Object O;
-  F(source_type); F(destination_type); F(num_transfers);
+  F(source_type);
+  F(destination_type);
+  F(num_transfers);
   // Only the transfers in use; the rest of the 20 slots is padding.
   json::Array Ts;
   unsigned N = D.num_transfers < 20 ? D.num_transfers : 20;
@@ -161,34 +268,46 @@ static json::Object toJSON(const LutOffset &D) {
 
 static json::Object toJSON(const LutSlope &D) {
   json::Object O;
-  F(scale); F(shifter);
+  F(scale);
+  F(shifter);
   return O;
 }
 
 json::Object toJSON(const LutParam &D) {
   json::Object O;
-  A(linear_exp_table); A(linear_only_table);
+  A(linear_exp_table);
+  A(linear_only_table);
   O["linear_exp_offset"] = toJSON(D.linear_exp_offset);
   O["linear_only_offset"] = toJSON(D.linear_only_offset);
-  F(linear_exp_start); F(linear_exp_end); F(linear_only_start);
+  F(linear_exp_start);
+  F(linear_exp_end);
+  F(linear_only_start);
   F(linear_only_end);
   O["linear_exp_underflow"] = toJSON(D.linear_exp_underflow);
   O["linear_exp_overflow"] = toJSON(D.linear_exp_overflow);
   O["linear_only_underflow"] = toJSON(D.linear_only_underflow);
   O["linear_only_overflow"] = toJSON(D.linear_only_overflow);
-  F(hybrid_priority); F(underflow_priority); F(overflow_priority);
+  F(hybrid_priority);
+  F(underflow_priority);
+  F(overflow_priority);
   F(method);
   return O;
 }
 
 json::Object opToJSON(unsigned Type, const OpContainer &Op) {
   switch (Type) {
-  case OpBDMA: return toJSON(Op.bdma);
-  case OpCONV: return toJSON(Op.conv);
-  case OpSDP: return toJSON(Op.sdp);
-  case OpPDP: return toJSON(Op.pdp);
-  case OpCDP: return toJSON(Op.cdp);
-  case OpRUBIK: return toJSON(Op.rubik);
+  case OpBDMA:
+    return toJSON(Op.bdma);
+  case OpCONV:
+    return toJSON(Op.conv);
+  case OpSDP:
+    return toJSON(Op.sdp);
+  case OpPDP:
+    return toJSON(Op.pdp);
+  case OpCDP:
+    return toJSON(Op.cdp);
+  case OpRUBIK:
+    return toJSON(Op.rubik);
   }
   return json::Object();
 }
@@ -201,7 +320,10 @@ json::Object surfaceToJSON(unsigned Type, const SurfaceContainer &Surf) {
     return toJSON(Surf.bdma);
   case OpCONV: {
     const ConvSurfaceDesc &S = Surf.conv;
-    CUBE(weight_data); CUBE(wmb_data); CUBE(wgs_data); CUBE(src_data);
+    CUBE(weight_data);
+    CUBE(wmb_data);
+    CUBE(wgs_data);
+    CUBE(src_data);
     CUBE(dst_data);
     int64_t U = S.offset_u;
     O["offset_u"] = U;
@@ -210,13 +332,19 @@ json::Object surfaceToJSON(unsigned Type, const SurfaceContainer &Surf) {
   }
   case OpSDP: {
     const SdpSurfaceDesc &S = Surf.sdp;
-    CUBE(src_data); CUBE(x1_data); CUBE(x2_data); CUBE(y_data);
+    CUBE(src_data);
+    CUBE(x1_data);
+    CUBE(x2_data);
+    CUBE(y_data);
     CUBE(dst_data);
     break;
   }
-  case OpPDP: case OpCDP: case OpRUBIK: {
+  case OpPDP:
+  case OpCDP:
+  case OpRUBIK: {
     const TwoCubeSurfaceDesc &S = Surf.pdp;
-    CUBE(src_data); CUBE(dst_data);
+    CUBE(src_data);
+    CUBE(dst_data);
     break;
   }
   }

@@ -72,12 +72,11 @@ Expected<DataCube> decodeDataCube(ArrayRef<uint8_t> Bytes, uint64_t Offset,
   // Legacy: type, address, then everything from `size` on shifted by 4.
   if (Offset > Bytes.size() || LegacyDataCubeSize > Bytes.size() - Offset)
     return makeError("legacy data cube at byte " + Twine(Offset) +
-                     " needs 28 bytes but the data has " +
-                     Twine(Bytes.size()));
+                     " needs 28 bytes but the data has " + Twine(Bytes.size()));
   uint8_t Wide[sizeof(DataCube)] = {};
   const uint8_t *P = Bytes.data() + Offset;
-  std::memcpy(Wide, P, 4);                                 // type, address
-  std::memcpy(Wide + 8, P + 4, LegacyDataCubeSize - 4);    // size .. strides
+  std::memcpy(Wide, P, 4);                              // type, address
+  std::memcpy(Wide + 8, P + 4, LegacyDataCubeSize - 4); // size .. strides
   DataCube C;
   std::memcpy(&C, Wide, sizeof(C));
   return C;
@@ -88,9 +87,8 @@ Expected<OpContainer> decodeOpDesc(unsigned Type, ArrayRef<uint8_t> Bytes,
   if (Type >= NumOpTypes)
     return makeError("unknown op type " + Twine(Type));
   // The op descriptors hold no data cube: both layouts agree.
-  return readRaw<OpContainer>(Bytes, Offset,
-                              Twine(opTypeName(Type)).concat(" op descriptor")
-                                  .str());
+  return readRaw<OpContainer>(
+      Bytes, Offset, Twine(opTypeName(Type)).concat(" op descriptor").str());
 }
 
 /// Decodes \p N cubes at the start of a legacy surface into \p Out, then
@@ -119,13 +117,12 @@ Expected<SurfaceContainer> decodeSurfaceDesc(unsigned Type,
                                              uint64_t Offset, DescLayout L) {
   if (Type >= NumOpTypes)
     return makeError("unknown op type " + Twine(Type));
-  std::string What =
-      (Twine(opTypeName(Type)) + " surface descriptor").str();
+  std::string What = (Twine(opTypeName(Type)) + " surface descriptor").str();
   // The container is 644 bytes in both layouts; it must be there whole.
   if (Offset > Bytes.size() || SurfaceContainerSize > Bytes.size() - Offset)
     return makeError(What + " at byte " + Twine(Offset) + " needs " +
-                     Twine(SurfaceContainerSize) +
-                     " bytes but the data has " + Twine(Bytes.size()));
+                     Twine(SurfaceContainerSize) + " bytes but the data has " +
+                     Twine(Bytes.size()));
   if (L == DescLayout::Current012 || Type == OpBDMA)
     return readRaw<SurfaceContainer>(Bytes, Offset, What);
   SurfaceContainer S;
@@ -151,7 +148,8 @@ Expected<DecodedOp> decodeOp(ArrayRef<uint8_t> Deps, ArrayRef<uint8_t> Ops,
                              unsigned Roi, unsigned NumOps, DescLayout L) {
   DecodedOp D;
   std::memset(&D, 0, sizeof(D));
-  auto Common = decodeCommonOpDesc(Deps, uint64_t(Index) * sizeof(CommonOpDesc));
+  auto Common =
+      decodeCommonOpDesc(Deps, uint64_t(Index) * sizeof(CommonOpDesc));
   if (!Common)
     return Common.takeError();
   D.common = *Common;

@@ -23,9 +23,7 @@ static json::Value enumValue(E V, const char *const *Names, unsigned N) {
     return Names[I];
   return I;
 }
-#define ENUM(T, V)                                                             \
-  enumValue(V, fl::EnumNames##T(),                                             \
-            unsigned(fl::T##_MAX) + 1)
+#define ENUM(T, V) enumValue(V, fl::EnumNames##T(), unsigned(fl::T##_MAX) + 1)
 
 /// Bit flags: the names of the set bits joined by a space, as flatc prints
 /// them; a value with unnamed bits is printed as a number.
@@ -111,19 +109,27 @@ static json::Object blob(const fl::Blob &B, bool WithData) {
 }
 
 static json::Object tensorDesc(const fl::TensorDescListEntry &T) {
-  json::Object O{
-      {"id", T.id()}, {"mem_id", T.mem_id()}, {"size", T.size()},
-      {"offset", T.offset()},
-      {"data_format", ENUM(DataFormat, T.data_format())},
-      {"data_type", ENUM(DataType, T.data_type())},
-      {"data_category", ENUM(DataCategory, T.data_category())},
-      {"pixel_format", T.pixel_format()},
-      {"pixel_mapping", ENUM(PixelMapping, T.pixel_mapping())},
-      {"n", T.n()}, {"c", T.c()}, {"h", T.h()}, {"w", T.w()},
-      {"stride_0", T.stride_0()}, {"stride_1", T.stride_1()},
-      {"stride_2", T.stride_2()}, {"stride_3", T.stride_3()},
-      {"stride_4", T.stride_4()}, {"stride_5", T.stride_5()},
-      {"stride_6", T.stride_6()}, {"stride_7", T.stride_7()}};
+  json::Object O{{"id", T.id()},
+                 {"mem_id", T.mem_id()},
+                 {"size", T.size()},
+                 {"offset", T.offset()},
+                 {"data_format", ENUM(DataFormat, T.data_format())},
+                 {"data_type", ENUM(DataType, T.data_type())},
+                 {"data_category", ENUM(DataCategory, T.data_category())},
+                 {"pixel_format", T.pixel_format()},
+                 {"pixel_mapping", ENUM(PixelMapping, T.pixel_mapping())},
+                 {"n", T.n()},
+                 {"c", T.c()},
+                 {"h", T.h()},
+                 {"w", T.w()},
+                 {"stride_0", T.stride_0()},
+                 {"stride_1", T.stride_1()},
+                 {"stride_2", T.stride_2()},
+                 {"stride_3", T.stride_3()},
+                 {"stride_4", T.stride_4()},
+                 {"stride_5", T.stride_5()},
+                 {"stride_6", T.stride_6()},
+                 {"stride_7", T.stride_7()}};
   if (T.name())
     O["name"] = T.name()->str();
   return O;

@@ -81,8 +81,8 @@ Expected<std::vector<uint8_t>> LoadableFile::addressBytes(unsigned Id) const {
   if (!M->contents() || !M->offsets())
     return Out;
   uint64_t Lo = A->offset(), Hi = A->offset() + Size;
-  for (unsigned I = 0, E = std::min(M->contents()->size(),
-                                    M->offsets()->size());
+  for (unsigned I = 0,
+                E = std::min(M->contents()->size(), M->offsets()->size());
        I < E; ++I) {
     const auto *N = M->contents()->Get(I);
     if (!N || N->size() == 0)
@@ -114,8 +114,7 @@ Expected<std::unique_ptr<LoadableFile>> parseLoadable(ArrayRef<uint8_t> Bytes,
   auto F = std::make_unique<LoadableFile>(
       Name.str(),
       MemoryBuffer::getMemBufferCopy(
-          StringRef(reinterpret_cast<const char *>(Bytes.data()),
-                    Bytes.size()),
+          StringRef(reinterpret_cast<const char *>(Bytes.data()), Bytes.size()),
           Name));
   if (Error E = validateLoadable(*F))
     return E;
@@ -126,11 +125,10 @@ Expected<std::unique_ptr<LoadableFile>> readLoadable(StringRef Path) {
   auto Buf = readFile(Path);
   if (!Buf)
     return Buf.takeError();
-  return parseLoadable(
-      ArrayRef<uint8_t>(
-          reinterpret_cast<const uint8_t *>((*Buf)->getBufferStart()),
-          (*Buf)->getBufferSize()),
-      Path);
+  return parseLoadable(ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(
+                                             (*Buf)->getBufferStart()),
+                                         (*Buf)->getBufferSize()),
+                       Path);
 }
 
 namespace {
@@ -176,7 +174,8 @@ Error Validator::checkMemories() {
   DenseMap<unsigned, SmallVector<unsigned, 4>> BindIds; // per INPUT/OUTPUT
   for (unsigned I = 0; I < L->size(); ++I) {
     const fl::MemoryListEntry *M = L->Get(I);
-    std::string Where = ("memory_list[" + Twine(I) + "] (id " + Twine(M->id()) + ")").str();
+    std::string Where =
+        ("memory_list[" + Twine(I) + "] (id " + Twine(M->id()) + ")").str();
     if (!Mems.insert({M->id(), M}).second)
       return fail(Where + ": id is used twice");
     unsigned NC = M->contents() ? M->contents()->size() : 0;
@@ -194,10 +193,9 @@ Error Validator::checkMemories() {
                     N + "'");
       uint64_t Off = M->offsets()->Get(C);
       if (!fits(Off, blobBytes(*B), M->size()))
-        return fail(Where + ": contents[" + Twine(C) + "]: blob '" + N +
-                    "' (" + Twine(blobBytes(*B)) + " bytes) at offset " +
-                    Twine(Off) + " exceeds the memory size " +
-                    Twine(M->size()));
+        return fail(Where + ": contents[" + Twine(C) + "]: blob '" + N + "' (" +
+                    Twine(blobBytes(*B)) + " bytes) at offset " + Twine(Off) +
+                    " exceeds the memory size " + Twine(M->size()));
     }
     for (unsigned Bit : {4u, 8u}) // INPUT, OUTPUT
       if (M->flags() & Bit)
@@ -229,9 +227,8 @@ Error Validator::checkAddresses() {
                   " is not in memory_list");
     if (!fits(A->offset(), A->size(), It->second->size()))
       return fail(Where + ": offset " + Twine(A->offset()) + " + size " +
-                  Twine(A->size()) + " exceeds memory " +
-                  Twine(A->mem_id()) + " (size " +
-                  Twine(It->second->size()) + ")");
+                  Twine(A->size()) + " exceeds memory " + Twine(A->mem_id()) +
+                  " (size " + Twine(It->second->size()) + ")");
   }
   return Error::success();
 }
@@ -297,9 +294,8 @@ Error Validator::checkOthers() {
                     " is not in memory_list");
       if (!fits(T->offset(), T->size(), It->second->size()))
         return fail(Where + ": offset " + Twine(T->offset()) + " + size " +
-                    Twine(T->size()) + " exceeds memory " +
-                    Twine(T->mem_id()) + " (size " +
-                    Twine(It->second->size()) + ")");
+                    Twine(T->size()) + " exceeds memory " + Twine(T->mem_id()) +
+                    " (size " + Twine(It->second->size()) + ")");
     }
   if (const auto *L = R.reloc_list())
     for (unsigned I = 0; I < L->size(); ++I) {

@@ -26,8 +26,15 @@ enum class DescLayout { Legacy010, Current012 };
 llvm::Expected<DescLayout> layoutForBlobVersion(unsigned Major, unsigned Minor);
 llvm::StringRef layoutName(DescLayout L);
 
-enum OpType : uint8_t { OpBDMA = 0, OpCONV = 1, OpSDP = 2, OpPDP = 3,
-                        OpCDP = 4, OpRUBIK = 5, NumOpTypes = 6 };
+enum OpType : uint8_t {
+  OpBDMA = 0,
+  OpCONV = 1,
+  OpSDP = 2,
+  OpPDP = 3,
+  OpCDP = 4,
+  OpRUBIK = 5,
+  NumOpTypes = 6
+};
 /// "BDMA", "CONV", ... or "" for an unknown code.
 llvm::StringRef opTypeName(unsigned T);
 
@@ -95,8 +102,8 @@ struct ConvOpDesc {
   uint8_t post_extension, pixel_override;
   uint16_t release;
   uint16_t input_width_csc, input_height_csc, input_channel_csc,
-      kernel_width_csc, kernel_height_csc, kernel_channel_csc,
-      input_width_cmac, input_height_cmac;
+      kernel_width_csc, kernel_height_csc, kernel_channel_csc, input_width_cmac,
+      input_height_cmac;
   uint32_t bytes_per_kernel;
   int16_t mean_ry, mean_gu, mean_bv, mean_ax;
   uint8_t mean_format, conv_stride_x, conv_stride_y, pad_x_left, pad_x_right,
@@ -132,9 +139,8 @@ struct TwoCubeSurfaceDesc {
 };
 
 struct PdpOpDesc {
-  uint16_t partial_in_width_first, partial_in_width_mid,
-      partial_in_width_last, partial_width_first, partial_width_mid,
-      partial_width_last;
+  uint16_t partial_in_width_first, partial_in_width_mid, partial_in_width_last,
+      partial_width_first, partial_width_mid, partial_width_last;
   uint8_t split_num, pool_mode, pool_width, pool_height, stride_x, stride_y,
       pad_left, pad_right, pad_top, pad_bottom, precision, reserved0;
   int32_t padding_value[7];
@@ -185,8 +191,7 @@ struct LutParam {
   int16_t linear_exp_table[65];
   int16_t linear_only_table[257];
   LutOffset linear_exp_offset, linear_only_offset;
-  uint64_t linear_exp_start, linear_exp_end, linear_only_start,
-      linear_only_end;
+  uint64_t linear_exp_start, linear_exp_end, linear_only_start, linear_only_end;
   LutSlope linear_exp_underflow, linear_exp_overflow, linear_only_underflow,
       linear_only_overflow;
   uint8_t hybrid_priority, underflow_priority, overflow_priority, method;
@@ -252,14 +257,13 @@ llvm::Expected<CommonOpDesc> decodeCommonOpDesc(llvm::ArrayRef<uint8_t> Bytes,
 llvm::Expected<DataCube> decodeDataCube(llvm::ArrayRef<uint8_t> Bytes,
                                         uint64_t Offset, DescLayout L);
 /// Decodes the op container of type \p Type at \p Offset (116 bytes).
-llvm::Expected<OpContainer> decodeOpDesc(unsigned Type,
-                                         llvm::ArrayRef<uint8_t> Bytes,
-                                         uint64_t Offset);
+llvm::Expected<OpContainer>
+decodeOpDesc(unsigned Type, llvm::ArrayRef<uint8_t> Bytes, uint64_t Offset);
 /// Decodes the surface container of type \p Type at \p Offset (644 bytes);
 /// legacy cubes are widened to the 32-byte form with offset 0.
 llvm::Expected<SurfaceContainer>
-decodeSurfaceDesc(unsigned Type, llvm::ArrayRef<uint8_t> Bytes,
-                  uint64_t Offset, DescLayout L);
+decodeSurfaceDesc(unsigned Type, llvm::ArrayRef<uint8_t> Bytes, uint64_t Offset,
+                  DescLayout L);
 llvm::Expected<LutParam> decodeLutParam(llvm::ArrayRef<uint8_t> Bytes,
                                         uint64_t Offset);
 

@@ -74,7 +74,8 @@ struct DLANetwork {
 llvm::Expected<std::unique_ptr<LoadableFile>>
 parseLoadable(llvm::ArrayRef<uint8_t> Bytes, llvm::StringRef Name);
 /// Reads \p Path and parses it.
-llvm::Expected<std::unique_ptr<LoadableFile>> readLoadable(llvm::StringRef Path);
+llvm::Expected<std::unique_ptr<LoadableFile>>
+readLoadable(llvm::StringRef Path);
 
 /// Checks ids, indices, offsets and sizes of a verified loadable; also
 /// decodes the network of every DLA1 task. Used by parseLoadable.
