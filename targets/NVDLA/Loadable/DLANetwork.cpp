@@ -6,6 +6,7 @@
 // is checked against the bytes of the address it indexes before decoding.
 //
 //===----------------------------------------------------------------------===//
+#include "ScalarAt.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
@@ -28,12 +29,13 @@ struct TaskView {
       return makeError("network: " + Field + " " + Twine(K) +
                        " is not an index of the task's address_list (" +
                        Twine(N) + " entries)");
-    return F.addressBytes(T.address_list()->Get(K));
+    return F.addressBytes(scalarAt(*T.address_list(), K));
   }
 
   /// Layout from the version of the first blob of address index 0's memory.
   Expected<DescLayout> layout() const {
-    const fl::AddressListEntry *A = F.addressById(T.address_list()->Get(0));
+    const fl::AddressListEntry *A =
+        F.addressById(scalarAt(*T.address_list(), 0));
     const fl::MemoryListEntry *M = A ? F.memoryById(A->mem_id()) : nullptr;
     if (M && M->contents())
       for (const auto *N : *M->contents())

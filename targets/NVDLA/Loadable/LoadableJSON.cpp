@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Targets/NVDLA/LoadableJSON.h"
+#include "ScalarAt.h"
 #include "onncf/Targets/NVDLA/DescriptorJSON.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
 
@@ -53,8 +54,8 @@ static json::Value version(const fl::Version *V) {
 template <typename T>
 static json::Array scalars(const flatbuffers::Vector<T> *V) {
   json::Array A;
-  for (T X : *V)
-    A.push_back(X);
+  for (flatbuffers::uoffset_t I = 0; I < V->size(); ++I)
+    A.push_back(scalarAt(*V, I));
   return A;
 }
 

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Targets/NVDLA/LoadableReader.h"
+#include "ScalarAt.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Support/FileUtils.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
@@ -90,7 +91,7 @@ Expected<std::vector<uint8_t>> LoadableFile::addressBytes(unsigned Id) const {
     const fl::Blob *B = blobByName(N->string_view());
     if (!B || !B->data())
       continue;
-    uint64_t BOff = M->offsets()->Get(I), BEnd = BOff + blobBytes(*B);
+    uint64_t BOff = scalarAt(*M->offsets(), I), BEnd = BOff + blobBytes(*B);
     uint64_t From = std::max(Lo, BOff), To = std::min(Hi, BEnd);
     for (uint64_t P = From; P < To; ++P)
       Out[P - Lo] = B->data()->Get(P - BOff);
@@ -191,7 +192,7 @@ Error Validator::checkMemories() {
       if (!B)
         return fail(Where + ": contents[" + Twine(C) + "]: no blob named '" +
                     N + "'");
-      uint64_t Off = M->offsets()->Get(C);
+      uint64_t Off = scalarAt(*M->offsets(), C);
       if (!fits(Off, blobBytes(*B), M->size()))
         return fail(Where + ": contents[" + Twine(C) + "]: blob '" + N + "' (" +
                     Twine(blobBytes(*B)) + " bytes) at offset " + Twine(Off) +
@@ -253,16 +254,16 @@ Error Validator::checkTasks() {
                   " is neither DLA1 nor EMU1");
     if (const auto *AL = T->address_list())
       for (unsigned K = 0; K < AL->size(); ++K)
-        if (!Addrs.count(AL->Get(K)))
+        if (!Addrs.count(scalarAt(*AL, K)))
           return fail(Where + ": address_list[" + Twine(K) + "]: address " +
-                      Twine(AL->Get(K)) + " is not in address_list");
+                      Twine(scalarAt(*AL, K)) + " is not in address_list");
     for (auto [Name, V] : {std::make_pair("pre_actions", T->pre_actions()),
                            std::make_pair("post_actions", T->post_actions())})
       if (V)
         for (unsigned K = 0; K < V->size(); ++K)
-          if (!Events.count(V->Get(K)))
+          if (!Events.count(scalarAt(*V, K)))
             return fail(Where + ": " + Name + "[" + Twine(K) + "]: event " +
-                        Twine(V->Get(K)) + " is not in event_list");
+                        Twine(scalarAt(*V, K)) + " is not in event_list");
     if (T->interface() == fl::Interface_DLA1) {
       if (!T->address_list() || T->address_list()->size() == 0)
         return fail(Where + ": a DLA1 task needs address index 0 (the "
@@ -280,9 +281,9 @@ Error Validator::checkOthers() {
     for (unsigned I = 0; I < L->size(); ++I)
       if (const auto *Ids = L->Get(I)->task_id())
         for (unsigned K = 0; K < Ids->size(); ++K)
-          if (!Tasks.count(Ids->Get(K)))
+          if (!Tasks.count(scalarAt(*Ids, K)))
             return fail("submit_list[" + Twine(I) + "]: task_id[" + Twine(K) +
-                        "]: task " + Twine(Ids->Get(K)) +
+                        "]: task " + Twine(scalarAt(*Ids, K)) +
                         " is not in task_list");
   if (const auto *L = R.tensor_desc_list())
     for (unsigned I = 0; I < L->size(); ++I) {
