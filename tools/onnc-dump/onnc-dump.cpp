@@ -33,24 +33,51 @@ static cl::opt<bool> AsJSON("json",
 /// one line, blob data as a byte count.
 static void printText(raw_ostream &OS, const json::Value &V, unsigned Indent);
 
+/// Position of a key in the text dump; unlisted keys (descriptor fields)
+/// share one rank and are sorted by name.
+static int keyRank(StringRef K) {
+  static const char *const Order[] = {"file",         "name",
+                                      "id",           "index",
+                                      "type",         "task_id",
+                                      "layout",       "version",
+                                      "task_list",    "memory_list",
+                                      "address_list", "event_list",
+                                      "blobs",        "tensor_desc_list",
+                                      "reloc_list",   "submit_list",
+                                      "loadable",     "dla_networks",
+                                      "network",      "common"};
+  static const char *const Last[] = {"op", "surface", "ops", "luts"};
+  for (unsigned I = 0; I < std::size(Order); ++I)
+    if (K == Order[I])
+      return int(I);
+  for (unsigned I = 0; I < std::size(Last); ++I)
+    if (K == Last[I])
+      return 1000 + int(I);
+  return 500;
+}
+
 static bool isScalar(const json::Value &V) {
   return !V.getAsObject() && !V.getAsArray();
 }
 
 static void printScalar(raw_ostream &OS, const json::Value &V) {
   if (auto S = V.getAsString())
-    OS << *S;
+    OS << (S->empty() ? StringRef("\"\"") : *S); // keep empty names visible
   else
     OS << V;
 }
 
 static void printText(raw_ostream &OS, const json::Value &V, unsigned Indent) {
   if (const json::Object *O = V.getAsObject()) {
-    // json::Object is unordered; print keys sorted for a stable dump.
+    // json::Object is unordered: print the container's tables in schema
+    // order and identifying keys first, then the rest sorted by name.
     std::vector<std::string> Keys;
     for (const auto &KV : *O)
       Keys.push_back(KV.first.str());
-    llvm::sort(Keys);
+    llvm::sort(Keys, [](const std::string &A, const std::string &B) {
+      int RA = keyRank(A), RB = keyRank(B);
+      return RA != RB ? RA < RB : A < B;
+    });
     for (const std::string &K : Keys) {
       const json::Value &E = *O->get(K);
       OS.indent(Indent) << K << ":";
