@@ -10,6 +10,8 @@
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
+#include "llvm/ADT/SmallVector.h"
+#include <algorithm>
 
 using namespace llvm;
 namespace fl = ::nvdla::loadable;
@@ -51,44 +53,67 @@ struct TaskView {
   }
 };
 
-/// Checks that the cubes of op \p Op name task address indices (or -1).
-Error checkCubes(const DecodedOp &Op, unsigned NumAddrs, unsigned Index) {
-  const DataCube *Cubes = nullptr;
-  unsigned N = 0;
-  static const char *const ConvNames[] = {"weight_data", "wmb_data", "wgs_data",
-                                          "src_data", "dst_data"};
-  static const char *const SdpNames[] = {"src_data", "x1_data", "x2_data",
-                                         "y_data", "dst_data"};
-  static const char *const TwoNames[] = {"src_data", "dst_data"};
-  const char *const *Names = TwoNames;
+/// Checks that the cubes of op \p Op name task address indices (or -1)
+/// and lie inside those address windows (\p Windows: bytes per index), and
+/// that BDMA transfers name task address indices.
+Error checkCubes(const DecodedOp &Op, ArrayRef<uint64_t> Windows,
+                 unsigned Index) {
+  SmallVector<std::pair<const char *, const DataCube *>, 5> Cubes;
+  const SurfaceContainer &S = Op.surface;
+  std::string Where = ("network: op " + Twine(Index) + " (" +
+                       opTypeName(Op.common.op_type) + "): surface ")
+                          .str();
+  int N = int(Windows.size());
   switch (Op.common.op_type) {
   case OpCONV:
-    Cubes = &Op.surface.conv.weight_data;
-    N = 5;
-    Names = ConvNames;
+    Cubes = {{"weight_data", &S.conv.weight_data},
+             {"wmb_data", &S.conv.wmb_data},
+             {"wgs_data", &S.conv.wgs_data},
+             {"src_data", &S.conv.src_data},
+             {"dst_data", &S.conv.dst_data}};
     break;
   case OpSDP:
-    Cubes = &Op.surface.sdp.src_data;
-    N = 5;
-    Names = SdpNames;
+    Cubes = {{"src_data", &S.sdp.src_data},
+             {"x1_data", &S.sdp.x1_data},
+             {"x2_data", &S.sdp.x2_data},
+             {"y_data", &S.sdp.y_data},
+             {"dst_data", &S.sdp.dst_data}};
     break;
   case OpPDP:
   case OpCDP:
   case OpRUBIK:
-    Cubes = &Op.surface.pdp.src_data;
-    N = 2;
+    Cubes = {{"src_data", &S.pdp.src_data}, {"dst_data", &S.pdp.dst_data}};
     break;
+  case OpBDMA: {
+    unsigned NT = std::min<unsigned>(S.bdma.num_transfers, 20);
+    for (unsigned I = 0; I < NT; ++I) {
+      const BdmaTransferDesc &T = S.bdma.transfers[I];
+      for (int A : {int(T.source_address), int(T.destination_address)})
+        if (A < -1 || A >= N)
+          return makeError(Where + "transfers[" + Twine(I) + "]: address " +
+                           Twine(A) +
+                           " is not an index of the task's "
+                           "address_list (" +
+                           Twine(N) + " entries)");
+    }
+    return Error::success();
+  }
   default:
     return Error::success();
   }
-  for (unsigned I = 0; I < N; ++I) {
-    int Addr = Cubes[I].address;
-    if (Addr < -1 || Addr >= int(NumAddrs))
-      return makeError("network: op " + Twine(Index) + " (" +
-                       opTypeName(Op.common.op_type) + "): surface " +
-                       Names[I] + ".address " + Twine(Addr) +
+  for (const auto &[Name, C] : Cubes) {
+    int Addr = C->address;
+    if (Addr == -1)
+      continue;
+    if (Addr < -1 || Addr >= N)
+      return makeError(Where + Name + ".address " + Twine(Addr) +
                        " is not an index of the task's address_list (" +
-                       Twine(NumAddrs) + " entries)");
+                       Twine(N) + " entries)");
+    uint64_t Off = C->offset, Size = C->size;
+    if (Off > Windows[Addr] || Size > Windows[Addr] - Off)
+      return makeError(Where + Name + ": offset " + Twine(Off) + " + size " +
+                       Twine(Size) + " exceeds address index " + Twine(Addr) +
+                       " (" + Twine(Windows[Addr]) + " bytes)");
   }
   return Error::success();
 }
@@ -147,13 +172,23 @@ Expected<DLANetwork> decodeDLATask(const LoadableFile &F, unsigned TaskIndex) {
                        " x num_rois " + Twine(Rois) + " needs " +
                        Twine(C.Need) + " bytes of " + C.Name + " but it has " +
                        Twine(C.Have));
-  unsigned NumAddrs = T.address_list()->size();
+  // Bytes of each task address window (size 0: to the end of the memory).
+  SmallVector<uint64_t, 32> Windows;
+  for (unsigned K = 0; K < T.address_list()->size(); ++K) {
+    const fl::AddressListEntry *A =
+        F.addressById(scalarAt(*T.address_list(), K));
+    const fl::MemoryListEntry *M = A ? F.memoryById(A->mem_id()) : nullptr;
+    if (!A || !M || A->offset() > M->size())
+      return makeError("network: task address index " + Twine(K) +
+                       " has no valid address entry");
+    Windows.push_back(A->size() ? A->size() : M->size() - A->offset());
+  }
   for (unsigned I = 0; I < NumOps; ++I) {
     auto Op = decodeOp(*Deps, *Ops, *Surfs, I, 0, NumOps, Net.Layout);
     if (!Op)
       return makeError("network: op " + Twine(I) + ": " +
                        toString(Op.takeError()));
-    if (Error E = checkCubes(*Op, NumAddrs, I))
+    if (Error E = checkCubes(*Op, Windows, I))
       return E;
     Net.Ops.push_back(*Op);
   }

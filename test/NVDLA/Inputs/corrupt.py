@@ -43,6 +43,10 @@ elif kind == "num-ops":            # network desc num_operations = 5
     d[30], d[31] = 5, 0
 elif kind == "op-type":            # dependency entry op_type = 9
     blob("m3_DEPGraph")["data"][3] = 9
+elif kind == "cube-size":          # legacy PDP src_data.size = 4096
+    blob("m2_SurfList")["data"][4:8] = [0, 16, 0, 0]
+elif kind == "cube-address":       # legacy PDP src_data.address = 9
+    blob("m2_SurfList")["data"][2:4] = [9, 0]
 elif kind == "desc-version":       # descriptor blobs at 0.9
     for b in L["blobs"]:
         b["version"]["minor"] = 9
