@@ -295,4 +295,28 @@ Expected<Tensor> toFloatInput(const Tensor &Raw, const Preprocess &P,
   return Out;
 }
 
+std::optional<float> parsePreprocessNumber(StringRef S) {
+  auto [Num, Den] = S.trim().split('/');
+  double N, D = 1;
+  if (Num.trim().getAsDouble(N) ||
+      (!Den.empty() && (Den.trim().getAsDouble(D) || D == 0)))
+    return std::nullopt;
+  return float(N / D);
+}
+
+Expected<std::vector<float>> parsePreprocessList(StringRef S) {
+  std::vector<float> R;
+  if (S.empty())
+    return R;
+  SmallVector<StringRef, 4> Parts;
+  S.split(Parts, ',');
+  for (StringRef P : Parts) {
+    std::optional<float> V = parsePreprocessNumber(P);
+    if (!V)
+      return makeError("'" + P + "' is not a number");
+    R.push_back(*V);
+  }
+  return R;
+}
+
 } // namespace onncf

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Config/Version.h"
+#include "onncf/Frontend/ModelLoader.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/OpDef.h"
@@ -92,32 +93,10 @@ static void listOps(raw_ostream &OS) {
   std::exit(ExitUsageError);
 }
 
-/// ONNX protobuf by extension or by content (the text IR is printable).
-static bool isONNXModel(StringRef Path, StringRef Bytes) {
-  StringRef Ext = sys::path::extension(Path);
-  if (Ext.equals_insensitive(".onnx"))
-    return true;
-  if (Ext == ".ir")
-    return false;
-  for (unsigned char C : Bytes.take_front(256))
-    if (C == 0 || (C < 0x20 && C != '\n' && C != '\r' && C != '\t'))
-      return true;
-  return false;
-}
-
 static Expected<std::unique_ptr<Graph>> loadGraph(StringRef Path) {
-  auto Buf = readFile(Path);
-  if (!Buf)
-    return Buf.takeError();
-  StringRef Name = Path == "-" ? StringRef("<stdin>") : Path;
-  if (isONNXModel(Path, (*Buf)->getBuffer())) {
-    ImportOptions IO;
-    IO.BatchSize = BatchSize;
-    return importONNXBuffer((*Buf)->getBuffer(), Name, IO,
-                            Path == "-" ? StringRef(".")
-                                        : sys::path::parent_path(Path));
-  }
-  return parseGraph((*Buf)->getBuffer(), Name);
+  ImportOptions IO;
+  IO.BatchSize = BatchSize;
+  return loadModel(Path, IO);
 }
 
 int main(int argc, char **argv) {

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "onncf/Config/Version.h"
 #include "onncf/Data/Dataset.h"
+#include "onncf/Frontend/ModelLoader.h"
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/TensorProtoIO.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
@@ -102,52 +103,12 @@ static cl::opt<unsigned> ThreadsShort("j", cl::desc("Same as --threads"),
   std::exit(ExitUsageError);
 }
 
-/// Parses "0.5", "1/255" or "2e-3".
-static std::optional<float> parseNumber(StringRef S) {
-  S = S.trim();
-  auto [Num, Den] = S.split('/');
-  double N, D = 1;
-  if (Num.trim().getAsDouble(N) ||
-      (!Den.empty() && (Den.trim().getAsDouble(D) || D == 0)))
-    return std::nullopt;
-  return float(N / D);
-}
-
+/// A --mean / --std value; a bad item is a usage error.
 static std::vector<float> parseList(StringRef Option, StringRef S) {
-  std::vector<float> R;
-  if (S.empty())
-    return R;
-  SmallVector<StringRef, 4> Parts;
-  S.split(Parts, ',');
-  for (StringRef P : Parts) {
-    auto V = parseNumber(P);
-    if (!V)
-      usageError("--" + Option + ": '" + P + "' is not a number");
-    R.push_back(*V);
-  }
-  return R;
-}
-
-/// ONNX protobuf by extension or by content (text IR is printable).
-static bool isONNXModel(StringRef Path, StringRef Bytes) {
-  if (sys::path::extension(Path).equals_insensitive(".onnx"))
-    return true;
-  StringRef Ext = sys::path::extension(Path);
-  if (Ext == ".ir" || Ext == ".mlir")
-    return false;
-  for (unsigned char C : Bytes.take_front(256))
-    if (C == 0 || (C < 0x20 && C != '\n' && C != '\r' && C != '\t'))
-      return true;
-  return false;
-}
-
-static Expected<std::unique_ptr<Graph>> loadModel(StringRef Path) {
-  auto Buf = readFile(Path);
-  if (!Buf)
-    return Buf.takeError();
-  if (isONNXModel(Path, (*Buf)->getBuffer()))
-    return importONNXFile(Path);
-  return parseGraph((*Buf)->getBuffer(), Path);
+  auto R = parsePreprocessList(S);
+  if (!R)
+    usageError("--" + Option + ": " + toString(R.takeError()));
+  return *R;
 }
 
 static Error writeTensor(StringRef Path, const Tensor &T) {
@@ -298,7 +259,7 @@ int main(int argc, char **argv) {
   if (Limit < 0)
     usageError("--limit must be >= 0");
   Preprocess Prep;
-  auto Scale = parseNumber(ScaleStr);
+  auto Scale = parsePreprocessNumber(ScaleStr);
   if (!Scale)
     usageError("--scale: '" + ScaleStr + "' is not a number");
   Prep.Scale = *Scale;

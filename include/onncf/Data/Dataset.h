@@ -14,6 +14,7 @@
 #include "onncf/IR/Tensor.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,14 @@ struct Preprocess {
   /// mean/std (but not Scale) apply to them too.
   bool NormalizeFloat = false;
 };
+
+/// Parses a --scale style number: "0.5", "2e-3" or a fraction "1/255".
+/// None for anything else (or a zero denominator).
+std::optional<float> parsePreprocessNumber(llvm::StringRef S);
+
+/// Parses a --mean / --std style list: comma-separated numbers as above
+/// (empty gives an empty list). The error quotes the bad item.
+llvm::Expected<std::vector<float>> parsePreprocessList(llvm::StringRef S);
 
 /// Converts raw images to an f32 batch [N,C,H,W]: [H,W] becomes
 /// [1,1,H,W], [N,H,W] becomes [N,1,H,W], rank 4 is kept. Integer sources

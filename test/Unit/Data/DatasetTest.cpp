@@ -166,3 +166,22 @@ TEST(DatasetTest, ToFloatInputErrors) {
 }
 
 } // namespace
+
+TEST(DatasetTest, PreprocessNumbersAndLists) {
+  EXPECT_EQ(parsePreprocessNumber("0.5"), 0.5f);
+  EXPECT_EQ(parsePreprocessNumber(" 2e-3 "), 2e-3f);
+  EXPECT_EQ(parsePreprocessNumber("1/255"), float(1.0 / 255.0));
+  EXPECT_EQ(parsePreprocessNumber("1/0"), std::nullopt);
+  EXPECT_EQ(parsePreprocessNumber("abc"), std::nullopt);
+  EXPECT_EQ(parsePreprocessNumber("1/x"), std::nullopt);
+
+  auto L = parsePreprocessList("0.485, 0.456,1/2");
+  ASSERT_TRUE(bool(L));
+  EXPECT_EQ(*L, (std::vector<float>{0.485f, 0.456f, 0.5f}));
+  auto Empty = parsePreprocessList("");
+  ASSERT_TRUE(bool(Empty));
+  EXPECT_TRUE(Empty->empty());
+  auto Bad = parsePreprocessList("1,two,3");
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_EQ(toString(Bad.takeError()), "'two' is not a number");
+}
