@@ -203,42 +203,6 @@ static void fuseConvEpilogues(const Graph &G, Interpreter::Plan &P,
   P.Steps.resize(Out);
 }
 
-/// Result types of \p O for these operands, as evaluateOpWith() infers
-/// them (for steps that call a kernel entry point directly).
-static Expected<SmallVector<TensorType, 1>>
-inferResultTypes(const Op &O, ArrayRef<const Tensor *> Operands) {
-  SmallVector<TensorType, 1> ResultTypes;
-  const OpDef &Def = O.getDef();
-  if (Def.InferTypes) {
-    SmallVector<TensorType, 4> Types;
-    SmallVector<bool, 4> Present;
-    for (const Tensor *T : Operands) {
-      Types.push_back(T ? T->getType() : TensorType());
-      Present.push_back(T != nullptr);
-    }
-    InferenceInputs In;
-    In.Types = Types;
-    In.Data = Operands;
-    In.Present = Present;
-    auto Inferred = Def.InferTypes(O, In);
-    if (!Inferred)
-      return Inferred.takeError();
-    ResultTypes = std::move(*Inferred);
-  } else {
-    for (Value *R : O.getResults())
-      ResultTypes.push_back(R->getType());
-  }
-  if (ResultTypes.size() != O.getNumResults())
-    return makeError(O.getDescription() + ": type inference gave " +
-                     Twine(ResultTypes.size()) + " results, expected " +
-                     Twine(O.getNumResults()));
-  for (TensorType &T : ResultTypes)
-    if (!T.hasStaticShape())
-      return makeError(O.getDescription() + ": result type " + T.str() +
-                       " is not static at run time");
-  return ResultTypes;
-}
-
 /// Packs the constant weights of Conv and Gemm steps once for the plan
 /// (the kernels would otherwise repack them on every call), up to a total
 /// of \p Budget bytes.
@@ -283,7 +247,7 @@ runPrepared(const Op &O, ArrayRef<const Tensor *> Operands,
     Residual = Operands[Prep.ResidualOperand];
     Operands = Operands.take_front(O.getNumOperands());
   }
-  auto Types = inferResultTypes(O, Operands);
+  auto Types = inferRunTimeResultTypes(O, Operands);
   if (!Types)
     return Types.takeError();
   std::vector<Tensor> Results;

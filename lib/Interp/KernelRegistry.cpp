@@ -49,25 +49,8 @@ KernelFn KernelRegistry::lookup(const OpDef &Def) const {
   return lookup(Def.Name);
 }
 
-Expected<std::vector<Tensor>> evaluateOp(const Op &O,
-                                         ArrayRef<const Tensor *> Operands,
-                                         KernelFn Fn) {
-  return evaluateOpWith(O, Operands, Fn,
-                        [](TensorType T) { return Tensor(std::move(T)); });
-}
-
-Expected<std::vector<Tensor>> evaluateOpWith(const Op &O,
-                                             ArrayRef<const Tensor *> Operands,
-                                             KernelFn Fn,
-                                             ResultAllocator Alloc) {
-  if (!Fn)
-    Fn = KernelRegistry::get().lookup(O.getDef());
-  if (!Fn)
-    return makeError(O.getDescription() + ": no interpreter kernel for '" +
-                     O.getKind() + "'");
-
-  // Result types from the actual operands, which resolves dynamic batch
-  // axes and shape-dependent results (Reshape, Shape, Slice, ...).
+Expected<SmallVector<TensorType, 1>>
+inferRunTimeResultTypes(const Op &O, ArrayRef<const Tensor *> Operands) {
   SmallVector<TensorType, 1> ResultTypes;
   const OpDef &Def = O.getDef();
   if (Def.InferTypes) {
@@ -93,15 +76,40 @@ Expected<std::vector<Tensor>> evaluateOpWith(const Op &O,
     return makeError(O.getDescription() + ": type inference gave " +
                      Twine(ResultTypes.size()) + " results, expected " +
                      Twine(O.getNumResults()));
-
-  std::vector<Tensor> Results;
-  Results.reserve(ResultTypes.size());
-  for (TensorType &T : ResultTypes) {
+  for (TensorType &T : ResultTypes)
     if (!T.hasStaticShape())
       return makeError(O.getDescription() + ": result type " + T.str() +
                        " is not static at run time");
+  return ResultTypes;
+}
+
+Expected<std::vector<Tensor>> evaluateOp(const Op &O,
+                                         ArrayRef<const Tensor *> Operands,
+                                         KernelFn Fn) {
+  return evaluateOpWith(O, Operands, Fn,
+                        [](TensorType T) { return Tensor(std::move(T)); });
+}
+
+Expected<std::vector<Tensor>> evaluateOpWith(const Op &O,
+                                             ArrayRef<const Tensor *> Operands,
+                                             KernelFn Fn,
+                                             ResultAllocator Alloc) {
+  if (!Fn)
+    Fn = KernelRegistry::get().lookup(O.getDef());
+  if (!Fn)
+    return makeError(O.getDescription() + ": no interpreter kernel for '" +
+                     O.getKind() + "'");
+
+  // Result types from the actual operands, which resolves dynamic batch
+  // axes and shape-dependent results (Reshape, Shape, Slice, ...).
+  auto ResultTypes = inferRunTimeResultTypes(O, Operands);
+  if (!ResultTypes)
+    return ResultTypes.takeError();
+
+  std::vector<Tensor> Results;
+  Results.reserve(ResultTypes->size());
+  for (TensorType &T : *ResultTypes)
     Results.push_back(Alloc(std::move(T)));
-  }
   if (Error E = Fn(O, Operands, Results)) {
     // Helpers from ONNXOps.h already name the op.
     std::string Msg = toString(std::move(E)), Desc = O.getDescription();

@@ -18,6 +18,7 @@
 #include "onncf/IR/Tensor.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -53,6 +54,13 @@ private:
 llvm::Expected<std::vector<Tensor>>
 evaluateOp(const Op &O, llvm::ArrayRef<const Tensor *> Operands,
            KernelFn Fn = nullptr);
+
+/// The result types of \p O for these actual operands (run-time type
+/// inference: resolves dynamic batch axes and data-dependent shapes); an
+/// error if inference fails or leaves a shape dynamic. evaluateOp() and the
+/// interpreter's fused steps both use it.
+llvm::Expected<llvm::SmallVector<TensorType, 1>>
+inferRunTimeResultTypes(const Op &O, llvm::ArrayRef<const Tensor *> Operands);
 
 /// Allocates a zero-filled result tensor of a static type. The interpreter
 /// recycles freed intermediate buffers through it.
