@@ -22,8 +22,13 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%src_root", config.onncf_src_root))
 config.substitutions.append(("%models",
     os.path.join(config.onncf_src_root, "docs", "examples", "models")))
-config.substitutions.append(("%shared",
-    os.path.normpath(os.path.join(config.onncf_src_root, "..", "shared"))))
+onncf_shared = os.path.normpath(os.path.join(config.onncf_src_root, "..", "shared"))
+config.substitutions.append(("%shared", onncf_shared))
+# NVIDIA's NVDLA regression files are external data next to the source tree,
+# not in the repository: tests that read them REQUIRE this feature and are
+# reported UNSUPPORTED on a machine without them.
+if os.path.isdir(os.path.join(onncf_shared, "conformance", "nvdla-regression")):
+    config.available_features.add("nvdla-regression")
 config.substitutions.append(("%fmnist", "/usr/share/datasets/fashion-mnist"))
 config.substitutions.append(("%onnx_testdata",
                              "/usr/share/libonnx-testdata/data"))

@@ -5,6 +5,7 @@
 // shared folder) and checks corrupt images are rejected with the field named.
 //
 //===----------------------------------------------------------------------===//
+#include "RegressionData.h"
 #include "onncf/Targets/NVDLA/Dimg.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -50,6 +51,7 @@ static const std::map<std::string, Expect> &expected() {
 }
 
 TEST(Dimg, AllGoldens) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
   std::error_code EC;
   unsigned N = 0;
   for (llvm::sys::fs::directory_iterator I(goldenDir(), EC), E; I != E && !EC;
@@ -111,6 +113,7 @@ TEST(Dimg, AllGoldens) {
 // row h+1 is row h shifted by two columns. That holds in planar C-H-W order
 // (and not in NCxHWx order), which is why the payload is read as dense NCHW.
 TEST(Dimg, PayloadIsPlanar) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
   llvm::SmallString<256> P(goldenDir());
   llvm::sys::path::append(P, "PDP_L0_0_small_fbdf76.dimg");
   auto Img = readDimgFile(P);

@@ -4,6 +4,7 @@
 // truncation and a sweep of byte corruptions give errors, not crashes.
 //
 //===----------------------------------------------------------------------===//
+#include "RegressionData.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
 #include "onncf/Targets/NVDLA/LoadableJSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -43,6 +44,7 @@ std::vector<uint8_t> bytesOf(StringRef Path) {
 }
 
 TEST(NVDLALoadableReader, ReadsAllRegressionFiles) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
   const char *Files[] = {"BDMA_L0_0_fbuf",         "CDP_L0_0_fbuf",
                          "CDP_L0_0_large_fbuf",    "CDP_L0_0_small_fbuf",
                          "CONV_D_L0_0_fbuf",       "CONV_D_L0_0_large_fbuf",
@@ -58,6 +60,7 @@ TEST(NVDLALoadableReader, ReadsAllRegressionFiles) {
 }
 
 TEST(NVDLALoadableReader, DecodesPdpSmall) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
   auto L = cantFail(readLoadable(regressionFile("PDP_L0_0_small_fbuf")));
   DLANetwork N = cantFail(decodeDLATask(*L, 0));
   EXPECT_EQ(N.Layout, DescLayout::Legacy010);
@@ -78,6 +81,7 @@ TEST(NVDLALoadableReader, DecodesPdpSmall) {
 }
 
 TEST(NVDLALoadableReader, NNHasElevenDlaOps) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
   auto L = cantFail(readLoadable(regressionFile("NN_L0_0_fbuf")));
   EXPECT_FALSE(ok(decodeDLATask(*L, 0))); // EMU1 task
   DLANetwork N = cantFail(decodeDLATask(*L, 1));
@@ -87,6 +91,7 @@ TEST(NVDLALoadableReader, NNHasElevenDlaOps) {
 }
 
 TEST(NVDLALoadableReader, EveryTruncationIsAnError) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
   std::vector<uint8_t> B = bytesOf(regressionFile("PDP_L0_0_small_fbuf"));
   ASSERT_FALSE(B.empty());
   for (size_t N = 0; N < B.size(); N += 7) {
@@ -96,6 +101,7 @@ TEST(NVDLALoadableReader, EveryTruncationIsAnError) {
 }
 
 TEST(NVDLALoadableReader, ByteCorruptionNeverCrashes) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
   std::vector<uint8_t> B = bytesOf(regressionFile("CONV_D_L0_0_small_fbuf"));
   ASSERT_FALSE(B.empty());
   unsigned Errors = 0;
