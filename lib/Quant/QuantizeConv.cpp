@@ -233,13 +233,8 @@ Expected<bool> Quantizer::quantizeConv(Op *O) {
   Attrs["clip_truncate"] = Attribute(int64_t(P->ClipTruncate));
   P->Epi.addTo(Attrs);
 
-  auto New = createReplacement(quantop::Conv, Operands,
-                               {intType(Chain.Final->getType(), *OutScale)},
-                               std::move(Attrs), {Chain.Final}, O);
-  if (!New)
-    return New.takeError();
-  commitChain(Chain);
-  return true;
+  return replaceChain(quantop::Conv, Operands, std::move(Attrs), Chain,
+                      *OutScale, O);
 }
 
 } // namespace quantize

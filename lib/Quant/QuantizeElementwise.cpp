@@ -58,13 +58,8 @@ Expected<bool> Quantizer::quantizeAdd(Op *O) {
   Attrs["mul_b"] = Attribute(int64_t(MB.Multiplier));
   Attrs["shift_b"] = Attribute(int64_t(MB.Shift));
   Epi->addTo(Attrs);
-  auto New = createReplacement(quantop::Add, {QA, QB},
-                               {intType(Chain.Final->getType(), *OutScale)},
-                               std::move(Attrs), {Chain.Final}, O);
-  if (!New)
-    return New.takeError();
-  commitChain(Chain);
-  return true;
+  return replaceChain(quantop::Add, {QA, QB}, std::move(Attrs), Chain,
+                      *OutScale, O);
 }
 
 Expected<bool> Quantizer::quantizeActivation(Op *O) {
@@ -87,13 +82,8 @@ Expected<bool> Quantizer::quantizeActivation(Op *O) {
     return Epi.takeError();
   AttributeMap Attrs;
   Epi->addTo(Attrs);
-  auto New = createReplacement(quantop::Requantize, {IX},
-                               {intType(Chain.Final->getType(), *OutScale)},
-                               std::move(Attrs), {Chain.Final}, O);
-  if (!New)
-    return New.takeError();
-  commitChain(Chain);
-  return true;
+  return replaceChain(quantop::Requantize, {IX}, std::move(Attrs), Chain,
+                      *OutScale, O);
 }
 
 } // namespace quantize

@@ -94,13 +94,8 @@ Expected<bool> Quantizer::quantizeFC(Op *O) {
   AttributeMap Attrs;
   Attrs["clip_truncate"] = Attribute(int64_t(P->ClipTruncate));
   P->Epi.addTo(Attrs);
-  auto New = createReplacement(quantop::FC, Operands,
-                               {intType(Chain.Final->getType(), *OutScale)},
-                               std::move(Attrs), {Chain.Final}, O);
-  if (!New)
-    return New.takeError();
-  commitChain(Chain);
-  return true;
+  return replaceChain(quantop::FC, Operands, std::move(Attrs), Chain,
+                      *OutScale, O);
 }
 
 } // namespace quantize

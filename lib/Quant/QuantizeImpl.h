@@ -116,6 +116,14 @@ private:
   createReplacement(llvm::StringRef Kind, llvm::ArrayRef<Value *> Operands,
                     llvm::ArrayRef<TensorType> Types, AttributeMap Attrs,
                     llvm::ArrayRef<Value *> Replaces, const Op *From);
+  /// Replaces the fused chain \p C (the op \p O and the activations after
+  /// it) by one integer op \p Kind whose result has scale \p OutScale and
+  /// takes the chain's last value; marks the chain done.
+  llvm::Expected<bool> replaceChain(llvm::StringRef Kind,
+                                    llvm::ArrayRef<Value *> Operands,
+                                    AttributeMap Attrs,
+                                    const ActivationChain &C, float OutScale,
+                                    const Op *O);
   /// Records that float \p F is now computed by integer \p I.
   void setReplaced(Value *F, Value *I);
   /// Absorbs single-use Relu / Clip ops after \p V into \p C.

@@ -272,5 +272,19 @@ Expected<Epilogue> Quantizer::makeEpilogue(ArrayRef<double> Ratios,
   return E;
 }
 
+Expected<bool> Quantizer::replaceChain(StringRef Kind,
+                                       ArrayRef<Value *> Operands,
+                                       AttributeMap Attrs,
+                                       const ActivationChain &C,
+                                       float OutScale, const Op *O) {
+  auto New = createReplacement(Kind, Operands,
+                               {intType(C.Final->getType(), OutScale)},
+                               std::move(Attrs), {C.Final}, O);
+  if (!New)
+    return New.takeError();
+  commitChain(C);
+  return true;
+}
+
 } // namespace quantize
 } // namespace onncf
