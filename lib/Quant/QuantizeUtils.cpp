@@ -275,11 +275,11 @@ Expected<Epilogue> Quantizer::makeEpilogue(ArrayRef<double> Ratios,
 Expected<bool> Quantizer::replaceChain(StringRef Kind,
                                        ArrayRef<Value *> Operands,
                                        AttributeMap Attrs,
-                                       const ActivationChain &C,
-                                       float OutScale, const Op *O) {
-  auto New = createReplacement(Kind, Operands,
-                               {intType(C.Final->getType(), OutScale)},
-                               std::move(Attrs), {C.Final}, O);
+                                       const ActivationChain &C, float OutScale,
+                                       const Op *O) {
+  auto New =
+      createReplacement(Kind, Operands, {intType(C.Final->getType(), OutScale)},
+                        std::move(Attrs), {C.Final}, O);
   if (!New)
     return New.takeError();
   commitChain(C);
