@@ -55,4 +55,11 @@ void exitOnError(Error E, int Code) {
   std::exit(Code);
 }
 
+void usageError(const Twine &Msg) {
+  reportError(Msg);
+  errs() << "Run '" << getToolName() << " --help' for usage.\n";
+  errs().flush();
+  std::exit(ExitUsageError);
+}
+
 } // namespace onncf

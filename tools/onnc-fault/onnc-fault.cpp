@@ -136,12 +136,6 @@ static cl::opt<unsigned> ThreadsShort("j", cl::desc("Same as --threads"),
                                       cl::value_desc("N"), cl::Prefix,
                                       cl::cat(FaultCat));
 
-[[noreturn]] static void usageError(const Twine &Msg) {
-  reportError(Msg);
-  errs() << "Run '" << getToolName() << " --help' for usage.\n";
-  std::exit(ExitUsageError);
-}
-
 /// A --mean / --std value; a bad item is a usage error.
 static std::vector<float> parseList(StringRef Option, StringRef S) {
   auto R = parsePreprocessList(S);

@@ -87,12 +87,6 @@ static void listOps(raw_ostream &OS) {
        << (KernelRegistry::get().lookup(*D) ? "yes" : "no") << " |\n";
 }
 
-[[noreturn]] static void usageError(const Twine &Msg) {
-  reportError(Msg);
-  errs() << "Run '" << getToolName() << " --help' for usage.\n";
-  std::exit(ExitUsageError);
-}
-
 static Expected<std::unique_ptr<Graph>> loadGraph(StringRef Path) {
   ImportOptions IO;
   IO.BatchSize = BatchSize;

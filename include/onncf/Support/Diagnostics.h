@@ -31,6 +31,11 @@ void reportWarning(const llvm::Twine &Msg);
 /// Reports \p E and exits with \p Code. For use in tool mains only.
 [[noreturn]] void exitOnError(llvm::Error E, int Code = ExitUserError);
 
+/// Reports a command-line misuse, points at --help and exits with
+/// ExitUsageError: "<tool>: error: <Msg>" then "Run '<tool> --help' for
+/// usage."
+[[noreturn]] void usageError(const llvm::Twine &Msg);
+
 template <typename T>
 T exitOnErr(llvm::Expected<T> V, int Code = ExitUserError) {
   if (!V)
