@@ -64,6 +64,10 @@ static Error readNumber(const json::Object &Obj, StringRef Key, StringRef Name,
 
 /// Rejects what a quantizer could not use; shared by parse and write.
 static Error checkEntry(const CalibrationEntry &E, StringRef Name) {
+  // JSON keys must be UTF-8; ONNX (proto2) does not enforce it on names.
+  if (!json::isUTF8(Name))
+    return makeError("tensor name '" + json::fixUTF8(Name) +
+                     "' is not valid UTF-8 and cannot be a table key");
   if (!std::isfinite(E.Scale) || !(E.Scale > 0))
     return makeError("entry '" + Name +
                      "': scale must be positive and finite, got " +

@@ -59,11 +59,18 @@ static json::Array scalars(const flatbuffers::Vector<T> *V) {
   return A;
 }
 
+// A hostile file may hold any bytes in a string field; JSON must be UTF-8, so
+// invalid sequences become U+FFFD (valid names print unchanged, as flatc's).
+static std::string text(const flatbuffers::String *S) {
+  std::string Str = S->str();
+  return json::isUTF8(Str) ? Str : json::fixUTF8(Str);
+}
+
 static json::Array strings(
     const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>> *V) {
   json::Array A;
   for (const auto *S : *V)
-    A.push_back(S->str());
+    A.push_back(text(S));
   return A;
 }
 
@@ -100,7 +107,7 @@ static json::Object blob(const fl::Blob &B, bool WithData) {
                  {"interface", ENUM(Interface, B.interface())},
                  {"sub_interface", B.sub_interface()}};
   if (B.name())
-    O["name"] = B.name()->str();
+    O["name"] = text(B.name());
   if (B.version())
     O["version"] = version(B.version());
   if (B.data())
@@ -132,7 +139,7 @@ static json::Object tensorDesc(const fl::TensorDescListEntry &T) {
                  {"stride_6", T.stride_6()},
                  {"stride_7", T.stride_7()}};
   if (T.name())
-    O["name"] = T.name()->str();
+    O["name"] = text(T.name());
   return O;
 }
 

@@ -189,4 +189,15 @@ TEST(CalibrationTable, FilesAreWrittenAtomically) {
   sys::fs::remove_directories(Dir);
 }
 
+TEST(CalibrationTableTest, NonUTF8NameIsAnErrorNotAnAssertion) {
+  // ONNX does not enforce UTF-8 names; a JSON key must be UTF-8.
+  CalibrationTable T;
+  T.set("bad\xff", {1.0f, 0.0f, 1.0f, 0});
+  std::string S;
+  raw_string_ostream OS(S);
+  Error E = T.write(OS);
+  ASSERT_TRUE(bool(E));
+  EXPECT_NE(toString(std::move(E)).find("not valid UTF-8"), std::string::npos);
+}
+
 } // namespace
