@@ -77,8 +77,8 @@ public:
     Out = *I;
     return Error::success();
   }
-  template <typename T> Error field(StringRef Key, int64_t Lo, int64_t Hi,
-                                    T &Out) {
+  template <typename T>
+  Error field(StringRef Key, int64_t Lo, int64_t Hi, T &Out) {
     int64_t I;
     if (Error E = integer(Key, Lo, Hi, I))
       return E;
@@ -171,10 +171,9 @@ Expected<IoInfo> parseIoBlob(ArrayRef<uint8_t> Bytes, StringRef Name) {
       return makeError(Where + ": '" + Kind.first + "' must be an array");
     for (size_t I = 0; I < A->size(); ++I) {
       IoPort P;
-      if (Error E = readPort((*A)[I],
-                             (Where + ": " + Kind.first + "[" + Twine(I) + "]")
-                                 .str(),
-                             P))
+      if (Error E = readPort(
+              (*A)[I], (Where + ": " + Kind.first + "[" + Twine(I) + "]").str(),
+              P))
         return E;
       Kind.second->push_back(std::move(P));
     }

@@ -1,4 +1,5 @@
-//===- IoBlob.h - The onnc-fault I/O description blob of a loadable -*- C++ -*-===//
+//===- IoBlob.h - The onnc-fault I/O description blob of a loadable -*- C++
+//-*-===//
 //
 // Part of onnc-fault. NVIDIA's loadable says where the input and output
 // surfaces live (tensor descriptors, bind ids) but not what the integers mean
