@@ -43,6 +43,17 @@ Expected<FeatureView> FeatureView::get(const TaskMemory &Mem,
   V.PerAtom = AtomBytes / ElemBytes;
   V.LineStride = Cube.line_stride;
   V.SurfStride = Cube.surf_stride;
+  // Rows must not overlap and surfaces must not overlap rows: what NCxHWx
+  // means, and it bounds the element count by the bytes checked below (a
+  // hostile 65535^3 cube with zero strides would otherwise pass).
+  if (V.H > 1 && V.LineStride < uint64_t(V.W) * AtomBytes)
+    return makeError(What + ": line stride " + Twine(V.LineStride) +
+                     " is below width " + Twine(V.W) + " x " +
+                     Twine(AtomBytes) + "-byte atoms");
+  if (V.C > V.PerAtom && V.SurfStride < uint64_t(V.H) * V.W * AtomBytes)
+    return makeError(What + ": surface stride " + Twine(V.SurfStride) +
+                     " is below " + Twine(V.H) + " rows of " + Twine(V.W) +
+                     " atoms");
   // Every coefficient of offset() is non-negative, so the furthest byte is
   // reached by the largest surface, row, column and channel within an atom
   // (the latter is min(C, PerAtom) - 1, not (C - 1) % PerAtom). All terms
