@@ -8,12 +8,14 @@
 //===----------------------------------------------------------------------===//
 #include "onncf/Target/Target.h"
 #include "onncf/Targets/Host/HostTarget.h"
+#include "onncf/Targets/NVDLA/NvdlaTarget.h"
 
 namespace onncf {
 
 void registerAllTargets() {
   static bool Done = [] {
     registerHostTarget();
+    registerNvdlaTargets();
     return true;
   }();
   (void)Done;

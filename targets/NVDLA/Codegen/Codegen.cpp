@@ -1,0 +1,519 @@
+//===- Codegen.cpp - nvdla.* ops -> firmware descriptors and a loadable ---===//
+//
+// Part of onnc-fault. Turns a planned graph (Planning.cpp) into one DLA1
+// task: an nvdla.conv is a CONV op and its fused SDP op, an nvdla.pdp a PDP
+// op, an nvdla.sdp an SDP op reading memory. Memories: the input (ALLOC |
+// INPUT, bind 0), the output (ALLOC | OUTPUT, bind 0), the activations
+// (ALLOC) and the weights (SET, blob "weights"); every cube gets an address
+// entry of its own and refers to it by the id LoadableWriter::addAddress
+// returned.
+//
+// The dependency graph follows what NVIDIA's compiler writes (see its
+// NN_L0_0 regression network) and what the firmware scheduler executes:
+//  * op_head[t] is engine t's first op; consumers[t] of an op of type t is
+//    the next op of that engine, with event PROGRAMMED (its registers may
+//    be written once the previous op's are);
+//  * a fused CONV -> SDP pair: CONV's consumers[SDP] is the SDP with
+//    PROGRAMMED, the SDP's fused_parent is the CONV with ENABLED (the
+//    firmware decrements the parent when the child is enabled, so the
+//    consumer engine is running before the producer streams into it);
+//  * every layer waits for the previous layer's last op with OP_COMPLETED
+//    (for an op of the same engine this replaces the PROGRAMMED link).
+//    Layers therefore run one after the other, which is what makes the
+//    planner's buffer reuse safe;
+//  * dependency_count is the number of these edges ending at an op.
+//
+//===----------------------------------------------------------------------===//
+#include "onncf/Config/Version.h"
+#include "onncf/IR/Graph.h"
+#include "onncf/IR/QuantOps.h"
+#include "onncf/Support/Diagnostics.h"
+#include "onncf/Targets/NVDLA/IoBlob.h"
+#include "onncf/Targets/NVDLA/LoadableWriter.h"
+#include "onncf/Targets/NVDLA/Lowering.h"
+#include "onncf/Targets/NVDLA/NvdlaConfig.h"
+#include "onncf/Targets/NVDLA/NvdlaOps.h"
+#include <cstring>
+#include <map>
+#include <tuple>
+
+using namespace llvm;
+
+namespace onncf {
+namespace nvdla {
+
+namespace {
+
+enum : uint8_t { EvCompleted = 1, EvProgrammed = 2, EvEnabled = 3 };
+constexpr uint8_t FormatFeature = 36;
+
+struct Location {
+  unsigned Memory = 0;
+  uint64_t Offset = 0;
+};
+
+class Codegen {
+public:
+  Codegen(const Graph &G, const NvdlaConfig &Cfg) : G(G), Cfg(Cfg) {}
+  Expected<std::vector<uint8_t>> run();
+
+private:
+  Expected<Location> locate(const Value *V) const;
+  unsigned address(unsigned Mem, uint64_t Off, uint64_t Size);
+  Expected<DataCube> memCube(const Value *V, const CubeDims &D);
+  DataCube hwCube(const CubeDims &D) const;
+  Error emitConv(const Op &O);
+  Error emitPdp(const Op &O);
+  Error emitSdp(const Op &O);
+  void link();
+  uint64_t lineStride(const CubeDims &D) const {
+    return uint64_t(D.W) * Cfg.MemoryAtomBytes;
+  }
+
+  const Graph &G;
+  const NvdlaConfig &Cfg;
+  LoadableWriter W;
+  unsigned InMem = 0, OutMem = 0, ActMem = ~0u, WMem = ~0u;
+  const Value *InputCube = nullptr;
+  std::map<std::tuple<unsigned, uint64_t, uint64_t>, unsigned> Addresses;
+  std::vector<DecodedOp> Ops;
+  /// Index of each layer's first and last op in Ops.
+  std::vector<std::pair<unsigned, unsigned>> Layers;
+};
+
+DecodedOp newOp(OpType T, unsigned Index) {
+  DecodedOp D;
+  std::memset(&D, 0, sizeof(D));
+  D.common.index = Index;
+  D.common.op_type = T;
+  for (Consumer &C : D.common.consumers)
+    C = {-1, 0, 0};
+  D.common.fused_parent = {-1, 0, 0};
+  return D;
+}
+
+DataCube noCube() {
+  DataCube C;
+  std::memset(&C, 0, sizeof(C));
+  C.address = -1;
+  return C;
+}
+
+CvtParam cvt(int16_t Scale, uint8_t Truncate, uint8_t Enable) {
+  CvtParam C;
+  std::memset(&C, 0, sizeof(C));
+  C.scale = Scale;
+  C.truncate = Truncate;
+  C.enable = Enable;
+  return C;
+}
+
+/// An SDP stage that is only an ALU MAX/MIN against a per-layer operand
+/// (how clamps run on X2 and Y).
+SdpOp clampStage(uint8_t AluType, int64_t Operand) {
+  SdpOp S;
+  std::memset(&S, 0, sizeof(S));
+  S.enable = 1;
+  S.alu_type = AluType; // MAX 0, MIN 1
+  S.type = 2;           // ALU only
+  S.mode = 0;           // per layer
+  S.precision = 1;      // int16 operand
+  S.alu_operand = static_cast<int32_t>(Operand);
+  return S;
+}
+
+/// The SDP op descriptor common to fused and memory-sourced SDP ops: X1
+/// given by the caller, clamps on X2 (MAX) and Y (MIN), output converter
+/// scale 1 truncate 0 (saturation to int8).
+SdpOpDesc sdpDesc(const Op &O, const SdpOp &X1) {
+  SdpOpDesc S;
+  std::memset(&S, 0, sizeof(S));
+  S.lut_index = -1;
+  S.out_cvt = cvt(1, 0, 1);
+  S.batch_num = 1;
+  S.x1_op = X1;
+  if (O.hasAttr("clamp_min"))
+    S.x2_op = clampStage(0, O.getIntAttr("clamp_min", 0));
+  if (O.hasAttr("clamp_max"))
+    S.y_op = clampStage(1, O.getIntAttr("clamp_max", 0));
+  return S;
+}
+
+} // namespace
+
+Expected<Location> Codegen::locate(const Value *V) const {
+  if (V == InputCube)
+    return Location{InMem, 0};
+  const Op *P = V->isResult() ? V->getDefiningOp() : nullptr;
+  if (!P || !P->getKind().startswith("nvdla.") || !P->hasAttr("dst_offset"))
+    return makeError("value '" + V->getName() +
+                     "' is not an NVDLA feature cube (run planNvdla first)");
+  Location L;
+  L.Memory = P->getIntAttr("dst_memory", 0) == 1 ? OutMem : ActMem;
+  L.Offset = P->getIntAttr("dst_offset", 0);
+  return L;
+}
+
+unsigned Codegen::address(unsigned Mem, uint64_t Off, uint64_t Size) {
+  auto Key = std::make_tuple(Mem, Off, Size);
+  auto It = Addresses.find(Key);
+  if (It != Addresses.end())
+    return It->second;
+  unsigned Id = W.addAddress(Mem, Off, Size);
+  Addresses[Key] = Id;
+  return Id;
+}
+
+Expected<DataCube> Codegen::memCube(const Value *V, const CubeDims &D) {
+  auto L = locate(V);
+  if (!L)
+    return L.takeError();
+  uint64_t Size = getCubeBytes(D, Cfg);
+  DataCube C = noCube();
+  C.type = 0;
+  C.address = address(L->Memory, L->Offset, Size);
+  C.size = Size;
+  C.width = D.W;
+  C.height = D.H;
+  C.channel = D.C;
+  C.line_stride = lineStride(D);
+  C.surf_stride = lineStride(D) * D.H;
+  return C;
+}
+
+DataCube Codegen::hwCube(const CubeDims &D) const {
+  DataCube C = noCube();
+  C.type = 2; // on the fly between engines
+  C.width = D.W;
+  C.height = D.H;
+  C.channel = D.C;
+  C.line_stride = lineStride(D);
+  C.surf_stride = lineStride(D) * D.H;
+  return C;
+}
+
+Error Codegen::emitConv(const Op &O) {
+  CubeDims In = getInCube(O), Out = getOutCube(O);
+  auto K = O.getIntsAttr("kernel");
+  auto St = O.getIntsAttr("strides", {1, 1});
+  auto P = O.getIntsAttr("pads", {0, 0, 0, 0});
+  DecodedOp C = newOp(OpCONV, Ops.size());
+  ConvOpDesc &V = C.op.conv;
+  V.entry_per_slice = O.getIntAttr("entry_per_slice", 0);
+  V.data_format = FormatFeature;
+  V.fetch_grain = 1;
+  V.batch = 1;
+  V.data_bank = O.getIntAttr("data_bank", 0);
+  V.weight_bank = O.getIntAttr("weight_bank", 0);
+  V.release = In.H;
+  V.input_width_csc = In.W;
+  V.input_height_csc = In.H;
+  V.input_channel_csc = In.C;
+  V.kernel_width_csc = K[1];
+  V.kernel_height_csc = K[0];
+  V.kernel_channel_csc = In.C;
+  V.input_width_cmac = Out.W;
+  V.input_height_cmac = Out.H;
+  V.bytes_per_kernel = In.C * K[0] * K[1];
+  V.conv_stride_x = St[1];
+  V.conv_stride_y = St[0];
+  V.pad_x_left = P[1];
+  V.pad_x_right = P[3];
+  V.pad_y_top = P[0];
+  V.pad_y_bottom = P[2];
+  V.dilation_x = V.dilation_y = 1;
+  V.in_cvt = cvt(1, 0, 0);
+  // The CACC truncate (NVIDIA's firmware writes out_cvt.truncate to
+  // CACC_D_CLIP_CFG): quant.conv's clip_truncate.
+  V.out_cvt = cvt(1, O.getIntAttr("clip_truncate", 0), 1);
+  ConvSurfaceDesc &S = C.surface.conv;
+  uint64_t WOff = O.getIntAttr("weight_offset", 0);
+  uint64_t WBytes = O.getIntAttr("weight_bytes", 0);
+  S.weight_data = noCube();
+  S.weight_data.address = address(WMem, WOff, WBytes);
+  S.weight_data.size = WBytes;
+  S.weight_data.width = K[1];
+  S.weight_data.height = K[0];
+  S.weight_data.channel = In.C;
+  S.wmb_data = noCube();
+  S.wgs_data = noCube();
+  auto Src = memCube(O.getOperand(0), In);
+  if (!Src)
+    return Src.takeError();
+  S.src_data = *Src;
+  S.dst_data = hwCube(Out);
+
+  DecodedOp D = newOp(OpSDP, Ops.size() + 1);
+  SdpOp X1;
+  std::memset(&X1, 0, sizeof(X1));
+  X1.enable = 1;
+  X1.alu_type = 2; // SUM
+  X1.type = 3;     // ALU and MUL
+  X1.mode = 1;     // per kernel, from the operand buffer
+  X1.act = O.getIntAttr("relu", 0) ? 1 : 0;
+  X1.shift_value = O.getIntAttr("bias_shift", 0);
+  X1.truncate = O.getIntAttr("shift", 0);
+  X1.precision = 1; // int16 operands
+  D.op.sdp = sdpDesc(O, X1);
+  SdpSurfaceDesc &T = D.surface.sdp;
+  T.src_data = hwCube(Out);
+  T.x1_data = noCube();
+  uint64_t SOff = O.getIntAttr("sdp_offset", 0);
+  uint64_t SBytes = O.getIntAttr("sdp_bytes", 0);
+  T.x1_data.address = address(WMem, SOff, SBytes);
+  T.x1_data.size = SBytes;
+  T.x1_data.width = 1;
+  T.x1_data.height = 1;
+  T.x1_data.channel = Out.C;
+  T.x2_data = noCube();
+  T.y_data = noCube();
+  auto Dst = memCube(O.getResult(), Out);
+  if (!Dst)
+    return Dst.takeError();
+  T.dst_data = *Dst;
+
+  unsigned CI = Ops.size();
+  C.common.consumers[OpSDP] = {int16_t(CI + 1), EvProgrammed, 0};
+  D.common.fused_parent = {int16_t(CI), EvEnabled, 0};
+  Ops.push_back(C);
+  Ops.push_back(D);
+  Layers.push_back({CI, CI + 1});
+  return Error::success();
+}
+
+Error Codegen::emitPdp(const Op &O) {
+  CubeDims In = getInCube(O), Out = getOutCube(O);
+  auto K = O.getIntsAttr("kernel");
+  auto St = O.getIntsAttr("strides", {1, 1});
+  auto P = O.getIntsAttr("pads", {0, 0, 0, 0});
+  DecodedOp D = newOp(OpPDP, Ops.size());
+  PdpOpDesc &V = D.op.pdp;
+  V.partial_in_width_first = V.partial_in_width_mid = V.partial_in_width_last =
+      In.W;
+  V.partial_width_first = V.partial_width_mid = V.partial_width_last = Out.W;
+  V.split_num = 1;
+  bool Max = O.getIntAttr("pool_mode", 1) == 1;
+  V.pool_mode = Max ? 1 : 0;
+  V.pool_width = K[1] - 1;
+  V.pool_height = K[0] - 1;
+  V.stride_x = St[1];
+  V.stride_y = St[0];
+  V.pad_left = P[1];
+  V.pad_right = P[3];
+  V.pad_top = P[0];
+  V.pad_bottom = P[2];
+  // Padded cells: 0 for averages (counted, as quant.avgpool does), the
+  // int8 minimum for max pooling (never larger than a real cell).
+  for (int32_t &PV : V.padding_value)
+    PV = Max ? -128 : 0;
+  auto Src = memCube(O.getOperand(0), In);
+  if (!Src)
+    return Src.takeError();
+  auto Dst = memCube(O.getResult(), Out);
+  if (!Dst)
+    return Dst.takeError();
+  D.surface.pdp.src_data = *Src;
+  D.surface.pdp.dst_data = *Dst;
+  Layers.push_back({unsigned(Ops.size()), unsigned(Ops.size())});
+  Ops.push_back(D);
+  return Error::success();
+}
+
+Error Codegen::emitSdp(const Op &O) {
+  CubeDims In = getInCube(O), Out = getOutCube(O);
+  DecodedOp D = newOp(OpSDP, Ops.size());
+  SdpOp X1;
+  std::memset(&X1, 0, sizeof(X1));
+  X1.enable = 1;
+  X1.act = O.getIntAttr("relu", 0) ? 1 : 0;
+  X1.truncate = O.getIntAttr("shift", 0);
+  X1.mul_operand = O.getIntAttr("mul", 1);
+  X1.precision = 1;
+  SdpSurfaceDesc &T = D.surface.sdp;
+  T.x1_data = noCube();
+  T.x2_data = noCube();
+  T.y_data = noCube();
+  if (O.getNumOperands() == 2) {
+    // v = a + sdpTruncate(sdpMul(b, mul_b), shift_b): B per point through
+    // the ALU operand converter, then MUL per layer.
+    X1.type = 3;
+    X1.alu_type = 2;
+    X1.mode = 2; // per point
+    X1.alu_cvt = cvt(O.getIntAttr("mul_b", 1), O.getIntAttr("shift_b", 0), 1);
+    auto B = memCube(O.getOperand(1), Out);
+    if (!B)
+      return B.takeError();
+    T.x1_data = *B;
+  } else {
+    X1.type = 1; // MUL only
+    X1.mode = 0; // per layer
+  }
+  D.op.sdp = sdpDesc(O, X1);
+  auto Src = memCube(O.getOperand(0), In);
+  if (!Src)
+    return Src.takeError();
+  T.src_data = *Src;
+  auto Dst = memCube(O.getResult(), Out);
+  if (!Dst)
+    return Dst.takeError();
+  T.dst_data = *Dst;
+  Layers.push_back({unsigned(Ops.size()), unsigned(Ops.size())});
+  Ops.push_back(D);
+  return Error::success();
+}
+
+void Codegen::link() {
+  // Next op of the same engine: PROGRAMMED.
+  for (unsigned I = 0; I < Ops.size(); ++I) {
+    uint8_t T = Ops[I].common.op_type;
+    for (unsigned J = I + 1; J < Ops.size(); ++J)
+      if (Ops[J].common.op_type == T) {
+        Ops[I].common.consumers[T] = {int16_t(J), EvProgrammed, 0};
+        break;
+      }
+  }
+  // Layer order: the next layer's first op waits for this layer's last op
+  // to complete; a fused SDP follows its CONV through the fused edges.
+  for (unsigned L = 0; L + 1 < Layers.size(); ++L) {
+    unsigned From = Layers[L].second, To = Layers[L + 1].first;
+    Ops[From].common.consumers[Ops[To].common.op_type] = {int16_t(To),
+                                                          EvCompleted, 0};
+  }
+  for (DecodedOp &D : Ops)
+    D.common.dependency_count = 0;
+  for (DecodedOp &D : Ops) {
+    for (const Consumer &C : D.common.consumers)
+      if (C.index >= 0)
+        ++Ops[C.index].common.dependency_count;
+    if (D.common.fused_parent.index >= 0)
+      ++Ops[D.common.fused_parent.index].common.dependency_count;
+  }
+}
+
+Expected<std::vector<uint8_t>> Codegen::run() {
+  const Value *GIn = G.getInputs()[0];
+  const Value *GOut = G.getOutputs()[0];
+  auto Uses = G.getUses(GIn);
+  if (Uses.size() != 1 || Uses[0].first->getKind() != quantop::Quantize)
+    return makeError("the graph input '" + GIn->getName() +
+                     "' must be read by one quant.quantize");
+  const Op &Q = *Uses[0].first;
+  InputCube = Q.getResult();
+  const Op &DQ = *GOut->getDefiningOp();
+  const Value *OutCube = DQ.getOperand(0);
+  auto cube = [](const Value *V) {
+    auto S = V->getType().getShape();
+    return S.size() == 4 ? CubeDims{S[1], S[2], S[3]} : CubeDims{S[1], 1, 1};
+  };
+  CubeDims InD = cube(InputCube), OutD = cube(OutCube);
+
+  // Memories: input, output, activations, weights.
+  InMem = W.addMemory(MemFlagAlloc | MemFlagInput, getCubeBytes(InD, Cfg));
+  OutMem = W.addMemory(MemFlagAlloc | MemFlagOutput, getCubeBytes(OutD, Cfg));
+  uint64_t ActBytes = 0, WBytes = 0;
+  std::vector<uint8_t> Weights;
+  for (const auto &OP : G.getOps()) {
+    const Op &O = *OP;
+    if (!O.getKind().startswith("nvdla."))
+      continue;
+    if (O.getIntAttr("dst_memory", 0) == 0)
+      ActBytes =
+          std::max<uint64_t>(ActBytes, O.getIntAttr("dst_offset", 0) +
+                                           getCubeBytes(getOutCube(O), Cfg));
+    if (O.getKind() == nvdlaop::Conv)
+      WBytes = std::max<uint64_t>(WBytes, O.getIntAttr("sdp_offset", 0) +
+                                              O.getIntAttr("sdp_bytes", 0));
+  }
+  if (ActBytes)
+    ActMem = W.addMemory(MemFlagAlloc, ActBytes);
+  if (WBytes) {
+    Weights.assign(WBytes, 0);
+    for (const auto &OP : G.getOps()) {
+      const Op &O = *OP;
+      if (O.getKind() != nvdlaop::Conv)
+        continue;
+      auto Copy = [&](unsigned Operand, const char *Off) {
+        auto B = O.getOperand(Operand)->getConstantData().bytes();
+        std::memcpy(&Weights[O.getIntAttr(Off, 0)], B.data(), B.size());
+      };
+      Copy(1, "weight_offset");
+      Copy(2, "sdp_offset");
+    }
+    WMem = W.addMemory(MemFlagSet, WBytes);
+    if (Error E = W.addContents(WMem, "weights", std::move(Weights), 0))
+      return std::move(E);
+  }
+
+  for (const auto &OP : G.getOps()) {
+    const Op &O = *OP;
+    Error E = Error::success();
+    if (O.getKind() == nvdlaop::Conv)
+      E = emitConv(O);
+    else if (O.getKind() == nvdlaop::Pdp)
+      E = emitPdp(O);
+    else if (O.getKind() == nvdlaop::Sdp)
+      E = emitSdp(O);
+    if (E)
+      return std::move(E);
+  }
+  if (Ops.empty())
+    return makeError("the model has no layer to run on the DLA");
+  link();
+  DLATaskSpec Task;
+  std::memset(&Task.Net, 0, sizeof(Task.Net));
+  for (int16_t &H : Task.Net.op_head)
+    H = -1;
+  for (unsigned I = Ops.size(); I-- > 0;)
+    Task.Net.op_head[Ops[I].common.op_type] = I;
+  Task.Net.input_layer = 0;
+  Task.Ops = std::move(Ops);
+  W.addDLATask(std::move(Task));
+
+  // Tensor descriptors and the onncf.io blob.
+  IoInfo Io;
+  Io.Config = Cfg.Name.str();
+  Io.Producer = std::string("onnc-fault ") + ONNCF_VERSION_STRING;
+  auto port = [&](const Value *Logical, const CubeDims &D, unsigned Mem,
+                  float Scale) {
+    TensorDescSpec T;
+    T.Name = Logical->getName();
+    T.MemoryId = Mem;
+    T.Size = getCubeBytes(D, Cfg);
+    T.C = D.C;
+    T.H = D.H;
+    T.W = D.W;
+    T.Strides[0] = 1;
+    T.Strides[1] = lineStride(D);
+    T.Strides[2] = lineStride(D) * D.H;
+    IoPort P;
+    P.Name = Logical->getName();
+    P.TensorDescId = W.addTensorDesc(T);
+    P.C = D.C;
+    P.H = D.H;
+    P.W = D.W;
+    P.LogicalRank = Logical->getType().getRank();
+    P.Bits = 8;
+    P.Scale = Scale;
+    P.Format = "NCxHWx";
+    P.AtomBytes = Cfg.MemoryAtomBytes;
+    P.LineStride = T.Strides[1];
+    P.SurfStride = T.Strides[2];
+    return P;
+  };
+  Io.Inputs.push_back(port(GIn, InD, InMem, Q.getFloatAttr("scale", 1)));
+  Io.Outputs.push_back(port(GOut, OutD, OutMem, DQ.getFloatAttr("scale", 1)));
+  W.addBlob(IoBlobName, writeIoBlob(Io));
+  return W.finish();
+}
+
+Expected<std::vector<uint8_t>> emitLoadable(const Graph &G,
+                                            const NvdlaConfig &Cfg) {
+  if (G.getInputs().size() != 1 || G.getOutputs().size() != 1 ||
+      !G.getOutputs()[0]->isResult())
+    return makeError("NVDLA loadables need one input and one output; run "
+                     "the nvdla lowering first");
+  return Codegen(G, Cfg).run();
+}
+
+} // namespace nvdla
+} // namespace onncf
