@@ -1,16 +1,18 @@
 //===- onnc-run.cpp - Run a model on a tensor or a labelled dataset -------===//
 //
 // Part of onnc-fault. Loads an ONNX model or a text-IR graph and runs it with
-// the reference interpreter, either on one input tensor (--input/--output)
+// the reference interpreter, or an NVDLA loadable and runs it on the
+// bit-true virtual platform, either on one input tensor (--input/--output)
 // or over a labelled image dataset, reporting top-1/top-5 accuracy and
 // throughput (--images/--labels/--report). See docs/tools/onnc-run.md.
 //
 //===----------------------------------------------------------------------===//
+#include "LoadableRun.h"
 #include "onncf/Config/Version.h"
 #include "onncf/Data/Dataset.h"
-#include "onncf/Frontend/ModelLoader.h"
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/TensorProtoIO.h"
+#include "onncf/Frontend/ModelLoader.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/Parser.h"
@@ -19,7 +21,12 @@
 #include "onncf/Interp/Sgemm.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Support/FileUtils.h"
+#include "onncf/Targets/NVDLA/Dimg.h"
+#include "onncf/Targets/NVDLA/LoadableReader.h"
+#include "onncf/Targets/NVDLA/NvdlaConfig.h"
+#include "onncf/Targets/NVDLA/VirtualPlatform.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -32,12 +39,14 @@
 
 using namespace llvm;
 using namespace onncf;
+namespace nv = onncf::nvdla;
 
 static cl::OptionCategory RunCat("onnc-run options");
 
-static cl::opt<std::string> ModelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.onnx | model.ir>"),
-                                      cl::cat(RunCat));
+static cl::opt<std::string>
+    ModelPath(cl::Positional, cl::Required,
+              cl::desc("<model.onnx | model.ir | loadable.nvdla>"),
+              cl::cat(RunCat));
 static cl::opt<std::string>
     InputPath("input",
               cl::desc("Run on one input tensor (.npy, .pb, .pgm or IDX; a "
@@ -96,6 +105,26 @@ static cl::opt<unsigned>
 static cl::opt<unsigned> ThreadsShort("j", cl::desc("Same as --threads"),
                                       cl::value_desc("N"), cl::Prefix,
                                       cl::cat(RunCat));
+static cl::opt<std::string> OutputFormat(
+    "output-format",
+    cl::desc("Format of --output: npy, pb or dimg (an NVDLA loadable's first "
+             "output surface as NVIDIA's runtime dumps it); default: from "
+             "the extension (.pb, .dimg, else npy)"),
+    cl::value_desc("fmt"), cl::cat(RunCat));
+static cl::opt<std::string> NvdlaConfigName(
+    "nvdla-config",
+    cl::desc("Loadables: the NVDLA hardware configuration (nv_small, "
+             "nv_large, nv_full, ...; default: the one the loadable's "
+             "onncf.io blob names, else nv_full)"),
+    cl::value_desc("name"), cl::cat(RunCat));
+// --stats is LLVM's own -stats flag (registered by every LLVM tool, so a
+// second option of that name cannot exist); main() documents it in this
+// category and reads it through llvm::AreStatisticsEnabled().
+static cl::opt<std::string> CompareDimg(
+    "compare-dimg",
+    cl::desc("Loadables: compare the first output with this DIMG golden; "
+             "prints the number of differing elements, exit 1 if any"),
+    cl::value_desc("file"), cl::cat(RunCat));
 
 /// A --mean / --std value; a bad item is a usage error.
 static std::vector<float> parseList(StringRef Option, StringRef S) {
@@ -105,8 +134,20 @@ static std::vector<float> parseList(StringRef Option, StringRef S) {
   return *R;
 }
 
+/// --output-format, or the one --output's extension implies.
+static std::string outputFormat() {
+  if (!OutputFormat.empty())
+    return OutputFormat;
+  StringRef Ext = sys::path::extension(OutputPath);
+  if (Ext.equals_insensitive(".pb"))
+    return "pb";
+  if (Ext.equals_insensitive(".dimg"))
+    return "dimg";
+  return "npy";
+}
+
 static Error writeTensor(StringRef Path, const Tensor &T) {
-  if (sys::path::extension(Path).equals_insensitive(".pb"))
+  if (outputFormat() == "pb")
     return writeTensorProtoFile(Path, T);
   return writeNPYFile(Path, T);
 }
@@ -121,15 +162,21 @@ static void printTensor(raw_ostream &OS, StringRef Name, const Tensor &T) {
     else
       OS << T.getAsInt(I);
     OS << ((I + 1) % std::max<int64_t>(Row, 1) == 0 || I + 1 == Shown ? "\n"
-                                                                       : " ");
+                                                                      : " ");
   }
   if (Shown < N)
     OS << "... (" << N - Shown << " more)\n";
 }
 
-static int runSingle(Interpreter &I, const Preprocess &Prep) {
+/// The --input tensor fitted to \p I's single input (none for a loadable
+/// without inputs, which runs once as it is).
+static std::vector<Tensor> loadSingleInput(Executor &I,
+                                           const Preprocess &Prep) {
+  if (I.getInputs().empty() && InputPath.empty())
+    return {};
   if (I.getInputs().size() != 1)
-    exitOnError(makeError(ModelPath + ": --input needs a model with one "
+    exitOnError(makeError(ModelPath +
+                          ": --input needs a model with one "
                           "input, this one has " +
                           Twine(I.getInputs().size())));
   Tensor Raw = exitOnErr(loadImages(InputPath));
@@ -139,8 +186,12 @@ static int runSingle(Interpreter &I, const Preprocess &Prep) {
   if (isIntegerType(Raw.getElementType()) &&
       Port.Type.getElementType() == ElementType::F32)
     X = exitOnErr(toFloatInput(Raw, Prep, InputPath));
-  Tensor Fitted = exitOnErr(adaptInput(X, Port.Type, Port.Name));
-  auto Out = I.run({Fitted});
+  return {exitOnErr(adaptInput(X, Port.Type, Port.Name))};
+}
+
+static int runSingle(Executor &I, const Preprocess &Prep) {
+  std::vector<Tensor> In = loadSingleInput(I, Prep);
+  auto Out = I.run(In);
   if (!Out)
     exitOnError(addFileContext(Out.takeError(), ModelPath));
   if (!OutputPath.empty()) {
@@ -152,7 +203,7 @@ static int runSingle(Interpreter &I, const Preprocess &Prep) {
   return ExitSuccess;
 }
 
-static int runDataset(Interpreter &I, const Preprocess &Prep) {
+static int runDataset(Executor &I, const Preprocess &Prep) {
   Dataset D = exitOnErr(loadDataset(ImagesPath, LabelsPath));
   EvaluateOptions EO;
   EO.Batch = Batch;
@@ -219,10 +270,61 @@ static int runDataset(Interpreter &I, const Preprocess &Prep) {
   return ExitSuccess;
 }
 
+static std::unique_ptr<nv::VirtualPlatform> createVP(const nv::VPOptions &O) {
+  auto File = exitOnErr(nv::readLoadable(ModelPath));
+  return exitOnErr(nv::VirtualPlatform::create(std::move(File), O));
+}
+
+/// Runs a loadable on the virtual platform: through the Executor like a
+/// model, or, for DIMG output or comparison, through runRaw (the DIMG is
+/// read from the output memory's bytes).
+static int runLoadable(bool Single, bool WantDimg, const Preprocess &Prep) {
+  nv::VPOptions O;
+  if (NvdlaConfigName.getNumOccurrences()) {
+    auto C = nv::lookupNvdlaConfig(NvdlaConfigName);
+    if (!C)
+      usageError("--nvdla-config: " + toString(C.takeError()));
+    O.Config = *C;
+  }
+  std::unique_ptr<nv::VirtualPlatform> VP = createVP(O);
+  const nv::NvdlaConfig &Cfg = VP->getConfig();
+  nv::VPStats Stats;
+  int Code = ExitSuccess;
+  if (WantDimg) {
+    // The executor only converts the input; the run itself is runRaw's.
+    auto Exec = exitOnErr(nv::createVPExecutor(createVP(O), nullptr));
+    std::vector<Tensor> In = loadSingleInput(*Exec, Prep);
+    auto Surfaces = exitOnErr(nv::makeVPInputSurfaces(*VP, In));
+    auto Out = exitOnErr(VP->runRaw(Surfaces, &Stats));
+    if (Out.empty())
+      exitOnError(makeError(ModelPath + ": the loadable has no output"));
+    nv::DimgImage Img = exitOnErr(makeOutputDimg(*VP, 0, Out[0]));
+    if (!OutputPath.empty())
+      exitOnErr(nv::writeDimgFile(OutputPath, Img));
+    if (!CompareDimg.empty() &&
+        exitOnErr(compareWithDimg(Img, CompareDimg, outs())) != 0)
+      Code = ExitUserError;
+  } else {
+    auto Exec = exitOnErr(nv::createVPExecutor(std::move(VP), &Stats));
+    if (Single && Exec->getInputs().size() && InputPath.empty())
+      usageError("give either --input=FILE or --images=FILE");
+    Code = Single ? runSingle(*Exec, Prep) : runDataset(*Exec, Prep);
+  }
+  if (AreStatisticsEnabled())
+    Stats.print(outs(), Cfg);
+  return Code;
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   setToolName("onnc-run");
   cl::HideUnrelatedOptions(RunCat);
+  if (cl::Option *O = cl::getRegisteredOptions().lookup("stats")) {
+    O->setDescription("Loadables: print per-engine statistics (ops, MACs, "
+                      "bytes, estimated cycles) after the run");
+    O->addCategory(RunCat);
+    O->setHiddenFlag(cl::NotHidden);
+  }
   cl::SetVersionPrinter([](raw_ostream &OS) {
     OS << "onnc-fault version " << ONNCF_VERSION_STRING;
     if (StringRef(ONNCF_GIT_REVISION).size())
@@ -231,8 +333,10 @@ int main(int argc, char **argv) {
   });
   if (!cl::ParseCommandLineOptions(
           argc, argv,
-          "onnc-run: run a model with the reference interpreter\n\n"
+          "onnc-run: run a model with the reference interpreter, or an "
+          "NVDLA loadable on the virtual platform\n\n"
           "  onnc-run MODEL --input=x.npy [--output=y.npy]\n"
+          "  onnc-run LOADABLE [--output=y.dimg] [--stats]\n"
           "  onnc-run MODEL --images=IMAGES --labels=LABELS "
           "[--report=r.json]\n",
           &errs()))
@@ -240,18 +344,32 @@ int main(int argc, char **argv) {
 
   if (ThreadsShort.getNumOccurrences())
     Threads = unsigned(ThreadsShort);
+  bool IsLoadable = looksLikeLoadable(ModelPath);
   bool Single = !InputPath.empty(), Data = !ImagesPath.empty();
+  // A loadable may embed its input (NVIDIA's unit tests): it runs as it is.
+  if (IsLoadable && !Single && !Data)
+    Single = true;
   if (Single == Data)
     usageError("give either --input=FILE or --images=FILE");
   if (!Data && (!LabelsPath.empty() || !ReportPath.empty() ||
                 !PredictionsPath.empty() || Limit != 0))
     usageError("--labels, --limit, --report and --predictions need --images");
-  if (!Single && !OutputPath.empty())
-    usageError("--output needs --input");
+  if (Data && (!OutputPath.empty() || !CompareDimg.empty()))
+    usageError("--output and --compare-dimg need a single run, not --images");
   if (Batch < 1)
     usageError("--batch must be >= 1");
   if (Limit < 0)
     usageError("--limit must be >= 0");
+  if (!OutputFormat.empty() && OutputFormat != "npy" && OutputFormat != "pb" &&
+      OutputFormat != "dimg")
+    usageError("--output-format must be npy, pb or dimg, not '" + OutputFormat +
+               "'");
+  bool WantDimg =
+      (!OutputPath.empty() && outputFormat() == "dimg") || !CompareDimg.empty();
+  if (!IsLoadable && (WantDimg || AreStatisticsEnabled() ||
+                      NvdlaConfigName.getNumOccurrences()))
+    usageError("--output-format=dimg, --compare-dimg, --stats and "
+               "--nvdla-config need an NVDLA loadable");
   Preprocess Prep;
   auto Scale = parsePreprocessNumber(ScaleStr);
   if (!Scale)
@@ -263,6 +381,8 @@ int main(int argc, char **argv) {
     if (S == 0)
       usageError("--std values must be non-zero");
 
+  if (IsLoadable)
+    return runLoadable(Single, WantDimg, Prep);
   std::unique_ptr<Graph> G = exitOnErr(loadModel(ModelPath));
   InterpreterOptions IO;
   IO.Threads = Threads;

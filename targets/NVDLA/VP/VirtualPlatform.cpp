@@ -107,6 +107,7 @@ static BoundSurface makeBound(const fl::Loadable &R,
     B.DataFormat = T->data_format();
     B.LineStride = T->stride_1();
     B.SurfStride = T->stride_2();
+    B.Offset = T->offset();
   }
   return B;
 }

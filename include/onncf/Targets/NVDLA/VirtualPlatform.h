@@ -29,6 +29,7 @@ class raw_ostream;
 
 namespace onncf {
 class Executor;
+class Tensor;
 
 namespace nvdla {
 
@@ -69,6 +70,8 @@ struct BoundSurface {
   unsigned N = 0, C = 0, H = 0, W = 0;
   unsigned DataType = 0, DataFormat = 0;
   uint64_t LineStride = 0, SurfStride = 0;
+  /// Where the tensor descriptor's surface starts in the memory.
+  uint64_t Offset = 0;
 };
 
 struct VPOptions {
@@ -120,6 +123,12 @@ private:
 /// receives every run's statistics (must outlive the executor).
 llvm::Expected<std::unique_ptr<Executor>>
 createVPExecutor(std::unique_ptr<VirtualPlatform> VP, VPStats *Stats);
+
+/// The bytes of each INPUT memory (by bind id) for \p Inputs, one tensor
+/// per input with a batch of one, converted as the executor does (for a
+/// caller that needs runRaw's raw outputs, e.g. onnc-run's DIMG output).
+llvm::Expected<std::vector<std::vector<uint8_t>>>
+makeVPInputSurfaces(const VirtualPlatform &VP, llvm::ArrayRef<Tensor> Inputs);
 
 } // namespace nvdla
 } // namespace onncf
