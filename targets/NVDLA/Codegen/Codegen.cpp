@@ -302,10 +302,10 @@ Error Codegen::emitPdp(const Op &O) {
   V.pad_right = P[3];
   V.pad_top = P[0];
   V.pad_bottom = P[2];
-  // Padded cells: 0 for averages (counted, as quant.avgpool does), the
-  // int8 minimum for max pooling (never larger than a real cell).
+  // Padded cells count as 0 in averages (quant.avgpool's
+  // count_include_pad); max pooling ignores them.
   for (int32_t &PV : V.padding_value)
-    PV = Max ? -128 : 0;
+    PV = 0;
   auto Src = memCube(O.getOperand(0), In);
   if (!Src)
     return Src.takeError();
@@ -322,33 +322,54 @@ Error Codegen::emitPdp(const Op &O) {
 Error Codegen::emitSdp(const Op &O) {
   CubeDims In = getInCube(O), Out = getOutCube(O);
   DecodedOp D = newOp(OpSDP, Ops.size());
-  SdpOp X1;
-  std::memset(&X1, 0, sizeof(X1));
-  X1.enable = 1;
-  X1.act = O.getIntAttr("relu", 0) ? 1 : 0;
-  X1.truncate = O.getIntAttr("shift", 0);
-  X1.mul_operand = O.getIntAttr("mul", 1);
-  X1.precision = 1;
+  SdpOp Mul;
+  std::memset(&Mul, 0, sizeof(Mul));
+  Mul.enable = 1;
+  Mul.type = 1; // MUL only, per layer
+  Mul.mode = 0;
+  Mul.act = O.getIntAttr("relu", 0) ? 1 : 0;
+  Mul.truncate = O.getIntAttr("shift", 0);
+  Mul.mul_operand = O.getIntAttr("mul", 1);
+  Mul.precision = 1;
   SdpSurfaceDesc &T = D.surface.sdp;
   T.x1_data = noCube();
   T.x2_data = noCube();
   T.y_data = noCube();
   if (O.getNumOperands() == 2) {
-    // v = a + sdpTruncate(sdpMul(b, mul_b), shift_b): B per point through
-    // the ALU operand converter, then MUL per layer.
-    X1.type = 3;
-    X1.alu_type = 2;
-    X1.mode = 2; // per point
-    X1.alu_cvt = cvt(O.getIntAttr("mul_b", 1), O.getIntAttr("shift_b", 0), 1);
+    // v = a + sdpTruncate(sdpMul(b, mul_b), shift_b): X1 adds B per point
+    // through its operand converter (|v| < 2^31 for 8-bit a and b, so the
+    // stage's int32 result is the 33-bit sum), X2 multiplies and
+    // truncates, Y takes one clamp.
+    if (O.hasAttr("clamp_min") && O.hasAttr("clamp_max"))
+      return makeError(O.getDescription() + ": an element-wise add with two "
+                                            "clamp bounds is not supported");
+    SdpOp Add;
+    std::memset(&Add, 0, sizeof(Add));
+    Add.enable = 1;
+    Add.type = 2;      // ALU only
+    Add.alu_type = 2;  // SUM
+    Add.mode = 2;      // per point
+    Add.precision = 0; // int8 operand cube
+    Add.alu_cvt = cvt(O.getIntAttr("mul_b", 1), O.getIntAttr("shift_b", 0), 1);
     auto B = memCube(O.getOperand(1), Out);
     if (!B)
       return B.takeError();
     T.x1_data = *B;
+    SdpOpDesc S;
+    std::memset(&S, 0, sizeof(S));
+    S.lut_index = -1;
+    S.out_cvt = cvt(1, 0, 1);
+    S.batch_num = 1;
+    S.x1_op = Add;
+    S.x2_op = Mul;
+    if (O.hasAttr("clamp_min"))
+      S.y_op = clampStage(0, O.getIntAttr("clamp_min", 0));
+    if (O.hasAttr("clamp_max"))
+      S.y_op = clampStage(1, O.getIntAttr("clamp_max", 0));
+    D.op.sdp = S;
   } else {
-    X1.type = 1; // MUL only
-    X1.mode = 0; // per layer
+    D.op.sdp = sdpDesc(O, Mul);
   }
-  D.op.sdp = sdpDesc(O, X1);
   auto Src = memCube(O.getOperand(0), In);
   if (!Src)
     return Src.takeError();

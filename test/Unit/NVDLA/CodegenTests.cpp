@@ -1,0 +1,359 @@
+//===- CodegenTests.cpp - NVDLA lowering, planning and code generation ----===//
+//
+// Part of onnc-fault. Builds small quantized graphs by hand, lowers them for
+// NVDLA configurations and checks (1) the nvdla.* ops and their planning
+// attributes, (2) the errors for what a config cannot run, (3) the
+// descriptors of the emitted loadable (dependency graph as NVIDIA's
+// compiler writes it), and (4) that the virtual platform running the
+// loadable gives exactly the integer interpreter's results.
+//
+//===----------------------------------------------------------------------===//
+#include "onncf/IR/Builder.h"
+#include "onncf/IR/Graph.h"
+#include "onncf/Interp/Interpreter.h"
+#include "onncf/Quant/FixedPoint.h"
+#include "onncf/Targets/NVDLA/Layout.h"
+#include "onncf/Targets/NVDLA/LoadableReader.h"
+#include "onncf/Targets/NVDLA/Lowering.h"
+#include "onncf/Targets/NVDLA/NvdlaConfig.h"
+#include "onncf/Targets/NVDLA/NvdlaOps.h"
+#include "onncf/Targets/NVDLA/VirtualPlatform.h"
+#include "gtest/gtest.h"
+#include <random>
+
+using namespace llvm;
+using namespace onncf;
+using namespace onncf::nvdla;
+
+namespace {
+
+#define ASSERT_OK(X)                                                           \
+  if (Error E_ = (X))                                                          \
+  FAIL() << toString(std::move(E_))
+#define ASSERT_VALUE(X) ASSERT_TRUE(bool(X)) << toString((X).takeError())
+
+/// For helpers that cannot return a gtest failure.
+template <typename T> T must(Expected<T> E) {
+  if (!E) {
+    ADD_FAILURE() << toString(E.takeError());
+    std::abort();
+  }
+  return std::move(*E);
+}
+
+const NvdlaConfig &config(StringRef Name) {
+  return *must(lookupNvdlaConfig(Name));
+}
+
+struct Net {
+  std::unique_ptr<Graph> G = std::make_unique<Graph>();
+  float InScale = 0.02f, OutScale = 0.1f;
+};
+
+Tensor randomI8(std::mt19937 &R, ArrayRef<int64_t> Shape, int Lo = -127,
+                int Hi = 127) {
+  Tensor T(TensorType(ElementType::I8, Shape));
+  std::uniform_int_distribution<int> D(Lo, Hi);
+  for (int8_t &V : T.mutableData<int8_t>())
+    V = static_cast<int8_t>(D(R));
+  return T;
+}
+
+/// Biases on the SDP grid: int16 operands shifted left by \p Shift.
+Tensor gridBias(std::mt19937 &R, int64_t K, unsigned Shift) {
+  Tensor T(TensorType(ElementType::I32, {K}));
+  std::uniform_int_distribution<int> D(-30000, 30000);
+  for (int32_t &V : T.mutableData<int32_t>())
+    V = D(R) * (1 << Shift);
+  return T;
+}
+
+Value *op(Graph &G, StringRef Kind, ArrayRef<Value *> Operands, AttributeMap A,
+          StringRef Name) {
+  Builder B(G);
+  Op *O = must(B.createOp(Kind, Operands, std::move(A)));
+  O->setName(Name.str());
+  return O->getResult();
+}
+
+/// quantize -> conv 3x3 pad 1 relu -> maxpool 2 -> conv 3x3 stride 2 ->
+/// [add of a 1x1 conv branch] -> avgpool 3 pad 1 -> flatten -> fc ->
+/// dequantize, on a 3 x 12 x 12 input.
+Net makeNet(unsigned Seed, bool WithAdd) {
+  Net N;
+  Graph &G = *N.G;
+  std::mt19937 R(Seed);
+  Value *X =
+      cantFail(G.addInput("x", TensorType(ElementType::F32, {1, 3, 12, 12})));
+  Value *Q = op(G, "quant.quantize", {X},
+                {{"scale", N.InScale}, {"bits", int64_t(8)}}, "q");
+  auto Mul = [&](int64_t K) {
+    std::vector<int64_t> M(K);
+    std::uniform_int_distribution<int> D(8000, 30000);
+    for (int64_t &V : M)
+      V = D(R);
+    return M;
+  };
+  Value *W1 = G.addConstantUnique("w1", randomI8(R, {10, 3, 3, 3}));
+  Value *B1 = G.addConstantUnique("b1", gridBias(R, 10, 2));
+  Value *C1 = op(G, "quant.conv", {Q, W1, B1},
+                 {{"strides", std::vector<int64_t>{1, 1}},
+                  {"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                  {"clip_truncate", int64_t(1)},
+                  {"mul", Mul(10)},
+                  {"shift", int64_t(24)},
+                  {"relu", int64_t(1)}},
+                 "conv1");
+  Value *P1 = op(G, "onnx.MaxPool", {C1},
+                 {{"kernel_shape", std::vector<int64_t>{2, 2}},
+                  {"strides", std::vector<int64_t>{2, 2}}},
+                 "pool1");
+  Value *W2 = G.addConstantUnique("w2", randomI8(R, {12, 10, 3, 3}));
+  Value *B2 = G.addConstantUnique("b2", gridBias(R, 12, 0));
+  Value *C2 = op(G, "quant.conv", {P1, W2, B2},
+                 {{"strides", std::vector<int64_t>{2, 2}},
+                  {"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                  {"mul", std::vector<int64_t>{20000}},
+                  {"shift", int64_t(24)},
+                  {"clamp_min", int64_t(-20)},
+                  {"clamp_max", int64_t(100)}},
+                 "conv2");
+  if (WithAdd) {
+    Value *W3 = G.addConstantUnique("w3", randomI8(R, {12, 10, 1, 1}));
+    Value *C3 = op(G, "quant.conv", {P1, W3},
+                   {{"strides", std::vector<int64_t>{2, 2}},
+                    {"mul", Mul(12)},
+                    {"shift", int64_t(22)}},
+                   "shortcut");
+    C2 = op(G, "quant.add", {C2, C3},
+            {{"mul_b", int64_t(17000)},
+             {"shift_b", int64_t(14)},
+             {"mul", std::vector<int64_t>{20000}},
+             {"shift", int64_t(15)},
+             {"relu", int64_t(1)}},
+            "add");
+  }
+  Value *A = op(G, "quant.avgpool", {C2},
+                {{"kernel_shape", std::vector<int64_t>{3, 3}},
+                 {"strides", std::vector<int64_t>{1, 1}},
+                 {"pads", std::vector<int64_t>{1, 1, 1, 1}}},
+                "avg");
+  Value *F = op(G, "onnx.Flatten", {A}, {{"axis", int64_t(1)}}, "flat");
+  Value *WF = G.addConstantUnique("wf", randomI8(R, {7, 12 * 3 * 3}));
+  Value *BF = G.addConstantUnique("bf", gridBias(R, 7, 1));
+  Value *FC = op(G, "quant.fc", {F, WF, BF},
+                 {{"mul", Mul(7)}, {"shift", int64_t(24)}}, "fc");
+  Value *DQ = op(G, "quant.dequantize", {FC}, {{"scale", N.OutScale}}, "dq");
+  G.addOutput(DQ);
+  if (Error E = verifyGraph(G))
+    ADD_FAILURE() << toString(std::move(E));
+  return N;
+}
+
+std::vector<Op *> nvdlaOps(Graph &G) {
+  std::vector<Op *> R;
+  for (auto &O : G.getOps())
+    if (O->getKind().startswith("nvdla."))
+      R.push_back(O.get());
+  return R;
+}
+
+TEST(NVDLACodegen, LowersAndPlans) {
+  Net N = makeNet(1, false);
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  ASSERT_OK(planNvdla(*N.G, Cfg));
+  ASSERT_OK(verifyGraph(*N.G));
+  auto Ops = nvdlaOps(*N.G);
+  ASSERT_EQ(Ops.size(), 5u); // conv, pdp, conv, pdp, conv (the fc)
+  EXPECT_EQ(Ops[0]->getKind(), "nvdla.conv");
+  EXPECT_EQ(Ops[0]->getIntAttr("bias_shift", -1), 2);
+  EXPECT_EQ(Ops[0]->getIntAttr("clip_truncate", -1), 1);
+  // Per kernel: int16 ALU operand (bias >> 2), then the multiplier.
+  auto SD = Ops[0]->getOperand(2)->getConstantData().data<int16_t>();
+  ASSERT_EQ(SD.size(), 20u);
+  EXPECT_EQ(Ops[1]->getKind(), "nvdla.pdp");
+  EXPECT_EQ(Ops[1]->getIntAttr("pool_mode", -1), 1);
+  // conv2 has one multiplier for all kernels: replicated.
+  auto SD2 = Ops[2]->getOperand(2)->getConstantData().data<int16_t>();
+  for (int K = 0; K < 12; ++K)
+    EXPECT_EQ(SD2[2 * K + 1], 20000);
+  EXPECT_EQ(Ops[3]->getIntAttr("pool_mode", -1), 0);
+  // The fc reads the 12 x 3 x 3 cube with a 3 x 3 kernel.
+  EXPECT_EQ(Ops[4]->getIntAttr("in_c", 0), 12);
+  EXPECT_EQ(Ops[4]->getIntsAttr("kernel"), (std::vector<int64_t>{3, 3}));
+  EXPECT_EQ(Ops[4]->getIntAttr("dst_memory", -1), 1);
+  // Weights: packed blob then SDP operands, 256-byte aligned, in op order.
+  EXPECT_EQ(Ops[0]->getIntAttr("weight_offset", -1), 0);
+  EXPECT_EQ(Ops[0]->getIntAttr("weight_bytes", -1), 272); // 270, CBUF-padded
+  EXPECT_EQ(Ops[0]->getIntAttr("sdp_offset", -1), 512);
+  EXPECT_EQ(Ops[0]->getIntAttr("sdp_bytes", -1), 40);
+  EXPECT_EQ(Ops[2]->getIntAttr("weight_offset", -1), 768);
+  // CBUF: a 3-channel 12-wide input takes one 8-byte entry per pixel.
+  EXPECT_EQ(Ops[0]->getIntAttr("entry_per_slice", -1), 12);
+  EXPECT_EQ(Ops[0]->getIntAttr("data_bank", -1), 1);
+  EXPECT_EQ(Ops[0]->getIntAttr("weight_bank", -1), 1);
+  // Activations: conv1's 10x12x12 cube (2 surfaces, 2304 B) at 0; pool1
+  // after it; conv2 reuses conv1's space (dead once pool1 has run).
+  EXPECT_EQ(Ops[0]->getIntAttr("dst_offset", -1), 0);
+  EXPECT_EQ(Ops[1]->getIntAttr("dst_offset", -1), 2304);
+  EXPECT_EQ(Ops[2]->getIntAttr("dst_offset", -1), 0);
+}
+
+TEST(NVDLACodegen, ElementWiseNeedsSdpEw) {
+  Net N = makeNet(2, true);
+  Error E = lowerToNvdla(*N.G, config("nvdla-small"));
+  ASSERT_TRUE(bool(E));
+  std::string Msg = toString(std::move(E));
+  EXPECT_NE(Msg.find("quant.add 'add'"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("not supported on nvdla-small"), std::string::npos) << Msg;
+  Net L = makeNet(2, true);
+  ASSERT_OK(lowerToNvdla(*L.G, config("nvdla-large")));
+}
+
+TEST(NVDLACodegen, UnsupportedOpNamesNodeAndConfig) {
+  Net N = makeNet(3, false);
+  Graph &G = *N.G;
+  // A Sigmoid on the integers before the dequantize: no NVDLA engine.
+  Op *DQ = G.getOutputs()[0]->getDefiningOp();
+  Builder B(G, G.getIterator(DQ));
+  auto S = B.createOp("onnx.Neg", {DQ->getOperand(0)});
+  ASSERT_VALUE(S);
+  (*S)->setName("neg");
+  DQ->setOperand(0, (*S)->getResult());
+  Error E = lowerToNvdla(G, config("nvdla-full"));
+  ASSERT_TRUE(bool(E));
+  std::string Msg = toString(std::move(E));
+  EXPECT_NE(Msg.find("onnx.Neg 'neg'"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("nvdla-full"), std::string::npos) << Msg;
+}
+
+TEST(NVDLACodegen, CbufOverflowIsAnError) {
+  Graph G;
+  Value *X =
+      cantFail(G.addInput("x", TensorType(ElementType::F32, {1, 64, 64, 64})));
+  Value *Q = op(G, "quant.quantize", {X}, {{"scale", 0.1f}}, "q");
+  std::mt19937 R(4);
+  Value *W = G.addConstantUnique("w", randomI8(R, {64, 64, 3, 3}));
+  Value *C = op(G, "quant.conv", {Q, W},
+                {{"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                 {"mul", std::vector<int64_t>{1}},
+                 {"shift", int64_t(8)}},
+                "big");
+  G.addOutput(op(G, "quant.dequantize", {C}, {{"scale", 0.1f}}, "dq"));
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_OK(lowerToNvdla(G, Cfg));
+  Error E = planNvdla(G, Cfg);
+  ASSERT_TRUE(bool(E));
+  std::string Msg = toString(std::move(E));
+  EXPECT_NE(Msg.find("nvdla.conv 'big'"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("CBUF"), std::string::npos) << Msg;
+}
+
+/// The DLA network of \p Bytes.
+DLANetwork decode(ArrayRef<uint8_t> Bytes) {
+  auto F = must(parseLoadable(Bytes, "test.nvdla"));
+  return must(decodeDLATask(*F, 0));
+}
+
+TEST(NVDLACodegen, DependencyGraphAsNvidiaWritesIt) {
+  Net N = makeNet(5, false);
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  ASSERT_OK(planNvdla(*N.G, Cfg));
+  auto Bytes = emitLoadable(*N.G, Cfg);
+  ASSERT_VALUE(Bytes);
+  DLANetwork D = decode(*Bytes);
+  // conv1 CONV+SDP, pool1 PDP, conv2 CONV+SDP, avg PDP, fc CONV+SDP.
+  ASSERT_EQ(D.Ops.size(), 8u);
+  std::vector<int> Types, Deps;
+  for (const DecodedOp &O : D.Ops) {
+    Types.push_back(O.common.op_type);
+    Deps.push_back(O.common.dependency_count);
+  }
+  EXPECT_EQ(Types, (std::vector<int>{1, 2, 3, 1, 2, 3, 1, 2}));
+  // As in NVIDIA's NN_L0_0: CONV waits for its SDP to be enabled, the
+  // SDP for the CONV to be programmed, later ops also for the previous op
+  // of their engine (programmed) and the previous layer (completed).
+  EXPECT_EQ(Deps, (std::vector<int>{1, 1, 1, 3, 2, 2, 3, 2}));
+  EXPECT_EQ(D.Net.op_head[1], 0);
+  EXPECT_EQ(D.Net.op_head[2], 1);
+  EXPECT_EQ(D.Net.op_head[3], 2);
+  EXPECT_EQ(D.Net.op_head[0], -1);
+  EXPECT_EQ(D.Ops[0].common.consumers[2].index, 1);
+  EXPECT_EQ(D.Ops[0].common.consumers[2].event, 2); // PROGRAMMED
+  EXPECT_EQ(D.Ops[1].common.fused_parent.index, 0);
+  EXPECT_EQ(D.Ops[1].common.fused_parent.event, 3); // ENABLED
+  EXPECT_EQ(D.Ops[1].common.consumers[3].index, 2);
+  EXPECT_EQ(D.Ops[1].common.consumers[3].event, 1);  // OP_COMPLETED
+  EXPECT_EQ(D.Ops[0].surface.conv.dst_data.type, 2); // on the fly
+  EXPECT_EQ(D.Ops[0].op.conv.out_cvt.truncate, 1);   // clip_truncate
+  EXPECT_EQ(D.Ops[1].op.sdp.x1_op.shift_value, 2);   // bias shift
+  EXPECT_EQ(D.Ops[4].op.sdp.x2_op.alu_type, 0);      // clamp_min: MAX
+  EXPECT_EQ(D.Ops[4].op.sdp.x2_op.alu_operand, -20);
+  EXPECT_EQ(D.Ops[4].op.sdp.y_op.alu_type, 1); // clamp_max: MIN
+  EXPECT_EQ(D.Ops[4].op.sdp.y_op.alu_operand, 100);
+}
+
+/// Runs \p Samples random inputs through the interpreter on the quant graph
+/// and through the VP on the loadable compiled for \p CfgName; every output
+/// must be identical.
+void expectBitExact(StringRef CfgName, bool WithAdd, unsigned Samples) {
+  const NvdlaConfig &Cfg = config(CfgName);
+  Net Ref = makeNet(7, WithAdd), Dev = makeNet(7, WithAdd);
+  auto I = Interpreter::create(*Ref.G);
+  ASSERT_VALUE(I);
+  ASSERT_OK(lowerToNvdla(*Dev.G, Cfg));
+  ASSERT_OK(planNvdla(*Dev.G, Cfg));
+  auto Bytes = emitLoadable(*Dev.G, Cfg);
+  ASSERT_VALUE(Bytes);
+  auto F = parseLoadable(*Bytes, "test.nvdla");
+  ASSERT_VALUE(F);
+  VPOptions VO;
+  VO.Config = &Cfg;
+  auto VP = VirtualPlatform::create(std::move(*F), VO);
+  ASSERT_VALUE(VP);
+  auto InS = makeFeatureSurface(3, 12, 12, 1, Cfg.MemoryAtomBytes);
+  auto OutS = makeFeatureSurface(7, 1, 1, 1, Cfg.MemoryAtomBytes);
+  ASSERT_VALUE(InS);
+  ASSERT_VALUE(OutS);
+  std::mt19937 R(11);
+  std::normal_distribution<float> D(0.f, 1.2f);
+  for (unsigned S = 0; S < Samples; ++S) {
+    Tensor X(TensorType(ElementType::F32, {1, 3, 12, 12}));
+    std::vector<uint8_t> Dense;
+    for (float &V : X.mutableData<float>()) {
+      V = D(R);
+      Dense.push_back(uint8_t(int8_t(fixp::quantize(V, Ref.InScale, 8))));
+    }
+    auto Want = (*I)->runSingleThreaded({X});
+    ASSERT_VALUE(Want);
+    auto Surface = packFeature(*InS, Dense);
+    ASSERT_VALUE(Surface);
+    Surface->resize((*VP)->getInputs()[0].Size, 0);
+    auto Got = (*VP)->runRaw({*Surface});
+    ASSERT_VALUE(Got);
+    auto Out = unpackFeature(*OutS, (*Got)[0]);
+    ASSERT_VALUE(Out);
+    auto WantF = (*Want)[0].data<float>();
+    ASSERT_EQ(WantF.size(), 7u);
+    for (unsigned K = 0; K < 7; ++K)
+      ASSERT_EQ(float(int8_t((*Out)[K])) * Ref.OutScale, WantF[K])
+          << CfgName.str() << " sample " << S << " output " << K;
+  }
+}
+
+TEST(NVDLACodegen, BitExactWithInterpreterSmall) {
+  expectBitExact("nvdla-small", false, 20);
+}
+TEST(NVDLACodegen, BitExactWithInterpreterSmall256) {
+  expectBitExact("nvdla-small-256", false, 10);
+}
+TEST(NVDLACodegen, BitExactWithInterpreterLargeWithAdd) {
+  expectBitExact("nvdla-large", true, 20);
+}
+TEST(NVDLACodegen, BitExactWithInterpreterFullWithAdd) {
+  expectBitExact("nvdla-full", true, 10);
+}
+
+} // namespace
