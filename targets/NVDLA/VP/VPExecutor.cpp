@@ -256,10 +256,10 @@ Expected<std::vector<Tensor>> VPExecutor::run(ArrayRef<Tensor> Inputs) {
   int64_t N = *NOr;
   std::vector<Tensor> Results;
   for (const PortMap &P : Out) {
-    SmallVector<int64_t, 4> Shape(P.type().getShape().begin(),
-                                  P.type().getShape().end());
+    TensorType T = P.type();
+    SmallVector<int64_t, 4> Shape(T.getShape().begin(), T.getShape().end());
     Shape[0] = N;
-    Results.emplace_back(TensorType(P.type().getElementType(), Shape));
+    Results.emplace_back(TensorType(T.getElementType(), Shape));
   }
   for (int64_t Item = 0; Item < N; ++Item) {
     std::vector<std::vector<uint8_t>> Surfaces = packInputs(In, Inputs, Item);

@@ -253,16 +253,24 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
         if (Info.Addresses.empty())
           return Fail(Where + ": an EMU1 task needs address index 0 (its "
                               "network descriptor)");
-        // The descriptor blob's version selects the (legacy) layout.
+        // The descriptor blob's version selects the (legacy) layout: EMU
+        // interface 0.0.1 (NVIDIA's files) has no addressIndexOffset, 0.0.2
+        // (ours) has; a DLA-style 0.10 .. 0.12 version is read as such.
         const AddressInfo &A0 = I.Addresses[Info.Addresses[0]];
         const fl::MemoryListEntry *M = R.memory_list()->Get(A0.Memory);
         if (const fl::Blob *B = firstBlob(F, *M)) {
-          unsigned Major = B->version() ? B->version()->major() : 0;
-          unsigned Minor = B->version() ? B->version()->minor() : 0;
-          auto L = layoutForBlobVersion(Major, Minor);
-          if (!L)
-            return Fail(Where + ": " + toString(L.takeError()));
-          Info.EmuLayout = *L;
+          const fl::Version *V = B->version();
+          unsigned Major = V ? V->major() : 0, Minor = V ? V->minor() : 0,
+                   Sub = V ? V->sub_minor() : 0;
+          if (Major == 0 && Minor == 0) {
+            Info.EmuLayout =
+                Sub <= 1 ? DescLayout::Legacy010 : DescLayout::Current012;
+          } else {
+            auto L = layoutForBlobVersion(Major, Minor);
+            if (!L)
+              return Fail(Where + ": " + toString(L.takeError()));
+            Info.EmuLayout = *L;
+          }
         }
       } else {
         return Fail(Where + ": interface " + Twine(T->interface()) +
