@@ -579,6 +579,89 @@ TEST(VPEmu, BadTasksGiveErrors) {
 }
 
 //===----------------------------------------------------------------------===//
+// NVIDIA's NN_L0_0: its two EMU tasks on their own (legacy descriptors)
+//===----------------------------------------------------------------------===//
+
+/// Every memory of a loadable with its SET blobs, and a task's view of them.
+struct LoadableMemories {
+  std::vector<std::vector<uint8_t>> Mems;
+  const LoadableFile &F;
+  explicit LoadableMemories(const LoadableFile &F) : F(F) {
+    for (const auto *M : *F.root().memory_list()) {
+      Mems.emplace_back(M->size(), 0);
+      if (!M->contents() || !M->offsets())
+        continue;
+      for (unsigned I = 0; I < M->contents()->size(); ++I) {
+        const auto *B = F.blobByName(M->contents()->Get(I)->str());
+        if (!B || !B->data())
+          continue;
+        uint64_t Off; // [ulong] may be 4-aligned: copy the bytes
+        std::memcpy(&Off, M->offsets()->Data() + 8 * I, 8);
+        std::copy(B->data()->begin(), B->data()->end(),
+                  Mems.back().begin() + Off);
+      }
+    }
+  }
+  /// Address index k of task \p T: its address entry's memory from the
+  /// entry's offset to the memory's end.
+  TaskMemory task(unsigned T) {
+    std::vector<MutableArrayRef<uint8_t>> Bases;
+    for (uint16_t Id : *F.root().task_list()->Get(T)->address_list()) {
+      const auto *A = F.addressById(Id);
+      Bases.push_back(
+          MutableArrayRef<uint8_t>(Mems[A->mem_id()]).drop_front(A->offset()));
+    }
+    return TaskMemory(std::move(Bases));
+  }
+};
+
+TEST(VPEmu, NvidiaNNTasksMatchTheGolden) {
+  ONNCF_SKIP_WITHOUT_NVDLA_REGRESSION();
+  std::string Root = onncf::testing::nvdlaRegressionRoot();
+  SmallString<256> FB(Root), GP(Root);
+  sys::path::append(FB, "flatbufs", "NN_L0_0_fbuf");
+  sys::path::append(GP, "golden", "NN_L0_0_9521de.dimg");
+  auto F = readLoadable(FB);
+  ASSERT_TRUE(bool(F)) << toString(F.takeError());
+  LoadableMemories LM(**F);
+  VPStats Stats;
+
+  // Task 0: POWER (1 + 0 * x)^1 copies the 28x28 FP16 input (memory 2)
+  // into the first convolution's source (memory 1), one channel per atom.
+  for (unsigned I = 0; I < 28 * 28; ++I) {
+    uint16_t H = floatToHalf(float(int(I % 97) - 48) / 16.0f);
+    LM.Mems[2][(I / 28) * 896 + (I % 28) * 32] = uint8_t(H);
+    LM.Mems[2][(I / 28) * 896 + (I % 28) * 32 + 1] = uint8_t(H >> 8);
+  }
+  ASSERT_FALSE(bool(runEmuTask(LM.task(0), DescLayout::Legacy010, Stats)));
+  EXPECT_EQ(LM.Mems[1], LM.Mems[2]);
+
+  // Task 2: SOFTMAX of the 10 logits the DLA task leaves in memory 10. The
+  // logits are those of NVIDIA's network for its (all-zero) input, worked
+  // out offline in float64 from the loadable's FP16 weights (kernel groups
+  // of 16, channel groups of 64) and biases, each SDP output (accumulator +
+  // bias) rounded once to FP16. With them the golden is reproduced bit for
+  // bit; rounding the convolution output to FP16 before the bias add
+  // instead moves two logits by an ulp and the softmax by an ulp in two
+  // channels.
+  const uint16_t Logits[10] = {0xb521, 0x3b71, 0x9ea1, 0xacfe, 0x3016,
+                               0x3382, 0xae1b, 0x3640, 0xbbd9, 0xb4e5};
+  for (unsigned C = 0; C < 10; ++C) {
+    LM.Mems[10][2 * C] = uint8_t(Logits[C]);
+    LM.Mems[10][2 * C + 1] = uint8_t(Logits[C] >> 8);
+  }
+  ASSERT_FALSE(bool(runEmuTask(LM.task(2), DescLayout::Legacy010, Stats)));
+  auto G = readDimgFile(GP);
+  ASSERT_TRUE(bool(G)) << toString(G.takeError());
+  ASSERT_EQ(G->Payload.size(), 20u);
+  for (unsigned C = 0; C < 10; ++C)
+    EXPECT_EQ(G->Payload[2 * C] | G->Payload[2 * C + 1] << 8,
+              LM.Mems[12][2 * C] | LM.Mems[12][2 * C + 1] << 8)
+        << "channel " << C;
+  EXPECT_EQ(Stats.Emu.Ops, 2u);
+}
+
+//===----------------------------------------------------------------------===//
 // NVIDIA's regression goldens, one op each
 //===----------------------------------------------------------------------===//
 
