@@ -24,6 +24,12 @@ StringRef emuOpTypeName(unsigned T) {
   return T == EmuOpPower ? "POWER" : T == EmuOpSoftmax ? "SOFTMAX" : "";
 }
 
+Expected<DescLayout> emuLayoutForBlobVersion(unsigned Major, unsigned Minor) {
+  if (Major == 0 && Minor == 0)
+    return DescLayout::Legacy010;
+  return layoutForBlobVersion(Major, Minor);
+}
+
 unsigned getEmuOpContainerSize(DescLayout L) {
   return L == DescLayout::Legacy010 ? 16 : 24;
 }

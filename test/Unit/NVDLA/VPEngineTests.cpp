@@ -456,6 +456,16 @@ TEST(VPEmu, DescriptorsRoundTripBothLayouts) {
     EXPECT_EQ(DB->channel, 10);
     EXPECT_EQ(DB->surf_stride, 1120u);
   }
+  auto L = emuLayoutForBlobVersion(0, 0); // NN_L0_0's EMU blobs: 0.0.1
+  ASSERT_TRUE(bool(L));
+  EXPECT_EQ(*L, DescLayout::Legacy010);
+  L = emuLayoutForBlobVersion(0, 12);
+  ASSERT_TRUE(bool(L));
+  EXPECT_EQ(*L, DescLayout::Current012);
+  L = emuLayoutForBlobVersion(1, 0);
+  ASSERT_FALSE(bool(L));
+  EXPECT_NE(errorText(L.takeError()).find("1.0 is not supported"),
+            std::string::npos);
   EmuNetworkDesc N = {20, 21, 1};
   std::vector<uint8_t> B = encodeEmuNetworkDesc(N);
   ASSERT_EQ(B.size(), 256u);

@@ -45,6 +45,12 @@ enum EmuBufferFormat : uint16_t {
   EmuFormatInt8 = 4
 };
 
+/// The EMU layout of a blob version: like layoutForBlobVersion, plus
+/// 0.0.x, which NVIDIA's compiler wrote on the EMU blobs of NN_L0_0 (legacy
+/// by content: a 16-byte POWER container without scale factors).
+llvm::Expected<DescLayout> emuLayoutForBlobVersion(unsigned Major,
+                                                   unsigned Minor);
+
 constexpr unsigned EmuNetworkDescSize = 256;
 constexpr unsigned EmuBufferDescSize = 256;
 /// Stride of the operation list for \p L (24 current, 16 legacy).
