@@ -39,29 +39,29 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   auto Fail = [&](const Twine &Msg) { return makeError(What + ": " + Msg); };
 
   if (D.conv_mode != 0)
-    return Fail("conv_mode " + Twine(D.conv_mode) +
+    return Fail("conv_mode " + Twine(unsigned(D.conv_mode)) +
                 " (Winograd) is not supported; only direct (0)");
   if (D.in_precision == uint8_t(Precision::Fp16))
     return Fail("FP16 convolution (in_precision 2) is not supported");
   if (D.in_precision > 1)
-    return Fail("unknown in_precision " + Twine(D.in_precision));
+    return Fail("unknown in_precision " + Twine(unsigned(D.in_precision)));
   Precision Prec = Precision(D.in_precision);
   if (!Ctx.Cfg.supports(Prec))
     return Fail(Twine(Prec == Precision::Int8 ? "INT8" : "INT16") +
                 " is not supported by " + Ctx.Cfg.NvidiaName);
   if (D.data_format != 36 && D.data_format != 37)
-    return Fail("input data_format " + Twine(D.data_format) +
+    return Fail("input data_format " + Twine(unsigned(D.data_format)) +
                 " (an image pixel format) is not supported; only feature "
                 "data (36)");
   if (D.batch > 1)
-    return Fail("batch " + Twine(D.batch) + " is not supported");
+    return Fail("batch " + Twine(unsigned(D.batch)) + " is not supported");
   if (D.weight_format != 0)
-    return Fail("weight_format " + Twine(D.weight_format) +
+    return Fail("weight_format " + Twine(unsigned(D.weight_format)) +
                 " (compressed weights) is not supported");
   if (D.conv_stride_x == 0 || D.conv_stride_y == 0)
     return Fail("zero convolution stride");
   if (S.dst_data.type != MemHW)
-    return Fail("dst_data memory type " + Twine(S.dst_data.type) +
+    return Fail("dst_data memory type " + Twine(unsigned(S.dst_data.type)) +
                 ": CACC output only goes on the fly to SDP (type 2)");
 
   unsigned Eb = getPrecisionBytes(Prec);

@@ -95,7 +95,7 @@ Error Scheduler::programNext(unsigned Type) {
   const CommonOpDesc &C = Net.Ops[J].common;
   if (C.op_type != Type)
     return makeError(opName(J) + ": is on the " + opTypeName(Type) +
-                     " op chain but has op type " + Twine(C.op_type));
+                     " op chain but has op type " + Twine(unsigned(C.op_type)));
   if (State[J].Programmed)
     return makeError(opName(J) + ": the " + opTypeName(Type) +
                      " op chain comes back to this op (a cycle)");
@@ -238,7 +238,7 @@ Error Scheduler::run() {
     State[I].Count = Net.Ops[I].common.dependency_count;
     if (Net.Ops[I].common.op_type >= NumOpTypes)
       return makeError(opName(I) + ": unknown op type " +
-                       Twine(Net.Ops[I].common.op_type));
+                       Twine(unsigned(Net.Ops[I].common.op_type)));
   }
   for (unsigned T = 0; T < NumOpTypes; ++T) {
     Engines[T].Next = Net.Net.op_head[T];

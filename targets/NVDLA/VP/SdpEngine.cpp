@@ -92,13 +92,13 @@ static Error prepareStage(Stage &St, const SdpOp &O, const DataCube &Cube,
   auto Fail = [&](const Twine &Msg) { return makeError(Where + ": " + Msg); };
   St.On = true;
   if (O.type > SdpBoth)
-    return Fail("unknown op type " + Twine(O.type));
+    return Fail("unknown op type " + Twine(unsigned(O.type)));
   St.UseAlu = O.type == SdpAdd || O.type == SdpBoth;
   St.UseMul = O.type == SdpMul || O.type == SdpBoth;
   if (O.act == ActLut)
     return Fail("LUT activation is not supported");
   if (O.act > ActPRelu)
-    return Fail("unknown activation " + Twine(O.act));
+    return Fail("unknown activation " + Twine(unsigned(O.act)));
   St.Relu = O.act == ActRelu;
   St.PRelu = O.act == ActPRelu;
   if (St.UseAlu) {
@@ -113,7 +113,8 @@ static Error prepareStage(Stage &St, const SdpOp &O, const DataCube &Cube,
       St.Alu = fixp::SdpAluOp::Add;
       break;
     default:
-      return Fail("ALU type " + Twine(O.alu_type) + " is not supported");
+      return Fail("ALU type " + Twine(unsigned(O.alu_type)) +
+                  " is not supported");
     }
   }
   St.Shift = O.shift_value;
@@ -150,8 +151,8 @@ static Error prepareStage(Stage &St, const SdpOp &O, const DataCube &Cube,
     if (St.UseAlu && St.UseMul)
       return Fail("per-point operands with op type BOTH are not supported");
     if (O.precision > 1)
-      return Fail("per-point operand precision " + Twine(O.precision) +
-                  " is not supported");
+      return Fail("per-point operand precision " +
+                  Twine(unsigned(O.precision)) + " is not supported");
     unsigned Eb = O.precision == 0 ? 1 : 2;
     auto V = FeatureView::get(Ctx.Mem, Cube, Eb, Ctx.Cfg.MemoryAtomBytes,
                               Where + " per-point operands");
@@ -167,7 +168,7 @@ static Error prepareStage(Stage &St, const SdpOp &O, const DataCube &Cube,
     return Error::success();
   }
   default:
-    return Fail("unknown mode " + Twine(O.mode));
+    return Fail("unknown mode " + Twine(unsigned(O.mode)));
   }
 }
 
@@ -184,13 +185,14 @@ Error runSdp(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
     if (P == uint8_t(Precision::Fp16))
       return Fail(Twine(Name) + " FP16 is not supported");
     if (P > 1)
-      return Fail(Twine(Name) + " " + Twine(P) + " is unknown");
+      return Fail(Twine(Name) + " " + Twine(unsigned(P)) + " is unknown");
     if (!Ctx.Cfg.supports(Precision(P)))
       return Fail(Twine(Name) + " " + Twine(P == 0 ? "INT8" : "INT16") +
                   " is not supported by " + Ctx.Cfg.NvidiaName);
   }
   if (D.batch_num > 1)
-    return Fail("batch_num " + Twine(D.batch_num) + " is not supported");
+    return Fail("batch_num " + Twine(unsigned(D.batch_num)) +
+                " is not supported");
   const unsigned Atom = Ctx.Cfg.MemoryAtomBytes;
 
   // The source: on the fly from CONV, or a cube in memory.
