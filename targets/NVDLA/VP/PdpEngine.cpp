@@ -15,9 +15,11 @@
 //  - Max / min ignore padded cells (a window holds at least one real cell,
 //    checked below).
 //  - Split mode (split_num > 1) cuts the width into first / mid / last
-//    slices so that each fits the line buffer; slices are processed with
-//    their overlap, so the result is the unsplit one. The model checks the
-//    slice widths add up to the cube and computes the unsplit op.
+//    slices so that each fits the line buffer. The input slices are
+//    consecutive column ranges (the engine keeps the kernel overlap between
+//    slices itself), so their widths add up to the source width, and the
+//    output slices add up to the destination width; the result is the
+//    unsplit one. The model checks both sums and computes the unsplit op.
 //  - FP16 max / min compare the half values; FP16 average is not modelled
 //    (an error says so).
 //
