@@ -24,6 +24,7 @@
 //  * dependency_count is the number of these edges ending at an op.
 //
 //===----------------------------------------------------------------------===//
+#include "ConvSplit.h"
 #include "onncf/Config/Version.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/QuantOps.h"
@@ -63,6 +64,8 @@ private:
   Expected<DataCube> memCube(const Value *V, const CubeDims &D);
   DataCube hwCube(const CubeDims &D) const;
   Error emitConv(const Op &O);
+  void emitConvPart(const Op &O, const ConvPart &Part, const DataCube &Src,
+                    const DataCube &Dst);
   Error emitPdp(const Op &O);
   Error emitSdp(const Op &O);
   void link();
@@ -192,9 +195,39 @@ DataCube Codegen::hwCube(const CubeDims &D) const {
   return C;
 }
 
+/// Narrows a whole-cube descriptor to channels [C0, C0 + C) and rows
+/// [Y0, Y0 + H) of the same surface (same strides, cube offset moved).
+static DataCube subCube(DataCube Cube, unsigned ChannelsPerAtom, int64_t C0,
+                        int64_t C, int64_t Y0, int64_t H) {
+  Cube.offset += uint32_t(C0 / ChannelsPerAtom) * Cube.surf_stride +
+                 uint32_t(Y0) * Cube.line_stride;
+  Cube.channel = C;
+  Cube.height = H;
+  uint64_t Surfaces = (C + ChannelsPerAtom - 1) / ChannelsPerAtom;
+  Cube.size = (Surfaces - 1) * Cube.surf_stride + H * Cube.line_stride;
+  return Cube;
+}
+
 Error Codegen::emitConv(const Op &O) {
   CubeDims In = getInCube(O), Out = getOutCube(O);
-  auto K = O.getIntsAttr("kernel");
+  auto Src = memCube(O.getOperand(0), In);
+  if (!Src)
+    return Src.takeError();
+  auto Dst = memCube(O.getResult(), Out);
+  if (!Dst)
+    return Dst.takeError();
+  for (const ConvPart &P : getConvParts(O))
+    emitConvPart(O, P, *Src, *Dst);
+  return Error::success();
+}
+
+void Codegen::emitConvPart(const Op &O, const ConvPart &Part,
+                           const DataCube &WholeSrc, const DataCube &WholeDst) {
+  CubeDims In = getInCube(O), Out = getOutCube(O);
+  const unsigned PerAtom = Cfg.MemoryAtomBytes;
+  const int64_t K = Part.K1 - Part.K0, Rows = Part.IY1 - Part.IY0,
+                OutRows = Part.OY1 - Part.OY0;
+  auto Ks = O.getIntsAttr("kernel");
   auto St = O.getIntsAttr("strides", {1, 1});
   auto P = O.getIntsAttr("pads", {0, 0, 0, 0});
   DecodedOp C = newOp(OpCONV, Ops.size());
@@ -205,43 +238,44 @@ Error Codegen::emitConv(const Op &O) {
   V.batch = 1;
   V.data_bank = O.getIntAttr("data_bank", 0);
   V.weight_bank = O.getIntAttr("weight_bank", 0);
-  V.release = In.H;
+  V.release = Rows;
   V.input_width_csc = In.W;
-  V.input_height_csc = In.H;
+  V.input_height_csc = Rows;
   V.input_channel_csc = In.C;
-  V.kernel_width_csc = K[1];
-  V.kernel_height_csc = K[0];
+  V.kernel_width_csc = Ks[1];
+  V.kernel_height_csc = Ks[0];
   V.kernel_channel_csc = In.C;
   V.input_width_cmac = Out.W;
-  V.input_height_cmac = Out.H;
-  V.bytes_per_kernel = In.C * K[0] * K[1];
+  V.input_height_cmac = OutRows;
+  V.bytes_per_kernel = In.C * Ks[0] * Ks[1];
   V.conv_stride_x = St[1];
   V.conv_stride_y = St[0];
   V.pad_x_left = P[1];
   V.pad_x_right = P[3];
-  V.pad_y_top = P[0];
-  V.pad_y_bottom = P[2];
+  V.pad_y_top = Part.PadTop;
+  V.pad_y_bottom = Part.PadBottom;
   V.dilation_x = V.dilation_y = 1;
   V.in_cvt = cvt(1, 0, 0);
   // The CACC truncate (NVIDIA's firmware writes out_cvt.truncate to
   // CACC_D_CLIP_CFG): quant.conv's clip_truncate.
   V.out_cvt = cvt(1, O.getIntAttr("clip_truncate", 0), 1);
   ConvSurfaceDesc &S = C.surface.conv;
+  // Kernel groups are contiguous in the packed blob: a kernel slice that
+  // starts on a group boundary is a byte range of it.
   uint64_t WOff = O.getIntAttr("weight_offset", 0);
   uint64_t WBytes = O.getIntAttr("weight_bytes", 0);
   S.weight_data = noCube();
   S.weight_data.address = address(WMem, WOff, WBytes);
-  S.weight_data.size = WBytes;
-  S.weight_data.width = K[1];
-  S.weight_data.height = K[0];
+  S.weight_data.offset = uint32_t(Part.K0) * V.bytes_per_kernel;
+  S.weight_data.size = uint32_t(K) * V.bytes_per_kernel;
+  S.weight_data.width = Ks[1];
+  S.weight_data.height = Ks[0];
   S.weight_data.channel = In.C;
   S.wmb_data = noCube();
   S.wgs_data = noCube();
-  auto Src = memCube(O.getOperand(0), In);
-  if (!Src)
-    return Src.takeError();
-  S.src_data = *Src;
-  S.dst_data = hwCube(Out);
+  S.src_data = subCube(WholeSrc, PerAtom, 0, In.C, Part.IY0, Rows);
+  CubeDims PartOut{K, OutRows, Out.W};
+  S.dst_data = hwCube(PartOut);
 
   DecodedOp D = newOp(OpSDP, Ops.size() + 1);
   SdpOp X1;
@@ -256,21 +290,19 @@ Error Codegen::emitConv(const Op &O) {
   X1.precision = 1; // int16 operands
   D.op.sdp = sdpDesc(O, X1);
   SdpSurfaceDesc &T = D.surface.sdp;
-  T.src_data = hwCube(Out);
+  T.src_data = hwCube(PartOut);
   T.x1_data = noCube();
   uint64_t SOff = O.getIntAttr("sdp_offset", 0);
   uint64_t SBytes = O.getIntAttr("sdp_bytes", 0);
   T.x1_data.address = address(WMem, SOff, SBytes);
-  T.x1_data.size = SBytes;
+  T.x1_data.offset = uint32_t(Part.K0) * 4;
+  T.x1_data.size = uint32_t(K) * 4;
   T.x1_data.width = 1;
   T.x1_data.height = 1;
-  T.x1_data.channel = Out.C;
+  T.x1_data.channel = K;
   T.x2_data = noCube();
   T.y_data = noCube();
-  auto Dst = memCube(O.getResult(), Out);
-  if (!Dst)
-    return Dst.takeError();
-  T.dst_data = *Dst;
+  T.dst_data = subCube(WholeDst, PerAtom, Part.K0, K, Part.OY0, OutRows);
 
   unsigned CI = Ops.size();
   C.common.consumers[OpSDP] = {int16_t(CI + 1), EvProgrammed, 0};
@@ -278,7 +310,6 @@ Error Codegen::emitConv(const Op &O) {
   Ops.push_back(C);
   Ops.push_back(D);
   Layers.push_back({CI, CI + 1});
-  return Error::success();
 }
 
 Error Codegen::emitPdp(const Op &O) {

@@ -64,9 +64,10 @@ OpDef convDef() {
   D.Name = nvdlaop::Conv;
   D.MinOperands = D.MaxOperands = 3;
   D.Attrs = commonAttrs();
-  for (const char *N : {"clip_truncate", "bias_shift", "weight_offset",
-                        "weight_bytes", "sdp_offset", "sdp_bytes", "data_bank",
-                        "weight_bank", "entry_per_slice"})
+  for (const char *N :
+       {"clip_truncate", "bias_shift", "weight_offset", "weight_bytes",
+        "sdp_offset", "sdp_bytes", "data_bank", "weight_bank",
+        "entry_per_slice", "split_kernels", "split_rows"})
     D.Attrs.push_back({N, AttrKind::Int});
   D.Verify = [](const Op &O) -> Error {
     if (Error E = verifyCommon(O))

@@ -7,17 +7,15 @@
 //  * weights: every nvdla.conv's packed weights, then its per-kernel SDP
 //    operands, in op order in ONE blob "weights" (a SET memory), each range
 //    aligned to 256 bytes: weight_offset/weight_bytes, sdp_offset/sdp_bytes.
-//  * CBUF: the whole input cube and the whole kernel set of a conv are
-//    resident at once (full-channel, full-height data; all kernel groups).
-//    entry_per_slice = input width x entries one pixel's channels take;
-//    data_bank and weight_bank are the banks these take. A conv that needs
-//    more banks than the config has is an error that names it.
+//  * CBUF: data and weight banks per conv, split by kernel groups and
+//    output rows when they do not fit together (ConvSplit.cpp).
 //  * activations: one ALLOC memory; a first-fit allocator reuses the space
 //    of a cube once its last reader has run (ops run in graph order, one at
 //    a time, see Codegen.cpp). The cube read by the graph output's
 //    dequantize goes to the OUTPUT memory instead (dst_memory 1).
 //
 //===----------------------------------------------------------------------===//
+#include "ConvSplit.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/QuantOps.h"
 #include "onncf/Support/Diagnostics.h"
@@ -37,35 +35,6 @@ static uint64_t alignTo256(uint64_t X) { return (X + 255) & ~uint64_t(255); }
 
 static bool isNvdlaOp(const Op &O) { return O.getKind().startswith("nvdla."); }
 
-/// CBUF entries one slice (an input row) of \p D takes: per pixel, its
-/// channels' bytes rounded up to whole entries.
-static uint64_t entriesPerSlice(const CubeDims &D, const NvdlaConfig &Cfg) {
-  uint64_t PerPixel =
-      (uint64_t(D.C) + Cfg.CbufEntryBytes - 1) / Cfg.CbufEntryBytes;
-  return PerPixel * D.W;
-}
-
-static Error planCbuf(Op &O, const NvdlaConfig &Cfg) {
-  CubeDims In = getInCube(O);
-  uint64_t Eps = entriesPerSlice(In, Cfg);
-  uint64_t DataBanks = (Eps * In.H + Cfg.CbufBankDepth - 1) / Cfg.CbufBankDepth;
-  uint64_t WBytes = O.getIntAttr("weight_bytes", 0);
-  uint64_t WeightBanks =
-      (WBytes + Cfg.getCbufBankBytes() - 1) / Cfg.getCbufBankBytes();
-  if (DataBanks + WeightBanks > Cfg.CbufBanks || Eps > 0xffff)
-    return makeError(O.getDescription() + ": the input cube (" + Twine(In.C) +
-                     "x" + Twine(In.H) + "x" + Twine(In.W) + ", " +
-                     Twine(DataBanks) + " banks) and the weights (" +
-                     Twine(WBytes) + " bytes, " + Twine(WeightBanks) +
-                     " banks) do not fit the " + Twine(Cfg.CbufBanks) +
-                     " CBUF banks of " + Cfg.Name +
-                     " (splitting a layer is not implemented)");
-  O.setAttr("entry_per_slice", int64_t(Eps));
-  O.setAttr("data_bank", int64_t(DataBanks));
-  O.setAttr("weight_bank", int64_t(WeightBanks));
-  return Error::success();
-}
-
 Error planNvdla(Graph &G, const NvdlaConfig &Cfg) {
   // Weights, in op order.
   uint64_t WOff = 0;
@@ -81,7 +50,7 @@ Error planNvdla(Graph &G, const NvdlaConfig &Cfg) {
     O.setAttr("sdp_offset", int64_t(WOff));
     O.setAttr("sdp_bytes", int64_t(SB));
     WOff = alignTo256(WOff + SB);
-    if (Error E = planCbuf(O, Cfg))
+    if (Error E = planConvCbuf(O, Cfg))
       return E;
   }
 

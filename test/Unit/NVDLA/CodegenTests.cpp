@@ -228,26 +228,45 @@ TEST(NVDLACodegen, UnsupportedOpNamesNodeAndConfig) {
   EXPECT_NE(Msg.find("nvdla-full"), std::string::npos) << Msg;
 }
 
-TEST(NVDLACodegen, CbufOverflowIsAnError) {
-  Graph G;
+/// quantize -> conv 3x3 pad 1 (C -> K channels, stride \p Stride) ->
+/// dequantize on a C x H x W input.
+Net makeConvNet(unsigned Seed, int64_t C, int64_t H, int64_t W, int64_t K,
+                int64_t Stride) {
+  Net N;
+  Graph &G = *N.G;
+  std::mt19937 R(Seed);
   Value *X =
-      cantFail(G.addInput("x", TensorType(ElementType::F32, {1, 64, 64, 64})));
-  Value *Q = op(G, "quant.quantize", {X}, {{"scale", 0.1f}}, "q");
-  std::mt19937 R(4);
-  Value *W = G.addConstantUnique("w", randomI8(R, {64, 64, 3, 3}));
-  Value *C = op(G, "quant.conv", {Q, W},
-                {{"pads", std::vector<int64_t>{1, 1, 1, 1}},
-                 {"mul", std::vector<int64_t>{1}},
-                 {"shift", int64_t(8)}},
-                "big");
-  G.addOutput(op(G, "quant.dequantize", {C}, {{"scale", 0.1f}}, "dq"));
+      cantFail(G.addInput("x", TensorType(ElementType::F32, {1, C, H, W})));
+  Value *Q = op(G, "quant.quantize", {X}, {{"scale", N.InScale}}, "q");
+  Value *Wt = G.addConstantUnique("w", randomI8(R, {K, C, 3, 3}));
+  Value *B = G.addConstantUnique("b", gridBias(R, K, 3));
+  std::vector<int64_t> Mul(K);
+  std::uniform_int_distribution<int> D(8000, 30000);
+  for (int64_t &V : Mul)
+    V = D(R);
+  Value *Cv = op(G, "quant.conv", {Q, Wt, B},
+                 {{"strides", std::vector<int64_t>{Stride, Stride}},
+                  {"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                  {"mul", Mul},
+                  {"shift", int64_t(26)},
+                  {"relu", int64_t(1)}},
+                 "big");
+  G.addOutput(op(G, "quant.dequantize", {Cv}, {{"scale", N.OutScale}}, "dq"));
+  return N;
+}
+
+TEST(NVDLACodegen, CbufOverflowIsAnError) {
+  // 512 channels x 1024 columns: one input row needs 65536 entries.
+  Net N = makeConvNet(4, 512, 3, 1024, 8, 1);
   const NvdlaConfig &Cfg = config("nvdla-small");
-  ASSERT_OK(lowerToNvdla(G, Cfg));
-  Error E = planNvdla(G, Cfg);
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  Error E = planNvdla(*N.G, Cfg);
   ASSERT_TRUE(bool(E));
   std::string Msg = toString(std::move(E));
   EXPECT_NE(Msg.find("nvdla.conv 'big'"), std::string::npos) << Msg;
-  EXPECT_NE(Msg.find("CBUF"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("do not fit the 32 CBUF banks of nvdla-small"),
+            std::string::npos)
+      << Msg;
 }
 
 /// The DLA network of \p Bytes.
@@ -341,6 +360,77 @@ void expectBitExact(StringRef CfgName, bool WithAdd, unsigned Samples) {
       ASSERT_EQ(float(int8_t((*Out)[K])) * Ref.OutScale, WantF[K])
           << CfgName.str() << " sample " << S << " output " << K;
   }
+}
+
+/// Interpreter vs VP on one random input of a makeConvNet network; returns
+/// the nvdla.conv's split attributes (kernels, rows per part).
+std::pair<int64_t, int64_t> expectConvBitExact(StringRef CfgName, int64_t C,
+                                               int64_t H, int64_t W, int64_t K,
+                                               int64_t Stride) {
+  const NvdlaConfig &Cfg = config(CfgName);
+  Net Ref = makeConvNet(9, C, H, W, K, Stride),
+      Dev = makeConvNet(9, C, H, W, K, Stride);
+  auto I = must(Interpreter::create(*Ref.G));
+  if (Error E = lowerToNvdla(*Dev.G, Cfg))
+    ADD_FAILURE() << toString(std::move(E));
+  if (Error E = planNvdla(*Dev.G, Cfg))
+    ADD_FAILURE() << toString(std::move(E));
+  Op *Conv = nvdlaOps(*Dev.G).at(0);
+  auto Split = std::make_pair(Conv->getIntAttr("split_kernels", 0),
+                              Conv->getIntAttr("split_rows", 0));
+  CubeDims Out = getOutCube(*Conv);
+  auto Bytes = must(emitLoadable(*Dev.G, Cfg));
+  VPOptions VO;
+  VO.Config = &Cfg;
+  auto VP = must(
+      VirtualPlatform::create(must(parseLoadable(Bytes, "split.nvdla")), VO));
+  auto InS = must(makeFeatureSurface(C, H, W, 1, Cfg.MemoryAtomBytes));
+  auto OutS =
+      must(makeFeatureSurface(Out.C, Out.H, Out.W, 1, Cfg.MemoryAtomBytes));
+  std::mt19937 R(13);
+  std::normal_distribution<float> D(0.f, 1.0f);
+  Tensor X(TensorType(ElementType::F32, {1, C, H, W}));
+  std::vector<uint8_t> Dense;
+  for (float &V : X.mutableData<float>()) {
+    V = D(R);
+    Dense.push_back(uint8_t(int8_t(fixp::quantize(V, Ref.InScale, 8))));
+  }
+  auto Want = must(I->runSingleThreaded({X}));
+  auto Surface = must(packFeature(InS, Dense));
+  Surface.resize(VP->getInputs()[0].Size, 0);
+  auto Got = must(VP->runRaw({Surface}));
+  auto Outs = must(unpackFeature(OutS, Got[0]));
+  auto WantF = Want[0].data<float>();
+  EXPECT_EQ(WantF.size(), Outs.size());
+  unsigned Bad = 0, NonZero = 0;
+  for (size_t K = 0; K < Outs.size() && K < WantF.size(); ++K) {
+    float G = float(int8_t(Outs[K])) * Ref.OutScale;
+    Bad += G != WantF[K];
+    NonZero += Outs[K] != 0;
+  }
+  EXPECT_EQ(Bad, 0u) << CfgName.str();
+  EXPECT_GT(NonZero, Outs.size() / 4) << "too few non-zero outputs";
+  return Split;
+}
+
+TEST(NVDLACodegen, SplitByKernelGroups) {
+  // 64x40x40 input (25 data banks) and 128 3x3 kernels (18 weight banks)
+  // on nv_small's 32: 48 kernels (7 banks) per part.
+  auto S = expectConvBitExact("nvdla-small", 64, 40, 40, 128, 1);
+  EXPECT_EQ(S.first, 48);
+  EXPECT_EQ(S.second, 40);
+}
+
+TEST(NVDLACodegen, SplitByRows) {
+  // 64x64x64: 64 data banks alone. All 64 kernels (9 banks) stay; 21
+  // output rows (23 input rows, 23 banks) per part.
+  auto S = expectConvBitExact("nvdla-small", 64, 64, 64, 64, 1);
+  EXPECT_EQ(S.first, 64);
+  EXPECT_EQ(S.second, 21);
+  // Stride 2 on a tall input: rows split with the kernel overlap.
+  auto T = expectConvBitExact("nvdla-small", 16, 300, 40, 16, 2);
+  EXPECT_EQ(T.first, 16);
+  EXPECT_LT(T.second, 150);
 }
 
 TEST(NVDLACodegen, BitExactWithInterpreterSmall) {

@@ -40,6 +40,8 @@
 //   weight_offset / weight_bytes, sdp_offset / sdp_bytes   (nvdla.conv)
 //                byte ranges in the "weights" blob (one SET memory)
 //   data_bank, weight_bank, entry_per_slice                (nvdla.conv)
+//   split_kernels, split_rows   kernels / output rows per CONV + SDP pair
+//                when the conv is split to fit the CBUF (nvdla.conv)
 //
 //===----------------------------------------------------------------------===//
 #ifndef ONNCF_TARGETS_NVDLA_NVDLAOPS_H
