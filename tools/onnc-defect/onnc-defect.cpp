@@ -55,9 +55,11 @@ static cl::opt<std::string>
                       "001 uses 0.8 for RRAM)"),
              cl::value_desc("S"), cl::init("0.5"), cl::sub(GenCmd),
              cl::cat(GenCat));
-static cl::opt<uint64_t> GenSeed("seed", cl::desc("RNG seed (default 0)"),
-                                 cl::value_desc("N"), cl::init(0),
-                                 cl::sub(GenCmd), cl::cat(GenCat));
+// 64-bit numbers are read as strings: LLVM 14's cl::opt<uint64_t> keeps
+// only 32 bits on this platform.
+static cl::opt<std::string> GenSeedStr("seed", cl::desc("RNG seed (default 0)"),
+                                       cl::value_desc("N"), cl::init("0"),
+                                       cl::sub(GenCmd), cl::cat(GenCat));
 static cl::opt<std::string> GenDist(
     "distribution",
     cl::desc("uniform (default) or column (faults clustered in bit lines)"),
@@ -68,15 +70,15 @@ static cl::opt<std::string>
                cl::desc("With --distribution=column: 1 in K columns is "
                         "weak, at K times the rate (default 8)"),
                cl::value_desc("K"), cl::sub(GenCmd), cl::cat(GenCat));
-static cl::opt<uint64_t>
-    GenWords("words",
-             cl::desc("wmem words (default 65536), cbuf entries per bank "
-                      "(512), cmac MAC cells (64)"),
-             cl::value_desc("N"), cl::init(0), cl::sub(GenCmd),
-             cl::cat(GenCat));
-static cl::opt<uint64_t> GenBanks("banks", cl::desc("cbuf banks (default 32)"),
-                                  cl::value_desc("N"), cl::init(0),
-                                  cl::sub(GenCmd), cl::cat(GenCat));
+static cl::opt<std::string>
+    GenWordsStr("words",
+                cl::desc("wmem words (default 65536), cbuf entries per bank "
+                         "(512), cmac MAC cells (64)"),
+                cl::value_desc("N"), cl::sub(GenCmd), cl::cat(GenCat));
+static cl::opt<std::string> GenBanksStr("banks",
+                                        cl::desc("cbuf banks (default 32)"),
+                                        cl::value_desc("N"), cl::sub(GenCmd),
+                                        cl::cat(GenCat));
 static cl::opt<unsigned>
     GenWidth("width",
              cl::desc("Bits per word / entry / operand (default wmem 8, "
@@ -115,11 +117,13 @@ static cl::opt<bool>
     ApproxSigned("signed",
                  cl::desc("Values are two's complement (default unsigned)"),
                  cl::sub(ApproxCmd), cl::cat(ApproxCat));
+// cl::value_desc keeps a StringRef: the text must outlive the option.
+static const std::string PolicyValueDesc = policySyntax(true);
 static cl::opt<std::string>
     ApproxPolicy("policy",
                  cl::desc("Mitigation policy (auto: the best one for the "
                           "whole file, reported on stderr)"),
-                 cl::value_desc(policySyntax(true)), cl::sub(ApproxCmd),
+                 cl::value_desc(PolicyValueDesc), cl::sub(ApproxCmd),
                  cl::cat(ApproxCat));
 static cl::opt<std::string> ApproxWords(
     "words", cl::desc("Input CSV: value,sa0_mask,sa1_mask per line"),
@@ -149,7 +153,24 @@ static double parseProbability(StringRef Option, StringRef S) {
   return M->Random[0]->Rate;
 }
 
+/// A 64-bit unsigned flag value (decimal or 0x hex); 0 if absent.
+static uint64_t flagU64(StringRef Option, StringRef S) {
+  uint64_t V = 0;
+  if (S.empty())
+    return 0;
+  bool Bad = S.startswith_insensitive("0x")
+                 ? S.size() == 2 || S.drop_front(2).getAsInteger(16, V)
+                 : S.getAsInteger(10, V);
+  if (Bad)
+    usageError("--" + Option + ": expected an unsigned integer, got '" + S +
+               "'");
+  return V;
+}
+
 static int runGen() {
+  const uint64_t GenSeed = flagU64("seed", GenSeedStr);
+  const uint64_t GenWords = flagU64("words", GenWordsStr);
+  const uint64_t GenBanks = flagU64("banks", GenBanksStr);
   if (GenMemory.empty())
     usageError("gen: --memory=wmem|cbuf|cmac is required");
   auto Kind = parseMemoryKind(GenMemory);
@@ -167,6 +188,15 @@ static int runGen() {
     usageError("--cluster needs --distribution=column");
   if (GenBanks && *Kind != MemoryKind::CBuf)
     usageError("--banks applies to --memory=cbuf only");
+
+  unsigned MaxWidth = *Kind == MemoryKind::CBuf ? 4096 : 64;
+  if (GenWidth.getNumOccurrences() && (GenWidth < 1 || GenWidth > MaxWidth))
+    usageError("--width: a " + GenMemory + " memory is 1 to " +
+               Twine(MaxWidth) + " bits wide, got " + Twine(GenWidth));
+  if (!GenWordsStr.empty() && GenWords == 0)
+    usageError("--words: must be at least 1");
+  if (!GenBanksStr.empty() && GenBanks == 0)
+    usageError("--banks: must be at least 1");
 
   Memory M;
   M.Kind = *Kind;
@@ -206,8 +236,15 @@ static int runGen() {
   OS << "\n";
   OS.flush();
   auto Map = parseDefectMap(Text, "<command line>");
-  if (!Map) // geometry or names out of the format's limits
-    usageError(toString(Map.takeError()));
+  if (!Map) { // names or sizes outside the format's limits
+    // The flags are not a file: drop "<command line>:line:col: ".
+    StringRef Msg = "";
+    std::string Full = toString(Map.takeError());
+    Msg = Full;
+    for (int I = 0; I < 3 && Msg.contains(": "); ++I)
+      Msg = Msg.split(':').second;
+    usageError("gen: " + Msg.ltrim());
+  }
   if (!GenExplicit) {
     exitOnErr(writeFileAtomically(GenOut, Text));
     return ExitSuccess;
