@@ -49,6 +49,7 @@ private:
   Error lowerConv(Op &O, bool IsFC);
   Error lowerPool(Op &O);
   Error lowerSdp(Op &O);
+  Error lowerConcat(Op &O);
   Error replace(Op &O, StringRef Kind, ArrayRef<Value *> Operands,
                 AttributeMap Attrs);
 
@@ -300,6 +301,39 @@ Error Lowerer::lowerSdp(Op &O) {
   return replace(O, nvdlaop::Sdp, Operands, std::move(A));
 }
 
+Error Lowerer::lowerConcat(Op &O) {
+  auto Out = cubeOf(O, O.getResult());
+  if (!Out)
+    return Out.takeError();
+  int64_t Axis = O.getIntAttr("axis", 1);
+  unsigned Rank = O.getResult()->getType().getRank();
+  if (Axis < 0)
+    Axis += Rank;
+  if (Axis != 1)
+    return fail(O, "only channel concatenation (axis 1) is supported");
+  std::vector<int64_t> Offsets;
+  int64_t Ch = 0;
+  const unsigned PerAtom = Cfg.MemoryAtomBytes;
+  for (Value *V : O.getOperands()) {
+    auto In = cubeOf(O, V);
+    if (!In)
+      return In.takeError();
+    if (!V->isResult() || !V->getDefiningOp()->getKind().startswith("nvdla."))
+      return fail(O, "operand '" + V->getName() +
+                         "' is not computed by an NVDLA layer");
+    if (Ch % PerAtom != 0)
+      return fail(O, "operand '" + V->getName() + "' starts at channel " +
+                         Twine(Ch) + ", which is not a multiple of the " +
+                         Twine(PerAtom) + " channels of a memory atom");
+    Offsets.push_back(Ch);
+    Ch += In->C;
+  }
+  AttributeMap A;
+  setCubes(A, *Out, *Out);
+  A["offsets"] = Offsets;
+  return replace(O, nvdlaop::Concat, O.getOperands(), std::move(A));
+}
+
 Error Lowerer::run() {
   std::vector<Op *> Ops;
   for (auto &O : G.getOps())
@@ -335,6 +369,8 @@ Error Lowerer::run() {
       E = lowerPool(*O);
     else if (K == quantop::Add || K == quantop::Requantize)
       E = lowerSdp(*O);
+    else if (K == "onnx.Concat")
+      E = lowerConcat(*O);
     else
       E = fail(*O, "operation " + K + " is not supported");
     if (E)

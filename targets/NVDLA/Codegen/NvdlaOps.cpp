@@ -132,6 +132,23 @@ OpDef sdpDef() {
   return D;
 }
 
+OpDef concatDef() {
+  OpDef D;
+  D.Name = nvdlaop::Concat;
+  D.MinOperands = 1;
+  D.MaxOperands = ~0u;
+  D.Attrs = commonAttrs();
+  D.Attrs.push_back({"offsets", AttrKind::Ints, true});
+  D.Verify = [](const Op &O) -> Error {
+    if (Error E = verifyCommon(O))
+      return E;
+    if (O.getIntsAttr("offsets").size() != O.getNumOperands())
+      return opError(O, "'offsets' needs one channel offset per operand");
+    return Error::success();
+  };
+  return D;
+}
+
 } // namespace
 
 void registerNvdlaOps() {
@@ -140,6 +157,7 @@ void registerNvdlaOps() {
     R.add(convDef());
     R.add(pdpDef());
     R.add(sdpDef());
+    R.add(concatDef());
     return true;
   }();
   (void)Done;

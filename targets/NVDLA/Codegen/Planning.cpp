@@ -12,7 +12,9 @@
 //  * activations: one ALLOC memory; a first-fit allocator reuses the space
 //    of a cube once its last reader has run (ops run in graph order, one at
 //    a time, see Codegen.cpp). The cube read by the graph output's
-//    dequantize goes to the OUTPUT memory instead (dst_memory 1).
+//    dequantize goes to the OUTPUT memory instead (dst_memory 1). The
+//    operands of an nvdla.concat are placed in its buffer at their channel
+//    offsets, which lives until the last read of any of them.
 //
 //===----------------------------------------------------------------------===//
 #include "ConvSplit.h"
@@ -23,6 +25,7 @@
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Targets/NVDLA/NvdlaOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include <map>
 
@@ -32,6 +35,8 @@ namespace onncf {
 namespace nvdla {
 
 static uint64_t alignTo256(uint64_t X) { return (X + 255) & ~uint64_t(255); }
+
+static Error planActivations(Graph &G, const NvdlaConfig &Cfg);
 
 static bool isNvdlaOp(const Op &O) { return O.getKind().startswith("nvdla."); }
 
@@ -54,8 +59,25 @@ Error planNvdla(Graph &G, const NvdlaConfig &Cfg) {
       return E;
   }
 
-  // Activation liveness: position of each op, last reader of each result.
+  return planActivations(G, Cfg);
+}
+
+/// Follows concatenation aliases to the value that owns the buffer, adding
+/// the channel offsets on the way.
+static const Value *
+rootOf(const DenseMap<const Value *, std::pair<const Value *, int64_t>> &A,
+       const Value *V, int64_t &Channel) {
+  for (auto It = A.find(V); It != A.end(); It = A.find(V)) {
+    Channel += It->second.second;
+    V = It->second.first;
+  }
+  return V;
+}
+
+Error planActivations(Graph &G, const NvdlaConfig &Cfg) {
+  // Position of each op, last reader of each value, concat aliases.
   DenseMap<const Value *, size_t> LastUse;
+  DenseMap<const Value *, std::pair<const Value *, int64_t>> Alias;
   std::vector<Op *> Order;
   for (auto &OP : G.getOps()) {
     Op *O = OP.get();
@@ -64,12 +86,33 @@ Error planNvdla(Graph &G, const NvdlaConfig &Cfg) {
     for (Value *V : O->getOperands())
       if (V)
         LastUse[V] = I;
+    if (O->getKind() != nvdlaop::Concat)
+      continue;
+    auto Offsets = O->getIntsAttr("offsets");
+    for (unsigned K = 0; K < O->getNumOperands(); ++K)
+      if (!Alias.try_emplace(O->getOperand(K), O->getResult(), Offsets[K])
+               .second)
+        return makeError(O->getDescription() + ": operand '" +
+                         O->getOperand(K)->getName() +
+                         "' is already part of another concatenation, "
+                         "which is not supported on " +
+                         Cfg.Name);
   }
+  // A buffer lives until the last read of any value placed in it.
+  DenseMap<const Value *, size_t> RootLast;
+  for (auto &KV : LastUse) {
+    int64_t Ch = 0;
+    const Value *R = rootOf(Alias, KV.first, Ch);
+    size_t &L = RootLast[R];
+    L = std::max(L, KV.second);
+  }
+
   struct Block {
-    uint64_t Offset, Size;
+    uint64_t Size;
     size_t Last;
   };
   std::map<uint64_t, Block> Live; // by offset
+  DenseMap<const Value *, std::pair<int64_t, uint64_t>> Placed;
   for (size_t I = 0; I < Order.size(); ++I) {
     Op &O = *Order[I];
     if (!isNvdlaOp(O))
@@ -78,33 +121,40 @@ Error planNvdla(Graph &G, const NvdlaConfig &Cfg) {
     // op reads is not (its output must not overwrite its input).
     for (auto It = Live.begin(); It != Live.end();)
       It = It->second.Last < I ? Live.erase(It) : std::next(It);
-    Value *R = O.getResult();
-    bool ToOutput = false;
-    for (auto &U : G.getUses(R))
-      if (U.first->getKind() == quantop::Dequantize)
-        ToOutput = true;
-    if (ToOutput) {
-      if (G.getUses(R).size() != 1)
-        return makeError(O.getDescription() +
-                         ": a graph output that other "
-                         "layers also read is not "
-                         "supported on " +
+    int64_t Channel = 0;
+    const Value *R = rootOf(Alias, O.getResult(), Channel);
+    if (!Placed.count(R)) {
+      const Op &RO = *R->getDefiningOp();
+      auto Uses = G.getUses(R);
+      bool ToOutput = llvm::any_of(Uses, [](const auto &U) {
+        return U.first->getKind() == quantop::Dequantize;
+      });
+      if (ToOutput && Uses.size() != 1)
+        return makeError(RO.getDescription() +
+                         ": a graph output that other layers also read is "
+                         "not supported on " +
                          Cfg.Name);
-      O.setAttr("dst_memory", int64_t(1));
-      O.setAttr("dst_offset", int64_t(0));
-      continue;
+      if (ToOutput) {
+        Placed[R] = {1, 0};
+      } else {
+        uint64_t Size = alignTo256(getCubeBytes(getOutCube(RO), Cfg));
+        uint64_t Off = 0;
+        for (auto &KV : Live) {
+          if (KV.first >= Off + Size)
+            break;
+          Off = std::max(Off, alignTo256(KV.first + KV.second.Size));
+        }
+        auto It = RootLast.find(R);
+        Live[Off] = {Size, It == RootLast.end() ? I : It->second};
+        Placed[R] = {0, Off};
+      }
     }
-    uint64_t Size = alignTo256(getCubeBytes(getOutCube(O), Cfg));
-    uint64_t Off = 0;
-    for (auto &KV : Live) {
-      if (KV.first >= Off + Size)
-        break;
-      Off = std::max(Off, alignTo256(KV.first + KV.second.Size));
-    }
-    auto It = LastUse.find(R);
-    Live[Off] = {Off, Size, It == LastUse.end() ? I : It->second};
-    O.setAttr("dst_memory", int64_t(0));
-    O.setAttr("dst_offset", int64_t(Off));
+    // A slice of a concatenation starts at its channel's surface.
+    CubeDims D = getOutCube(O);
+    uint64_t Surface = uint64_t(D.H) * D.W * Cfg.MemoryAtomBytes;
+    O.setAttr("dst_memory", Placed[R].first);
+    O.setAttr("dst_offset", int64_t(Placed[R].second +
+                                    Channel / Cfg.MemoryAtomBytes * Surface));
   }
   return Error::success();
 }

@@ -433,6 +433,100 @@ TEST(NVDLACodegen, SplitByRows) {
   EXPECT_LT(T.second, 150);
 }
 
+/// Two conv branches (8 and 16 kernels) concatenated on channels, then a
+/// conv, a max pool and an fc.
+Net makeConcatNet(unsigned Seed) {
+  Net N;
+  Graph &G = *N.G;
+  std::mt19937 R(Seed);
+  Value *X =
+      cantFail(G.addInput("x", TensorType(ElementType::F32, {1, 3, 8, 8})));
+  Value *Q = op(G, "quant.quantize", {X}, {{"scale", N.InScale}}, "q");
+  auto Conv = [&](Value *In, int64_t C, int64_t K, StringRef Name) {
+    Value *W = G.addConstantUnique("w", randomI8(R, {K, C, 3, 3}));
+    Value *B = G.addConstantUnique("b", gridBias(R, K, 1));
+    return op(G, "quant.conv", {In, W, B},
+              {{"pads", std::vector<int64_t>{1, 1, 1, 1}},
+               {"mul", std::vector<int64_t>{20000}},
+               {"shift", int64_t(C > 3 ? 25 : 24)},
+               {"relu", int64_t(1)}},
+              Name);
+  };
+  Value *A = Conv(Q, 3, 8, "a");
+  Value *B = Conv(Q, 3, 16, "b");
+  Value *Cat = op(G, "onnx.Concat", {A, B}, {{"axis", int64_t(1)}}, "cat");
+  Value *C = Conv(Cat, 24, 10, "c");
+  Value *P = op(G, "onnx.MaxPool", {C},
+                {{"kernel_shape", std::vector<int64_t>{2, 2}},
+                 {"strides", std::vector<int64_t>{2, 2}}},
+                "pool");
+  Value *F = op(G, "onnx.Flatten", {P}, {{"axis", int64_t(1)}}, "flat");
+  Value *WF = G.addConstantUnique("wf", randomI8(R, {7, 10 * 4 * 4}));
+  Value *FC =
+      op(G, "quant.fc", {F, WF},
+         {{"mul", std::vector<int64_t>{20000}}, {"shift", int64_t(22)}}, "fc");
+  G.addOutput(op(G, "quant.dequantize", {FC}, {{"scale", N.OutScale}}, "dq"));
+  return N;
+}
+
+TEST(NVDLACodegen, ConcatIsOneBufferAtChannelOffsets) {
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  Net Ref = makeConcatNet(21), Dev = makeConcatNet(21);
+  ASSERT_OK(lowerToNvdla(*Dev.G, Cfg));
+  ASSERT_OK(planNvdla(*Dev.G, Cfg));
+  auto Ops = nvdlaOps(*Dev.G);
+  ASSERT_EQ(Ops[2]->getKind(), "nvdla.concat");
+  // b's 16 channels start at the concat buffer's second surface (8 x 8
+  // pixels of 8 bytes).
+  EXPECT_EQ(Ops[1]->getIntAttr("dst_offset", -1),
+            Ops[2]->getIntAttr("dst_offset", -1) + 512);
+  EXPECT_EQ(Ops[0]->getIntAttr("dst_offset", -1),
+            Ops[2]->getIntAttr("dst_offset", -1));
+  auto I = must(Interpreter::create(*Ref.G));
+  auto Bytes = must(emitLoadable(*Dev.G, Cfg));
+  VPOptions VO;
+  VO.Config = &Cfg;
+  auto VP = must(
+      VirtualPlatform::create(must(parseLoadable(Bytes, "cat.nvdla")), VO));
+  auto InS = must(makeFeatureSurface(3, 8, 8, 1, Cfg.MemoryAtomBytes));
+  auto OutS = must(makeFeatureSurface(7, 1, 1, 1, Cfg.MemoryAtomBytes));
+  std::mt19937 R(5);
+  std::normal_distribution<float> D(0.f, 1.0f);
+  unsigned NonZero = 0;
+  for (int S = 0; S < 10; ++S) {
+    Tensor X(TensorType(ElementType::F32, {1, 3, 8, 8}));
+    std::vector<uint8_t> Dense;
+    for (float &V : X.mutableData<float>()) {
+      V = D(R);
+      Dense.push_back(uint8_t(int8_t(fixp::quantize(V, Ref.InScale, 8))));
+    }
+    auto Want = must(I->runSingleThreaded({X}));
+    auto Surface = must(packFeature(InS, Dense));
+    Surface.resize(VP->getInputs()[0].Size, 0);
+    auto Got = must(VP->runRaw({Surface}));
+    auto Out = must(unpackFeature(OutS, Got[0]));
+    for (unsigned K = 0; K < 7; ++K) {
+      ASSERT_EQ(float(int8_t(Out[K])) * Ref.OutScale, Want[0].data<float>()[K])
+          << "sample " << S << " output " << K;
+      NonZero += Out[K] != 0;
+    }
+  }
+  EXPECT_GT(NonZero, 20u);
+}
+
+TEST(NVDLACodegen, ConcatOffsetMustBeAtomAligned) {
+  // On nv_full an atom holds 32 channels: b would start at channel 8.
+  Net N = makeConcatNet(22);
+  Error E = lowerToNvdla(*N.G, config("nvdla-full"));
+  ASSERT_TRUE(bool(E));
+  std::string Msg = toString(std::move(E));
+  EXPECT_NE(Msg.find("onnx.Concat 'cat'"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("starts at channel 8, which is not a multiple of the 32 "
+                     "channels of a memory atom on nvdla-full"),
+            std::string::npos)
+      << Msg;
+}
+
 TEST(NVDLACodegen, BitExactWithInterpreterSmall) {
   expectBitExact("nvdla-small", false, 20);
 }

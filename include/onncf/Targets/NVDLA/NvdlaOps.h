@@ -33,6 +33,10 @@
 //      SDP EW) v = a + sdpTruncate(sdpMul(b, mul_b), shift_b) through the X1
 //      ALU's per-point operand converter; without, v = a; then MUL mul,
 //      truncate shift, ReLU, clamps (quant.add / quant.requantize).
+//  nvdla.concat (X0, X1, ...) -> i8   no hardware op: a channel
+//      concatenation is one buffer that the producers of X0, X1, ... write
+//      at their channel offsets ("offsets", each a multiple of the memory
+//      atom's channels); readers of Xi read their slice of it.
 //
 // Planning attributes (lib-independent, for the fault passes and codegen):
 //   dst_memory   0 activations (ALLOC), 1 output (ALLOC|OUTPUT)
@@ -54,6 +58,7 @@ namespace nvdlaop {
 constexpr const char *Conv = "nvdla.conv";
 constexpr const char *Pdp = "nvdla.pdp";
 constexpr const char *Sdp = "nvdla.sdp";
+constexpr const char *Concat = "nvdla.concat";
 } // namespace nvdlaop
 
 /// Adds the nvdla.* op kinds to the OpRegistry (once; later calls do
