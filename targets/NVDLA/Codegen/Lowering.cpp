@@ -102,8 +102,10 @@ Expected<CubeDims> Lowerer::cubeOf(const Op &O, const Value *V) {
 
 Error Lowerer::replace(Op &O, StringRef Kind, ArrayRef<Value *> Operands,
                        AttributeMap Attrs) {
+  // The result keeps the name's stem (the old value still holds the name).
+  std::string Name = G.getUniqueName(O.getResult()->getName());
   auto N = G.createOp(Kind, Operands, {O.getResult()->getType()},
-                      std::move(Attrs), {}, G.getIterator(&O));
+                      std::move(Attrs), {Name}, G.getIterator(&O));
   if (!N)
     return N.takeError();
   (*N)->setName(O.getName());
