@@ -233,8 +233,17 @@ Error DefectMap::finalize(StringRef File) {
   Finalized = false;
   Indexes.assign(Memories.size(), Index());
   Random.resize(Memories.size());
-  for (size_t I = 0; I < Memories.size(); ++I)
-    Indexes[I].NameKey = stableNameHash(Memories[I].Name);
+  for (size_t I = 0; I < Memories.size(); ++I) {
+    const Memory &M = Memories[I];
+    // The parser checks these; maps built in code are checked here.
+    unsigned MaxWidth = M.Kind == MemoryKind::CBuf ? 4096 : 64;
+    if (M.Banks == 0 || M.Entries == 0 || M.Width == 0 || M.Width > MaxWidth ||
+        (M.Kind != MemoryKind::CBuf && M.Banks != 1))
+      return errorAt(File, 0, 0,
+                     "memory '" + M.Name + "' has an invalid geometry (" +
+                         M.describe() + ")");
+    Indexes[I].NameKey = stableNameHash(M.Name);
+  }
   for (const ExplicitFault &F : Faults) {
     if (F.Mem >= Memories.size())
       return errorAt(File, F.Line, F.Col, "fault names no declared memory");
@@ -337,10 +346,11 @@ Expected<WordFaults> DefectMap::faultsOfWord(StringRef MemName,
 
 MemoryStats DefectMap::stats(unsigned Mem) const {
   const Memory &M = Memories[Mem];
+  const Index &X = Indexes[Mem];
   MemoryStats S;
   S.Rows = M.rows();
   S.Cells = M.cells();
-  for (uint64_t Row = 0; Row < S.Rows; ++Row) {
+  auto AddRow = [&](uint64_t Row) {
     uint64_t InRow = 0;
     for (unsigned First = 0; First < M.Width; First += 64) {
       WordFaults F =
@@ -352,6 +362,48 @@ MemoryStats DefectMap::stats(unsigned Mem) const {
     S.FaultyCells += InRow;
     S.RowsWith1 += InRow == 1;
     S.RowsWith2Plus += InRow >= 2;
+  };
+  if (Random[Mem]) { // every cell may be faulty: visit them all
+    for (uint64_t Row = 0; Row < S.Rows; ++Row)
+      AddRow(Row);
+    return S;
+  }
+  // Explicit faults only: rows named by a row, lane or cell statement are
+  // visited; every other row of a bank has exactly the bank's column faults
+  // (or the whole bank's), so it is counted in bulk.
+  std::vector<uint64_t> Named;
+  for (const auto &R : X.Rows)
+    Named.push_back(R.first);
+  for (const auto &R : X.Cells)
+    Named.push_back(R.first);
+  llvm::sort(Named);
+  Named.erase(std::unique(Named.begin(), Named.end()), Named.end());
+  for (uint64_t Row : Named)
+    AddRow(Row);
+  const uint64_t RowsPerBank = M.Kind == MemoryKind::CBuf ? M.Entries : S.Rows;
+  size_t NamedIdx = 0;
+  for (uint64_t Bank = 0; Bank < M.Banks; ++Bank) {
+    uint64_t NamedInBank = 0;
+    while (NamedIdx < Named.size() && M.bankOf(Named[NamedIdx]) == Bank) {
+      ++NamedInBank;
+      ++NamedIdx;
+    }
+    uint64_t Plain = RowsPerBank - NamedInBank;
+    uint64_t Sa0 = 0, Sa1 = 0;
+    if (auto It = X.Banks.find(Bank); It != X.Banks.end()) {
+      (It->second.Sa1 ? Sa1 : Sa0) = M.Width;
+    } else {
+      for (auto It = X.Columns.lower_bound({Bank, 0});
+           It != X.Columns.end() && It->first.first == Bank; ++It)
+        ++(It->second.Sa1 ? Sa1 : Sa0);
+    }
+    S.Sa0Cells += Plain * Sa0;
+    S.Sa1Cells += Plain * Sa1;
+    S.FaultyCells += Plain * (Sa0 + Sa1);
+    if (Sa0 + Sa1 == 1)
+      S.RowsWith1 += Plain;
+    else if (Sa0 + Sa1 >= 2)
+      S.RowsWith2Plus += Plain;
   }
   return S;
 }

@@ -189,6 +189,12 @@ static int runGen() {
   if (GenBanks && *Kind != MemoryKind::CBuf)
     usageError("--banks applies to --memory=cbuf only");
 
+  // The values are copied into map text: one field each.
+  for (const cl::opt<std::string> *O :
+       {&GenRate, &GenShare, &GenCluster, &GenName, &GenChip})
+    if (O->find_first_of(" \t\r\n#") != std::string::npos)
+      usageError("--" + O->ArgStr + ": spaces and '#' are not allowed, got '" +
+                 *O + "'");
   unsigned MaxWidth = *Kind == MemoryKind::CBuf ? 4096 : 64;
   if (GenWidth.getNumOccurrences() && (GenWidth < 1 || GenWidth > MaxWidth))
     usageError("--width: a " + GenMemory + " memory is 1 to " +

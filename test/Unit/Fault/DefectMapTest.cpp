@@ -131,6 +131,42 @@ TEST(DefectMap, StatisticsCountCellsAndWords) {
   EXPECT_EQ(S.RowsWith2Plus, 2u);
 }
 
+// Maps without random faults are counted in bulk; the result must equal a
+// visit of every cell (forced by a random statement of rate 0).
+TEST(DefectMap, BulkStatisticsEqualACellByCellCount) {
+  const char *Bodies[] = {
+      "memory cbuf banks=4 entries=16 width=100\n"
+      "column cbuf 0 3 sa0\ncolumn cbuf 0 99 sa1\ncolumn cbuf 2 5 sa1\n"
+      "bank cbuf 1 sa0\nrow cbuf 2:7 sa1\ncell cbuf 2:7 5 sa1\n"
+      "cell cbuf 2:0 70 sa0\ncell cbuf 3:15 0 sa1\ncell cbuf 3:15 1 sa1\n"
+      "cell cbuf 1:2 4 sa0\n",
+      "memory wmem words=1000 width=8\ncolumn wmem 2 sa1\n"
+      "cell wmem 5 0 sa0\nrow wmem 999 sa1\n",
+      "memory cmac cells=8 bits=8\nlane cmac 3:data sa1\n"
+      "cell cmac 0:weight 7 sa0\n",
+      "memory wmem words=10 width=8\n"};
+  for (const char *Body : Bodies) {
+    std::string Text = std::string("onncf-defect-map 1\n") + Body;
+    DefectMap Bulk = parseOK(Text);
+    std::string Name = Bulk.Memories[0].Name;
+    DefectMap Visit = parseOK(Text + "random " + Name + " rate=0\n");
+    MemoryStats A = Bulk.stats(0), B = Visit.stats(0);
+    EXPECT_EQ(A.FaultyCells, B.FaultyCells) << Body;
+    EXPECT_EQ(A.Sa0Cells, B.Sa0Cells) << Body;
+    EXPECT_EQ(A.Sa1Cells, B.Sa1Cells) << Body;
+    EXPECT_EQ(A.RowsWith1, B.RowsWith1) << Body;
+    EXPECT_EQ(A.RowsWith2Plus, B.RowsWith2Plus) << Body;
+    EXPECT_EQ(A.Cells, B.Cells);
+  }
+  // A large explicit map is counted without visiting its rows.
+  DefectMap Big = parseOK("onncf-defect-map 1\nmemory wmem words=0x10000000000 "
+                          "width=64\ncolumn wmem 63 sa1\ncell wmem 7 0 sa0\n");
+  MemoryStats S = Big.stats(0);
+  EXPECT_EQ(S.FaultyCells, (uint64_t(1) << 40) + 1);
+  EXPECT_EQ(S.RowsWith2Plus, 1u);
+  EXPECT_EQ(S.RowsWith1, (uint64_t(1) << 40) - 1);
+}
+
 TEST(DefectMap, AgreeingDuplicatesAreAcceptedConflictsAreErrors) {
   std::string Head = "onncf-defect-map 1\nmemory wmem words=64 width=8\n"
                      "memory cbuf banks=2 entries=4 width=8\n";
@@ -299,6 +335,11 @@ TEST(DefectMap, BuiltInCodeAndFinalized) {
   EXPECT_EQ(M.faultsOfWord(0, 2), (WordFaults{0, 0x40}));
   EXPECT_EQ(printed(M), "onncf-defect-map 1\nmemory wmem name=w words=4 "
                         "width=8\ncell w 2 6 sa1\n");
+  M.Memories[0].Width = 0;
+  Error G = M.finalize("code");
+  ASSERT_TRUE(bool(G));
+  EXPECT_EQ(toString(std::move(G)),
+            "code: memory 'w' has an invalid geometry (4 words x 0 bits)");
 }
 
 } // namespace
