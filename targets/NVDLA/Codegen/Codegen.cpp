@@ -453,6 +453,11 @@ Expected<std::vector<uint8_t>> Codegen::run() {
   InputCube = Q.getResult();
   const Op &DQ = *GOut->getDefiningOp();
   const Value *OutCube = DQ.getOperand(0);
+  // An output Flatten/Reshape: the port is the cube before it.
+  if (OutCube->isResult() &&
+      (OutCube->getDefiningOp()->getKind() == "onnx.Flatten" ||
+       OutCube->getDefiningOp()->getKind() == "onnx.Reshape"))
+    OutCube = OutCube->getDefiningOp()->getOperand(0);
   auto cube = [](const Value *V) {
     auto S = V->getType().getShape();
     return S.size() == 4 ? CubeDims{S[1], S[2], S[3]} : CubeDims{S[1], 1, 1};

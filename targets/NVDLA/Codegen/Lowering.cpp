@@ -356,9 +356,13 @@ Error Lowerer::run() {
       continue;
     }
     if (isView(K)) {
-      // A view feeding fc layers only: they read its operand's cube.
+      // A view feeding fc layers (they read its operand's cube) or the
+      // graph output (the output port is that cube, flattened).
       for (auto &U : G.getUses(O->getResult()))
-        if (U.first->getKind() != quantop::FC)
+        if (U.first->getKind() != quantop::FC &&
+            !(U.first->getKind() == quantop::Dequantize &&
+              G.isOutput(U.first->getResult()) &&
+              O->getOperand(0)->getType().getRank() == 4))
           return fail(*O, "a reshape that feeds " + U.first->getDescription() +
                               " is not supported");
       continue;

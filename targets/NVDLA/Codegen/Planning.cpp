@@ -126,8 +126,15 @@ Error planActivations(Graph &G, const NvdlaConfig &Cfg) {
     if (!Placed.count(R)) {
       const Op &RO = *R->getDefiningOp();
       auto Uses = G.getUses(R);
-      bool ToOutput = llvm::any_of(Uses, [](const auto &U) {
-        return U.first->getKind() == quantop::Dequantize;
+      // Read by the output's dequantize, directly or through a view.
+      bool ToOutput = llvm::any_of(Uses, [&](const auto &U) {
+        StringRef K = U.first->getKind();
+        if (K == "onnx.Flatten" || K == "onnx.Reshape")
+          return llvm::any_of(
+              G.getUses(U.first->getResult()), [](const auto &V) {
+                return V.first->getKind() == quantop::Dequantize;
+              });
+        return K == quantop::Dequantize;
       });
       if (ToOutput && Uses.size() != 1)
         return makeError(RO.getDescription() +

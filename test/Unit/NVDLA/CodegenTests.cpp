@@ -527,6 +527,58 @@ TEST(NVDLACodegen, ConcatOffsetMustBeAtomAligned) {
       << Msg;
 }
 
+TEST(NVDLACodegen, FlattenedOutputIsTheCube) {
+  // conv -> Flatten -> output: the output port is the 16 x 5 x 5 cube,
+  // whose dense C-H-W order is the flattened order.
+  auto Make = [] {
+    Net N;
+    Graph &G = *N.G;
+    std::mt19937 R(31);
+    Value *X =
+        cantFail(G.addInput("x", TensorType(ElementType::F32, {1, 3, 5, 5})));
+    Value *Q = op(G, "quant.quantize", {X}, {{"scale", N.InScale}}, "q");
+    Value *W = G.addConstantUnique("w", randomI8(R, {16, 3, 3, 3}));
+    Value *C = op(G, "quant.conv", {Q, W},
+                  {{"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                   {"mul", std::vector<int64_t>{20000}},
+                   {"shift", int64_t(22)}},
+                  "c");
+    Value *F = op(G, "onnx.Flatten", {C}, {{"axis", int64_t(1)}}, "flat");
+    G.addOutput(op(G, "quant.dequantize", {F}, {{"scale", N.OutScale}}, "dq"));
+    return N;
+  };
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  Net Ref = Make(), Dev = Make();
+  ASSERT_OK(lowerToNvdla(*Dev.G, Cfg));
+  ASSERT_OK(planNvdla(*Dev.G, Cfg));
+  EXPECT_EQ(nvdlaOps(*Dev.G).at(0)->getIntAttr("dst_memory", -1), 1);
+  auto I = must(Interpreter::create(*Ref.G));
+  VPOptions VO;
+  VO.Config = &Cfg;
+  auto VP = must(VirtualPlatform::create(
+      must(parseLoadable(must(emitLoadable(*Dev.G, Cfg)), "flat.nvdla")), VO));
+  Tensor X(TensorType(ElementType::F32, {1, 3, 5, 5}));
+  std::vector<uint8_t> Dense;
+  std::mt19937 R(3);
+  std::normal_distribution<float> D(0.f, 1.0f);
+  for (float &V : X.mutableData<float>()) {
+    V = D(R);
+    Dense.push_back(uint8_t(int8_t(fixp::quantize(V, Ref.InScale, 8))));
+  }
+  auto Want = must(I->runSingleThreaded({X}));
+  auto Surface = must(packFeature(
+      must(makeFeatureSurface(3, 5, 5, 1, Cfg.MemoryAtomBytes)), Dense));
+  Surface.resize(VP->getInputs()[0].Size, 0);
+  auto Got = must(VP->runRaw({Surface}));
+  auto Out = must(unpackFeature(
+      must(makeFeatureSurface(16, 5, 5, 1, Cfg.MemoryAtomBytes)), Got[0]));
+  ASSERT_EQ(Out.size(), 400u);
+  ASSERT_EQ(Want[0].getNumElements(), 400);
+  for (unsigned K = 0; K < 400; ++K)
+    ASSERT_EQ(float(int8_t(Out[K])) * Ref.OutScale, Want[0].data<float>()[K])
+        << K;
+}
+
 TEST(NVDLACodegen, BitExactWithInterpreterSmall) {
   expectBitExact("nvdla-small", false, 20);
 }
