@@ -311,6 +311,40 @@ TEST(VPCdp, LinearTableHitAndOverflowSlope) {
   EXPECT_EQ(Out.load(0, 0, 0), 0);
 }
 
+TEST(VPCdp, ExpTableAndPriorities) {
+  // bypass_sqsum and bypass_out_mul: the output is LUT(v) itself.
+  const NvdlaConfig &Cfg = config("nv_full");
+  DataCube Src = cube(0, 4, 1, 1, 32), Dst = cube(1, 4, 1, 1, 32, 2);
+  Memories M({cubeBytes(Src), cubeBytes(Dst)});
+  TaskMemory Mem = M.mem();
+  FeatureView In = view(Mem, Src, 1, 32);
+  const int32_t V[4] = {12, 1, 0, -3};
+  for (unsigned C = 0; C < 4; ++C)
+    In.store(C, 0, 0, V[C]);
+  std::vector<LutParam> Luts = {zeroLut()};
+  LutParam &L = Luts[0];
+  L.method = 0; // EXP: entry i covers [2^i, 2^(i+1))
+  for (unsigned I = 0; I < 65; ++I)
+    L.linear_exp_table[I] = int16_t(100 * I);
+  L.linear_only_start = 1000; // LO never hits below 1000
+  L.underflow_priority = 0;   // both under: LE
+  VPStats Stats;
+  EngineContext Ctx(Mem, Cfg, DescLayout::Current012, Luts, Stats);
+  DecodedOp Op = cdpOp(Src, Dst);
+  Op.op.cdp.out_precision = 1;
+  Op.op.cdp.out_cvt.scale = 1;
+  Op.op.cdp.bypass_sqsum = Op.op.cdp.bypass_out_mul = 1;
+  ASSERT_FALSE(bool(runCdp(Op, 0, Ctx)));
+  FeatureView Out = view(Mem, Dst, 2, 32);
+  EXPECT_EQ(Out.load(0, 0, 0), 350); // 12 = 8 + 4: 300 + 100 * 4 / 8
+  EXPECT_EQ(Out.load(1, 0, 0), 0);   // 1 = 2^0: entry 0
+  EXPECT_EQ(Out.load(2, 0, 0), 0);   // 0: LE underflow, T[0] + 0
+  EXPECT_EQ(Out.load(3, 0, 0), -3);  // LE underflow slope 1
+  L.underflow_priority = 1;          // both under: LO, 0 + (-3 - 1000)
+  ASSERT_FALSE(bool(runCdp(Op, 0, Ctx)));
+  EXPECT_EQ(Out.load(3, 0, 0), -1003);
+}
+
 TEST(VPCdp, ValidationErrorsNameTheField) {
   const NvdlaConfig &Cfg = config("nv_full");
   DataCube Src = cube(0, 3, 1, 1, 32), Dst = cube(1, 3, 1, 1, 32);
