@@ -362,8 +362,10 @@ int main(int argc, char **argv) {
   if (!Data && (!LabelsPath.empty() || !ReportPath.empty() ||
                 !PredictionsPath.empty() || Limit != 0))
     usageError("--labels, --limit, --report and --predictions need --images");
-  if (Data && (!OutputPath.empty() || !CompareDimg.empty()))
-    usageError("--output and --compare-dimg need a single run, not --images");
+  if (Data && !OutputPath.empty())
+    usageError("--output needs --input");
+  if (Data && !CompareDimg.empty())
+    usageError("--compare-dimg needs a single run, not --images");
   if (Batch < 1)
     usageError("--batch must be >= 1");
   if (Limit < 0)
