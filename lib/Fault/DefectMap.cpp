@@ -268,24 +268,58 @@ Error DefectMap::finalize(StringRef File) {
   return Error::success();
 }
 
-bool drawRandomFault(const RandomFaults &R, const Memory &M, uint64_t NameKey,
-                     uint64_t Row, unsigned Bit, bool &StuckAt1) {
-  double Rate = R.Rate;
-  if (R.Dist == Distribution::ColumnClustered) {
+namespace {
+/// One random statement's thresholds and stream keys, computed once per
+/// query rather than once per cell.
+class RandomDraw {
+public:
+  RandomDraw(const RandomFaults &R, const Memory &M, uint64_t NameKey)
+      : R(R), M(M), CellStream(counterStreamKey(R.Seed, NameKey)),
+        ColumnStream(counterStreamKey(R.Seed, NameKey ^ ColumnTag)),
+        Fault(probabilityThreshold(R.Rate)),
+        Weak(probabilityThreshold(1.0 / R.Cluster)),
+        WeakFault(probabilityThreshold(std::min(1.0, R.Rate * R.Cluster))),
+        Sa1(probabilityThreshold(R.Sa1Share)) {}
+
+  /// Draws bits [First, First+Count) of \p Row, skipping \p Skip.
+  WordFaults row(uint64_t Row, unsigned First, unsigned Count,
+                 uint64_t Skip) const {
+    WordFaults F;
+    const uint64_t RowKey = counterRowKey(CellStream, Row);
     // The column of a cell: its bit in its bank (cbuf), in its operand
     // (cmac), or in the whole memory (wmem).
-    uint64_t Group = M.Kind == MemoryKind::CMac ? Row % 2 : M.bankOf(Row);
-    uint64_t H =
-        counterHash(R.Seed, NameKey ^ 0xC011C011C011C011ULL, Group, Bit);
-    if (H >= probabilityThreshold(1.0 / R.Cluster))
-      return false;
-    Rate = std::min(1.0, Rate * R.Cluster);
+    const uint64_t Group = M.Kind == MemoryKind::CMac ? Row % 2 : M.bankOf(Row);
+    const uint64_t GroupKey = counterRowKey(ColumnStream, Group);
+    for (unsigned B = 0; B < Count; ++B) {
+      if ((Skip >> B) & 1)
+        continue;
+      uint64_t T = Fault;
+      if (R.Dist == Distribution::ColumnClustered) {
+        if (counterFinish(GroupKey, First + B) >= Weak)
+          continue;
+        T = WeakFault;
+      }
+      uint64_t H = counterFinish(RowKey, First + B);
+      if (H < T)
+        (splitMix64(H) < Sa1 ? F.Sa1 : F.Sa0) |= uint64_t(1) << B;
+    }
+    return F;
   }
-  uint64_t H = counterHash(R.Seed, NameKey, Row, Bit);
-  if (H >= probabilityThreshold(Rate))
-    return false;
-  StuckAt1 = splitMix64(H) < probabilityThreshold(R.Sa1Share);
-  return true;
+
+private:
+  static constexpr uint64_t ColumnTag = 0xC011C011C011C011ULL;
+  const RandomFaults &R;
+  const Memory &M;
+  uint64_t CellStream, ColumnStream;
+  uint64_t Fault, Weak, WeakFault, Sa1;
+};
+} // namespace
+
+bool drawRandomFault(const RandomFaults &R, const Memory &M, uint64_t NameKey,
+                     uint64_t Row, unsigned Bit, bool &StuckAt1) {
+  WordFaults F = RandomDraw(R, M, NameKey).row(Row, Bit, 1, 0);
+  StuckAt1 = F.Sa1 != 0;
+  return !F.empty();
 }
 
 WordFaults DefectMap::faultsOfBits(unsigned Mem, uint64_t Row,
@@ -318,13 +352,10 @@ WordFaults DefectMap::faultsOfBits(unsigned Mem, uint64_t Row,
          It != RowIt->second.end() && It->first < FirstBit + NumBits; ++It)
       (It->second.Sa1 ? R.Sa1 : R.Sa0) |= uint64_t(1) << (It->first - FirstBit);
   if (const auto &Rand = Random[Mem]) {
-    uint64_t Explicit = R.defective();
-    for (unsigned B = 0; B < NumBits; ++B) {
-      bool Sa1;
-      if (!((Explicit >> B) & 1) &&
-          drawRandomFault(*Rand, M, X.NameKey, Row, FirstBit + B, Sa1))
-        (Sa1 ? R.Sa1 : R.Sa0) |= uint64_t(1) << B;
-    }
+    WordFaults D = RandomDraw(*Rand, M, X.NameKey)
+                       .row(Row, FirstBit, NumBits, R.defective());
+    R.Sa0 |= D.Sa0;
+    R.Sa1 |= D.Sa1;
   }
   return R;
 }

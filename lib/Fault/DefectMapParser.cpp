@@ -63,6 +63,13 @@ private:
   Expected<bool> stuck(const Token &T);
   Expected<uint64_t> rowAddress(const Token &T, const Memory &M);
   Error arity(size_t Want, StringRef Usage);
+  /// An error if key \p Key of field \p I already appeared on the line.
+  Error duplicateKey(size_t I, StringRef Key) {
+    for (size_t J = 2; J < I; ++J)
+      if (Toks[J].Text.split('=').first == Key)
+        return err(Toks[I], "duplicate key '" + Key + "'");
+    return Error::success();
+  }
 };
 
 } // namespace
@@ -239,6 +246,8 @@ Error Parser::memory() {
     auto [Key, Val] = T.Text.split('=');
     if (!T.Text.contains('=') || Val.empty())
       return err(T, "expected key=value, got '" + T.Text + "'");
+    if (Error E = duplicateKey(I, Key))
+      return E;
     Token V{Val, T.Col + unsigned(Key.size()) + 1};
     auto Is = [&](StringRef K, std::initializer_list<MemoryKind> Kinds) {
       return Key == K && llvm::is_contained(Kinds, M.Kind);
@@ -332,6 +341,8 @@ Error Parser::random() {
     auto [Key, Val] = T.Text.split('=');
     if (!T.Text.contains('=') || Val.empty())
       return err(T, "expected key=value, got '" + T.Text + "'");
+    if (Error E = duplicateKey(I, Key))
+      return E;
     Token V{Val, T.Col + unsigned(Key.size()) + 1};
     if (Key == "rate") {
       auto F = fraction(V, "rate");

@@ -27,12 +27,24 @@ inline uint64_t splitMix64(uint64_t X) {
   return X ^ (X >> 31);
 }
 
+/// The key of stream \p Stream under \p Seed (the first half of
+/// counterHash, shared by every counter of the stream).
+inline uint64_t counterStreamKey(uint64_t Seed, uint64_t Stream) {
+  return splitMix64(Seed ^ splitMix64(Stream));
+}
+/// The key of counter word \p A in a stream (shared by every B).
+inline uint64_t counterRowKey(uint64_t StreamKey, uint64_t A) {
+  return splitMix64(StreamKey ^ A);
+}
+/// The random word of counter (A, B) from its row key.
+inline uint64_t counterFinish(uint64_t RowKey, uint64_t B) {
+  return splitMix64(RowKey ^ (B * 0xD6E8FEB86659FD93ULL));
+}
+
 /// The random word of counter (Stream, A, B) under \p Seed.
 inline uint64_t counterHash(uint64_t Seed, uint64_t Stream, uint64_t A,
                             uint64_t B) {
-  uint64_t H = splitMix64(Seed ^ splitMix64(Stream));
-  H = splitMix64(H ^ A);
-  return splitMix64(H ^ (B * 0xD6E8FEB86659FD93ULL));
+  return counterFinish(counterRowKey(counterStreamKey(Seed, Stream), A), B);
 }
 
 /// A stable 64-bit name hash (FNV-1a), so a memory's stream depends on its

@@ -294,6 +294,11 @@ TEST(DefectMap, ParseErrorsNameLineAndColumn) {
       {"onncf-defect-map 1\nmemory wmem words=4 width=8\n"
        "random wmem rate=0.1 speed=3\n",
        "t.map:3:22: unknown key 'speed' for random faults"},
+      {"onncf-defect-map 1\nmemory wmem words=4 width=8\n"
+       "random wmem rate=0.1 seed=5 seed=0\n",
+       "t.map:3:29: duplicate key 'seed'"},
+      {"onncf-defect-map 1\nmemory wmem words=4 width=8 words=5\n",
+       "t.map:2:29: duplicate key 'words'"},
       {"onncf-defect-map 1\nonncf-defect-map 1\n",
        "t.map:2:1: duplicate header"},
   };
