@@ -79,7 +79,7 @@ Value *op(Graph &G, StringRef Kind, ArrayRef<Value *> Operands, AttributeMap A,
 /// quantize -> conv 3x3 pad 1 relu -> maxpool 2 -> conv 3x3 stride 2 ->
 /// [add of a 1x1 conv branch] -> avgpool 3 pad 1 -> flatten -> fc ->
 /// dequantize, on a 3 x 12 x 12 input.
-Net makeNet(unsigned Seed, bool WithAdd) {
+Net makeNet(unsigned Seed, bool WithAdd, bool WithRequant = false) {
   Net N;
   Graph &G = *N.G;
   std::mt19937 R(Seed);
@@ -108,6 +108,12 @@ Net makeNet(unsigned Seed, bool WithAdd) {
                  {{"kernel_shape", std::vector<int64_t>{2, 2}},
                   {"strides", std::vector<int64_t>{2, 2}}},
                  "pool1");
+  if (WithRequant) // an SDP from memory: MUL, truncate, clamp on Y
+    P1 = op(G, "quant.requantize", {P1},
+            {{"mul", std::vector<int64_t>{25000}},
+             {"shift", int64_t(15)},
+             {"clamp_max", int64_t(60)}},
+            "rq");
   Value *W2 = G.addConstantUnique("w2", randomI8(R, {12, 10, 3, 3}));
   Value *B2 = G.addConstantUnique("b2", gridBias(R, 12, 0));
   Value *C2 = op(G, "quant.conv", {P1, W2, B2},
@@ -317,9 +323,11 @@ TEST(NVDLACodegen, DependencyGraphAsNvidiaWritesIt) {
 /// Runs \p Samples random inputs through the interpreter on the quant graph
 /// and through the VP on the loadable compiled for \p CfgName; every output
 /// must be identical.
-void expectBitExact(StringRef CfgName, bool WithAdd, unsigned Samples) {
+void expectBitExact(StringRef CfgName, bool WithAdd, unsigned Samples,
+                    bool WithRequant = false) {
   const NvdlaConfig &Cfg = config(CfgName);
-  Net Ref = makeNet(7, WithAdd), Dev = makeNet(7, WithAdd);
+  Net Ref = makeNet(7, WithAdd, WithRequant),
+      Dev = makeNet(7, WithAdd, WithRequant);
   auto I = Interpreter::create(*Ref.G);
   ASSERT_VALUE(I);
   ASSERT_OK(lowerToNvdla(*Dev.G, Cfg));
@@ -581,12 +589,14 @@ TEST(NVDLACodegen, FlattenedOutputIsTheCube) {
 
 TEST(NVDLACodegen, BitExactWithInterpreterSmall) {
   expectBitExact("nvdla-small", false, 20);
+  expectBitExact("nvdla-small", false, 20, /*WithRequant=*/true);
 }
 TEST(NVDLACodegen, BitExactWithInterpreterSmall256) {
   expectBitExact("nvdla-small-256", false, 10);
 }
 TEST(NVDLACodegen, BitExactWithInterpreterLargeWithAdd) {
   expectBitExact("nvdla-large", true, 20);
+  expectBitExact("nvdla-large", true, 20, /*WithRequant=*/true);
 }
 TEST(NVDLACodegen, BitExactWithInterpreterFullWithAdd) {
   expectBitExact("nvdla-full", true, 10);
