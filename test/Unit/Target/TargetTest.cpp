@@ -45,13 +45,16 @@ TEST(TargetRegistry, LookupFindAndList) {
   ASSERT_FALSE(bool(Missing));
   EXPECT_EQ(toString(Missing.takeError()),
             "unknown target 'nvdla-huge' (registered targets: host, "
+            "nvdla-full, nvdla-large, nvdla-small, nvdla-small-256, "
             "zz-test-a, zz-test-b)");
 
   std::vector<const TargetInfo *> All = R.all();
-  ASSERT_EQ(All.size(), 3u);
+  ASSERT_EQ(All.size(), 7u);
   EXPECT_EQ(All[0]->Name, "host");
-  EXPECT_EQ(All[1]->Name, "zz-test-a");
-  EXPECT_EQ(All[2]->Name, "zz-test-b");
+  EXPECT_EQ(All[1]->Name, "nvdla-full");
+  EXPECT_EQ(All[4]->Name, "nvdla-small-256");
+  EXPECT_EQ(All[5]->Name, "zz-test-a");
+  EXPECT_EQ(All[6]->Name, "zz-test-b");
 }
 
 TEST(HostTarget, LowerChecksAndEmitPrintsTheIR) {
