@@ -22,6 +22,10 @@ namespace onncf {
 namespace nvdla {
 namespace vp {
 
+/// Limits that keep a hostile descriptor from exhausting memory or time.
+static constexpr uint64_t MaxPipeElements = uint64_t(1) << 26;
+static constexpr uint64_t MaxConvMacs = uint64_t(1) << 38;
+
 /// Output extent of one axis, or -1 when the kernel does not fit.
 static int64_t outExtent(int64_t In, int64_t PadLo, int64_t PadHi,
                          int64_t Kernel, int64_t Dilation, int64_t Stride) {
@@ -96,6 +100,11 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
 
   // Weights: the packed blob back to K x C x R x S, then kept as
   // [k][r][s][c] so the innermost loop runs over contiguous channels.
+  // K, C, R, S are 16-bit, so their product fits in 64 bits; bytes of more
+  // than an address range are refused before any size wraps.
+  if (uint64_t(K) * C * R * Sx > MaxAddressBytes)
+    return Fail("a " + Twine(K) + "x" + Twine(C) + "x" + Twine(R) + "x" +
+                Twine(Sx) + " kernel is larger than an address range");
   auto L = makeWeightLayout(Ctx.Cfg, K, C, R, Sx, Eb);
   if (!L)
     return Fail(toString(L.takeError()));
@@ -120,12 +129,20 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
           Wt[((Kk * R + Rr) * Sx + Ss) * C + Ch] =
               Elem(*Dense, ((Kk * C + Ch) * R + Rr) * Sx + Ss);
 
-  // Input: converted, padded, [y][x][c]. The converter output saturates to
-  // the input precision (it feeds the CBUF at that width); pad_val is
-  // already in the converted domain.
-  const int64_t PH = H + D.pad_y_top + D.pad_y_bottom,
-                PW = W + D.pad_x_left + D.pad_x_right;
-  std::vector<int32_t> X(uint64_t(PH) * PW * C, D.pad_val);
+  // Hostile sizes: the output travels as int64s and every MAC costs time;
+  // no valid layer comes near these limits (ResNet-50 has 4G MACs in all).
+  const uint64_t Elems = uint64_t(K) * OH * OW; // below 2^49
+  if (Elems > MaxPipeElements ||
+      Elems * uint64_t(C) * R * Sx > MaxConvMacs) // below 2^(26+28)
+    return Fail(Twine(K) + "x" + Twine(OH) + "x" + Twine(OW) + " outputs of " +
+                Twine(C) + "x" + Twine(R) + "x" + Twine(Sx) +
+                " MACs each exceed what the model runs");
+
+  // Input: converted, unpadded, [y][x][c]. The converter output saturates
+  // to the input precision (it feeds the CBUF at that width). Padding
+  // positions hold pad_val (already in the converted domain): their
+  // contribution is pad_val times the kernel's channel sum there.
+  std::vector<int32_t> X(uint64_t(H) * W * C);
   const CvtParam &Cvt = D.in_cvt;
   for (int64_t Y = 0; Y < H; ++Y)
     for (int64_t Xx = 0; Xx < W; ++Xx)
@@ -134,26 +151,36 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
         if (Cvt.enable)
           V = fixp::outputConvert(V, Cvt.offset, Cvt.scale, Cvt.truncate,
                                   Eb * 8);
-        X[((Y + D.pad_y_top) * PW + Xx + D.pad_x_left) * C + Ch] = V;
+        X[(Y * W + Xx) * C + Ch] = V;
       }
+  std::vector<int64_t> WSum(uint64_t(K) * R * Sx, 0);
+  for (uint64_t I = 0; I < WSum.size(); ++I)
+    for (int64_t Ch = 0; Ch < C; ++Ch)
+      WSum[I] += Wt[I * C + Ch];
 
   OnTheFlyPipe &Out = Ctx.ConvToSdp;
   Out.Valid = true;
   Out.C = K;
   Out.H = OH;
   Out.W = OW;
-  Out.Data.assign(uint64_t(K) * OH * OW, 0);
+  Out.Data.assign(Elems, 0);
   const unsigned Clip = D.out_cvt.truncate;
+  const int64_t PadVal = D.pad_val;
   for (int64_t Kk = 0; Kk < K; ++Kk)
     for (int64_t Oy = 0; Oy < OH; ++Oy)
       for (int64_t Ox = 0; Ox < OW; ++Ox) {
         int64_t Acc = 0;
         for (int64_t Rr = 0; Rr < R; ++Rr) {
-          int64_t Iy = Oy * D.conv_stride_y + Rr * Dy;
+          int64_t Iy = Oy * D.conv_stride_y + Rr * Dy - D.pad_y_top;
           for (int64_t Ss = 0; Ss < Sx; ++Ss) {
-            int64_t Ix = Ox * D.conv_stride_x + Ss * Dx;
-            const int32_t *Xp = &X[(Iy * PW + Ix) * C];
-            const int32_t *Wp = &Wt[((Kk * R + Rr) * Sx + Ss) * C];
+            int64_t Ix = Ox * D.conv_stride_x + Ss * Dx - D.pad_x_left;
+            uint64_t WI = (Kk * R + Rr) * Sx + Ss;
+            if (Iy < 0 || Iy >= H || Ix < 0 || Ix >= W) {
+              Acc += PadVal * WSum[WI];
+              continue;
+            }
+            const int32_t *Xp = &X[(Iy * W + Ix) * C];
+            const int32_t *Wp = &Wt[WI * C];
             for (int64_t Ch = 0; Ch < C; ++Ch)
               Acc += int64_t(Xp[Ch]) * Wp[Ch];
           }
@@ -162,8 +189,8 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
       }
 
   EngineStats &St = Ctx.Stats.Engines[OpCONV];
-  uint64_t Macs = uint64_t(K) * OH * OW * C * R * Sx;
   St.Ops += 1;
+  const uint64_t Macs = Elems * uint64_t(C) * R * Sx;
   St.Macs += Macs;
   St.BytesRead += uint64_t(C) * H * W * Eb + L->getDenseBytes();
   uint64_t PerCycle = std::max(1u, Ctx.Cfg.getMacsPerCycle() / Eb);

@@ -34,6 +34,7 @@ struct PortMap {
   bool RawBytes = false; ///< No usable descriptor: the memory's bytes.
   bool Quantized = false;
   bool Signed = true;
+  std::string Invalid; ///< Why the port cannot be used, if it cannot.
   double Scale = 1;
   unsigned Bits = 8, LogicalRank = 4;
 
@@ -62,10 +63,24 @@ struct PortMap {
   /// Checks every element lies inside the memory; falls back to raw bytes
   /// for a surface the descriptor cannot describe.
   Error check() const {
+    if (!Invalid.empty())
+      return makeError(Name + ": " + Invalid);
     if (RawBytes)
       return Error::success();
-    if (C == 0 || H == 0 || W == 0)
-      return makeError(Name + ": empty surface");
+    // Descriptor-sized values keep every offset below 2^50 (no wrap).
+    if (C == 0 || H == 0 || W == 0 || C > 65535 || H > 65535 || W > 65535)
+      return makeError(Name + ": surface " + Twine(C) + "x" + Twine(H) + "x" +
+                       Twine(W) + " is empty or too large");
+    if ((Eb != 1 && Eb != 2) || Atom == 0 || Atom > 1024 || Atom % Eb ||
+        LineStride > MaxAddressBytes || SurfStride > MaxAddressBytes ||
+        Base > MemBytes)
+      return makeError(Name + ": bad layout (atom " + Twine(Atom) +
+                       ", strides " + Twine(LineStride) + "/" +
+                       Twine(SurfStride) + ", offset " + Twine(Base) + ")");
+    if (uint64_t(C) * H * W > MemBytes)
+      return makeError(Name + ": " + Twine(C) + "x" + Twine(H) + "x" +
+                       Twine(W) + " elements cannot come from a " +
+                       Twine(MemBytes) + "-byte memory");
     unsigned Per = Dense ? 1 : Atom / Eb;
     uint64_t Last = Dense ? offset(C - 1, H - 1, W - 1)
                           : offset(0, H - 1, W - 1) +
@@ -87,6 +102,14 @@ static PortMap makePort(const BoundSurface &B, const IoPort *Io,
   if (Io) {
     P.Name = Io->Name;
     P.Quantized = true;
+    for (int64_t D : {Io->C, Io->H, Io->W})
+      if (D < 1 || D > 65535)
+        P.Invalid = "onncf.io shape " + std::to_string(Io->C) + "x" +
+                    std::to_string(Io->H) + "x" + std::to_string(Io->W) +
+                    " is empty or too large";
+    if (Io->Bits != 8 && Io->Bits != 16)
+      P.Invalid =
+          "onncf.io bits " + std::to_string(Io->Bits) + " is not 8 or 16";
     P.C = Io->C;
     P.H = Io->H;
     P.W = Io->W;
@@ -130,10 +153,12 @@ static PortMap makePort(const BoundSurface &B, const IoPort *Io,
       P.LineStride = uint64_t(P.W) * P.Atom;
     if (!P.SurfStride)
       P.SurfStride = P.H * P.LineStride;
-    if (!Io && P.check())
-      P.RawBytes = true;
-    else if (!Io)
-      consumeError(P.check());
+    // A descriptor that does not describe the memory: its raw bytes.
+    if (!Io)
+      if (Error E = P.check()) {
+        consumeError(std::move(E));
+        P.RawBytes = true;
+      }
   }
   return P;
 }
