@@ -348,3 +348,42 @@ TEST(DefectMap, BuiltInCodeAndFinalized) {
 }
 
 } // namespace
+
+namespace {
+
+// Corrupted maps: every truncation and single-byte substitution of a valid
+// map either parses (and then prints and re-parses to the same text) or
+// fails with a "t.map:<line>:<col>: " message; never a crash (the
+// sanitizer build runs this too).
+TEST(DefectMap, CorruptedMapsFailCleanly) {
+  std::string Base = Example;
+  Base += "random wmem rate=0.5% sa1-share=0.8 seed=9 distribution=column "
+          "cluster=4\n";
+  ASSERT_TRUE(bool(parseDefectMap(Base, "t.map")));
+  auto Check = [](const std::string &Text) {
+    auto M = parseDefectMap(Text, "t.map");
+    if (!M) {
+      std::string Msg = toString(M.takeError());
+      EXPECT_EQ(Msg.rfind("t.map:", 0), 0u) << Msg;
+      return;
+    }
+    std::string P = printed(*M);
+    auto Again = parseDefectMap(P, "t.map");
+    ASSERT_TRUE(bool(Again)) << toString(Again.takeError()) << "\n" << P;
+    EXPECT_EQ(printed(*Again), P);
+    for (unsigned I = 0; I < M->Memories.size(); ++I)
+      if (M->Memories[I].Width <= 64 && M->Memories[I].rows() < 100000)
+        M->stats(I);
+  };
+  for (size_t Len = 0; Len <= Base.size(); ++Len)
+    Check(Base.substr(0, Len));
+  const char Subst[] = {':', '0', '9', '#', ' ', '\n', 'x', '=', '\xff', '-'};
+  for (size_t Pos = 0; Pos < Base.size(); ++Pos)
+    for (char C : Subst) {
+      std::string T = Base;
+      T[Pos] = C;
+      Check(T);
+    }
+}
+
+} // namespace
