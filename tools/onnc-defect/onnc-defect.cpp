@@ -108,6 +108,11 @@ static cl::opt<bool> StatsJSON("json", cl::desc("Print JSON"),
                                cl::sub(StatsCmd), cl::cat(StatsCat));
 static cl::opt<std::string> CheckFile(cl::Positional, cl::desc("<map>"),
                                       cl::sub(CheckCmd), cl::cat(CheckCat));
+static cl::opt<bool>
+    CheckPrint("print",
+               cl::desc("Print the map in canonical form (no comments, "
+                        "every memory named) instead of the summary"),
+               cl::sub(CheckCmd), cl::cat(CheckCat));
 
 // approx
 static cl::opt<unsigned> ApproxBits("bits", cl::desc("Word width Q (2..16)"),
@@ -347,6 +352,10 @@ static int runCheck() {
   if (CheckFile.empty())
     usageError("check: expected a defect map file");
   DefectMap Map = exitOnErr(readDefectMap(CheckFile));
+  if (CheckPrint) {
+    Map.print(outs());
+    return ExitSuccess;
+  }
   unsigned Random = 0;
   for (const auto &R : Map.Random)
     Random += R.has_value();

@@ -102,6 +102,8 @@ struct MemoryStats {
   uint64_t RowsWith1 = 0, RowsWith2Plus = 0; ///< rows with 1 / 2+ faults
 };
 
+/// A parsed map. After finalize() every query is const and may run on many
+/// threads at once.
 class DefectMap {
 public:
   static constexpr unsigned Version = 1;
