@@ -8,13 +8,18 @@
 // summed exactly in a 48-bit accumulator and CACC divides by
 // 2^clip_truncate with rounding and int32 saturation (fixp::caccOutput).
 // The result goes on the fly to the SDP (the dst cube has memory type HW):
-// the hardware has no other path out of CACC.
+// the hardware has no other path out of CACC. FP16 convolutions (nv_full)
+// sum in double and send the FP32 result's bit pattern through the pipe;
+// the SDP rounds it to FP16 once.
 //
 //===----------------------------------------------------------------------===//
 #include "Engines.h"
+#include "onncf/IR/ElementType.h"
 #include "onncf/Quant/FixedPoint.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/Layout.h"
+
+#include <cstring>
 
 using namespace llvm;
 
@@ -36,6 +41,68 @@ static int64_t outExtent(int64_t In, int64_t PadLo, int64_t PadHi,
   return (Span - Eff) / Stride + 1;
 }
 
+namespace {
+struct ConvGeom {
+  int64_t K, C, H, W, R, S, OH, OW, Dx, Dy, StrideX, StrideY, PadT, PadL;
+};
+} // namespace
+
+/// The input as [y][x][c] through \p InFn and the weights (dense KCRS
+/// elements read by \p Raw) as [k][r][s][c] through \p WFn, so the
+/// innermost loop runs over contiguous channels.
+template <typename T, typename RawFn, typename InFnT, typename WFnT>
+static void gather(const ConvGeom &G, const FeatureView &Src,
+                   ArrayRef<uint8_t> Dense, RawFn Raw, InFnT InFn, WFnT WFn,
+                   std::vector<T> &X, std::vector<T> &Wt) {
+  X.assign(uint64_t(G.H) * G.W * G.C, T());
+  for (int64_t Y = 0; Y < G.H; ++Y)
+    for (int64_t Xx = 0; Xx < G.W; ++Xx)
+      for (int64_t Ch = 0; Ch < G.C; ++Ch)
+        X[(Y * G.W + Xx) * G.C + Ch] = InFn(Src.load(Ch, Y, Xx));
+  Wt.assign(uint64_t(G.K) * G.R * G.S * G.C, T());
+  for (int64_t K = 0; K < G.K; ++K)
+    for (int64_t Ch = 0; Ch < G.C; ++Ch)
+      for (int64_t R = 0; R < G.R; ++R)
+        for (int64_t S = 0; S < G.S; ++S) {
+          int32_t V = Raw(Dense, ((K * G.C + Ch) * G.R + R) * G.S + S);
+          Wt[((K * G.R + R) * G.S + S) * G.C + Ch] = WFn(V);
+        }
+}
+
+/// Sums products over the kernel window of every output; a window position
+/// outside the input holds \p PadVal, so it adds PadVal times the kernel's
+/// channel sum there (no padded copy of the input is made).
+template <typename T, typename FinishFn>
+static void convolve(const ConvGeom &G, const std::vector<T> &X,
+                     const std::vector<T> &Wt, T PadVal, FinishFn Finish) {
+  std::vector<T> WSum(uint64_t(G.K) * G.R * G.S, T());
+  for (uint64_t I = 0; I < WSum.size(); ++I)
+    for (int64_t Ch = 0; Ch < G.C; ++Ch)
+      WSum[I] += Wt[I * G.C + Ch];
+  uint64_t Out = 0;
+  for (int64_t K = 0; K < G.K; ++K)
+    for (int64_t Oy = 0; Oy < G.OH; ++Oy)
+      for (int64_t Ox = 0; Ox < G.OW; ++Ox, ++Out) {
+        T Acc = T();
+        for (int64_t R = 0; R < G.R; ++R) {
+          int64_t Iy = Oy * G.StrideY + R * G.Dy - G.PadT;
+          for (int64_t S = 0; S < G.S; ++S) {
+            int64_t Ix = Ox * G.StrideX + S * G.Dx - G.PadL;
+            uint64_t WI = (K * G.R + R) * G.S + S;
+            if (Iy < 0 || Iy >= G.H || Ix < 0 || Ix >= G.W) {
+              Acc += PadVal * WSum[WI];
+              continue;
+            }
+            const T *Xp = &X[(Iy * G.W + Ix) * G.C];
+            const T *Wp = &Wt[WI * G.C];
+            for (int64_t Ch = 0; Ch < G.C; ++Ch)
+              Acc += Xp[Ch] * Wp[Ch];
+          }
+        }
+        Finish(Out, Acc);
+      }
+}
+
 Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   const ConvOpDesc &D = Op.op.conv;
   const ConvSurfaceDesc &S = Op.surface.conv;
@@ -45,14 +112,17 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   if (D.conv_mode != 0)
     return Fail("conv_mode " + Twine(unsigned(D.conv_mode)) +
                 " (Winograd) is not supported; only direct (0)");
-  if (D.in_precision == uint8_t(Precision::Fp16))
-    return Fail("FP16 convolution (in_precision 2) is not supported");
-  if (D.in_precision > 1)
+  if (D.in_precision > 2)
     return Fail("unknown in_precision " + Twine(unsigned(D.in_precision)));
   Precision Prec = Precision(D.in_precision);
+  const bool Fp16 = Prec == Precision::Fp16;
   if (!Ctx.Cfg.supports(Prec))
-    return Fail(Twine(Prec == Precision::Int8 ? "INT8" : "INT16") +
+    return Fail(Twine(Prec == Precision::Int8    ? "INT8"
+                      : Prec == Precision::Int16 ? "INT16"
+                                                 : "FP16") +
                 " is not supported by " + Ctx.Cfg.NvidiaName);
+  if (Fp16 && D.in_cvt.enable)
+    return Fail("the FP16 input converter (in_cvt) is not supported");
   if (D.data_format != 36 && D.data_format != 37)
     return Fail("input data_format " + Twine(unsigned(D.data_format)) +
                 " (an image pixel format) is not supported; only feature "
@@ -115,20 +185,6 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   auto Dense = unpackWeights(*L, *WBytes);
   if (!Dense)
     return Fail(toString(Dense.takeError()));
-  auto Elem = [&](ArrayRef<uint8_t> B, uint64_t I) -> int32_t {
-    if (Eb == 1)
-      return static_cast<int8_t>(B[I]);
-    return static_cast<int16_t>(uint16_t(B[2 * I]) | uint16_t(B[2 * I + 1])
-                                                         << 8);
-  };
-  std::vector<int32_t> Wt(uint64_t(K) * R * Sx * C);
-  for (int64_t Kk = 0; Kk < K; ++Kk)
-    for (int64_t Ch = 0; Ch < C; ++Ch)
-      for (int64_t Rr = 0; Rr < R; ++Rr)
-        for (int64_t Ss = 0; Ss < Sx; ++Ss)
-          Wt[((Kk * R + Rr) * Sx + Ss) * C + Ch] =
-              Elem(*Dense, ((Kk * C + Ch) * R + Rr) * Sx + Ss);
-
   // Hostile sizes: the output travels as int64s and every MAC costs time;
   // no valid layer comes near these limits (ResNet-50 has 4G MACs in all).
   const uint64_t Elems = uint64_t(K) * OH * OW; // below 2^49
@@ -138,55 +194,52 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
                 Twine(C) + "x" + Twine(R) + "x" + Twine(Sx) +
                 " MACs each exceed what the model runs");
 
-  // Input: converted, unpadded, [y][x][c]. The converter output saturates
-  // to the input precision (it feeds the CBUF at that width). Padding
-  // positions hold pad_val (already in the converted domain): their
-  // contribution is pad_val times the kernel's channel sum there.
-  std::vector<int32_t> X(uint64_t(H) * W * C);
-  const CvtParam &Cvt = D.in_cvt;
-  for (int64_t Y = 0; Y < H; ++Y)
-    for (int64_t Xx = 0; Xx < W; ++Xx)
-      for (int64_t Ch = 0; Ch < C; ++Ch) {
-        int32_t V = Src->load(Ch, Y, Xx);
-        if (Cvt.enable)
-          V = fixp::outputConvert(V, Cvt.offset, Cvt.scale, Cvt.truncate,
-                                  Eb * 8);
-        X[(Y * W + Xx) * C + Ch] = V;
-      }
-  std::vector<int64_t> WSum(uint64_t(K) * R * Sx, 0);
-  for (uint64_t I = 0; I < WSum.size(); ++I)
-    for (int64_t Ch = 0; Ch < C; ++Ch)
-      WSum[I] += Wt[I * C + Ch];
-
+  ConvGeom G;
+  G.K = K, G.C = C, G.H = H, G.W = W, G.R = R, G.S = Sx, G.OH = OH;
+  G.OW = OW, G.Dx = Dx, G.Dy = Dy, G.StrideX = D.conv_stride_x;
+  G.StrideY = D.conv_stride_y, G.PadT = D.pad_y_top, G.PadL = D.pad_x_left;
   OnTheFlyPipe &Out = Ctx.ConvToSdp;
   Out.Valid = true;
   Out.C = K;
   Out.H = OH;
   Out.W = OW;
   Out.Data.assign(Elems, 0);
-  const unsigned Clip = D.out_cvt.truncate;
-  const int64_t PadVal = D.pad_val;
-  for (int64_t Kk = 0; Kk < K; ++Kk)
-    for (int64_t Oy = 0; Oy < OH; ++Oy)
-      for (int64_t Ox = 0; Ox < OW; ++Ox) {
-        int64_t Acc = 0;
-        for (int64_t Rr = 0; Rr < R; ++Rr) {
-          int64_t Iy = Oy * D.conv_stride_y + Rr * Dy - D.pad_y_top;
-          for (int64_t Ss = 0; Ss < Sx; ++Ss) {
-            int64_t Ix = Ox * D.conv_stride_x + Ss * Dx - D.pad_x_left;
-            uint64_t WI = (Kk * R + Rr) * Sx + Ss;
-            if (Iy < 0 || Iy >= H || Ix < 0 || Ix >= W) {
-              Acc += PadVal * WSum[WI];
-              continue;
-            }
-            const int32_t *Xp = &X[(Iy * W + Ix) * C];
-            const int32_t *Wp = &Wt[WI * C];
-            for (int64_t Ch = 0; Ch < C; ++Ch)
-              Acc += int64_t(Xp[Ch]) * Wp[Ch];
-          }
-        }
-        Out.at(Kk, Oy, Ox) = fixp::caccOutput(Acc, Clip);
-      }
+  auto Raw = [&](ArrayRef<uint8_t> B, uint64_t I) -> int32_t {
+    if (Eb == 1)
+      return static_cast<int8_t>(B[I]);
+    return static_cast<int16_t>(uint16_t(B[2 * I]) | uint16_t(B[2 * I + 1])
+                                                         << 8);
+  };
+  if (Fp16) {
+    // FP16: products and sums in double, the CACC result as an FP32 (its
+    // bit pattern travels in the pipe); no clip_truncate.
+    auto Half = [](int32_t V) { return double(halfToFloat(uint16_t(V))); };
+    std::vector<double> X, Wt;
+    gather<double>(G, *Src, *Dense, Raw, Half, Half, X, Wt);
+    convolve<double>(G, X, Wt, Half(D.pad_val), [&](uint64_t I, double A) {
+      float F = float(A);
+      uint32_t Bits;
+      std::memcpy(&Bits, &F, 4);
+      Out.Data[I] = Bits;
+    });
+  } else {
+    // Integers: the input through the converter (saturated to the input
+    // precision: it feeds the CBUF at that width), a 48-bit accumulator,
+    // CACC's rounded clip_truncate and int32 saturation.
+    const CvtParam &Cvt = D.in_cvt;
+    auto InCvt = [&](int32_t V) -> int64_t {
+      return Cvt.enable ? fixp::outputConvert(V, Cvt.offset, Cvt.scale,
+                                              Cvt.truncate, Eb * 8)
+                        : V;
+    };
+    auto Id = [](int32_t V) -> int64_t { return V; };
+    std::vector<int64_t> X, Wt;
+    gather<int64_t>(G, *Src, *Dense, Raw, InCvt, Id, X, Wt);
+    const unsigned Clip = D.out_cvt.truncate;
+    convolve<int64_t>(G, X, Wt, D.pad_val, [&](uint64_t I, int64_t A) {
+      Out.Data[I] = fixp::caccOutput(A, Clip);
+    });
+  }
 
   EngineStats &St = Ctx.Stats.Engines[OpCONV];
   St.Ops += 1;

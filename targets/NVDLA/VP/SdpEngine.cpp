@@ -8,12 +8,18 @@
 // value per channel (PER_KERNEL) or from a feature cube (PER_POINT, the
 // element-wise path); docs/LoadableFormat.md "SDP operand buffers" gives
 // the byte layout. Input comes from memory or on the fly from CONV; output
-// goes to memory or on the fly to PDP. All arithmetic is fixp's.
+// goes to memory or on the fly to PDP. All integer arithmetic is fixp's;
+// FP16 ops (nv_full) compute in float and round to FP16 once, at the
+// output (what NVIDIA's NN_L0_0 golden shows).
 //
 //===----------------------------------------------------------------------===//
 #include "Engines.h"
+#include "onncf/IR/ElementType.h"
 #include "onncf/Quant/FixedPoint.h"
 #include "onncf/Support/Diagnostics.h"
+
+#include <cmath>
+#include <cstring>
 
 using namespace llvm;
 
@@ -38,6 +44,9 @@ struct Stage {
   CvtParam AluCvt{}, MulCvt{};
 
   int32_t apply(int32_t V, unsigned Ch, unsigned Y, unsigned X) const;
+  /// The FP16 datapath: operands are FP16 bit patterns, arithmetic in
+  /// float (no shifts or truncation).
+  float applyHalf(float V, unsigned Ch, unsigned Y, unsigned X) const;
 };
 } // namespace
 
@@ -78,13 +87,33 @@ int32_t Stage::apply(int32_t V, unsigned Ch, unsigned Y, unsigned X) const {
   return Relu ? fixp::relu(R) : R;
 }
 
+float Stage::applyHalf(float V, unsigned Ch, unsigned Y, unsigned X) const {
+  if (!On)
+    return V;
+  auto Operand = [&](int16_t Layer, const std::vector<int16_t> &Kernel) {
+    int32_t Bits = Mode == PerPoint    ? Points->load(Ch, Y, X)
+                   : Mode == PerKernel ? Kernel[Ch]
+                                       : Layer;
+    return halfToFloat(uint16_t(Bits));
+  };
+  if (UseAlu) {
+    float O = Operand(AluOp, AluK);
+    V = Alu == fixp::SdpAluOp::Add   ? V + O
+        : Alu == fixp::SdpAluOp::Max ? std::max(V, O)
+                                     : std::min(V, O);
+  }
+  if (UseMul && !(PRelu && V >= 0))
+    V *= Operand(MulOp, MulK);
+  return Relu && V < 0 ? 0.0f : V;
+}
+
 static int16_t readI16(ArrayRef<uint8_t> B, uint64_t Off) {
   return static_cast<int16_t>(uint16_t(B[Off]) | uint16_t(B[Off + 1]) << 8);
 }
 
 static Error prepareStage(Stage &St, const SdpOp &O, const DataCube &Cube,
                           StringRef Name, unsigned C, unsigned H, unsigned W,
-                          EngineContext &Ctx, const Twine &What,
+                          bool Half, EngineContext &Ctx, const Twine &What,
                           uint64_t &BytesRead) {
   if (!O.enable)
     return Error::success();
@@ -150,9 +179,12 @@ static Error prepareStage(Stage &St, const SdpOp &O, const DataCube &Cube,
   case PerPoint: {
     if (St.UseAlu && St.UseMul)
       return Fail("per-point operands with op type BOTH are not supported");
-    if (O.precision > 1)
+    if (Half ? O.precision != 2 : O.precision > 1)
       return Fail("per-point operand precision " +
-                  Twine(unsigned(O.precision)) + " is not supported");
+                  Twine(unsigned(O.precision)) + " is not supported " +
+                  (Half ? "in FP16" : "with integer data"));
+    if (Half && (O.alu_cvt.enable || O.mul_cvt.enable))
+      return Fail("FP16 operand converters are not supported");
     unsigned Eb = O.precision == 0 ? 1 : 2;
     auto V = FeatureView::get(Ctx.Mem, Cube, Eb, Ctx.Cfg.MemoryAtomBytes,
                               Where + " per-point operands");
@@ -182,14 +214,20 @@ Error runSdp(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
 
   for (auto [Name, P] : {std::make_pair("src_precision", D.src_precision),
                          std::make_pair("dst_precision", D.dst_precision)}) {
-    if (P == uint8_t(Precision::Fp16))
-      return Fail(Twine(Name) + " FP16 is not supported");
-    if (P > 1)
+    if (P > 2)
       return Fail(Twine(Name) + " " + Twine(unsigned(P)) + " is unknown");
     if (!Ctx.Cfg.supports(Precision(P)))
-      return Fail(Twine(Name) + " " + Twine(P == 0 ? "INT8" : "INT16") +
+      return Fail(Twine(Name) + " " +
+                  Twine(P == 0   ? "INT8"
+                        : P == 1 ? "INT16"
+                                 : "FP16") +
                   " is not supported by " + Ctx.Cfg.NvidiaName);
   }
+  // FP16 runs its own datapath (float arithmetic, one rounding to FP16 at
+  // the output); converting between FP16 and integers is not modelled.
+  const bool Half = D.src_precision == 2;
+  if (Half != (D.dst_precision == 2))
+    return Fail("converting between FP16 and integer data is not supported");
   if (D.batch_num > 1)
     return Fail("batch_num " + Twine(unsigned(D.batch_num)) +
                 " is not supported");
@@ -232,14 +270,14 @@ Error runSdp(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
                 Twine(W));
 
   Stage X1, X2, Y;
-  if (Error E = prepareStage(X1, D.x1_op, S.x1_data, "x1", C, H, W, Ctx, What,
-                             BytesRead))
+  if (Error E = prepareStage(X1, D.x1_op, S.x1_data, "x1", C, H, W, Half, Ctx,
+                             What, BytesRead))
     return E;
-  if (Error E = prepareStage(X2, D.x2_op, S.x2_data, "x2", C, H, W, Ctx, What,
-                             BytesRead))
+  if (Error E = prepareStage(X2, D.x2_op, S.x2_data, "x2", C, H, W, Half, Ctx,
+                             What, BytesRead))
     return E;
-  if (Error E =
-          prepareStage(Y, D.y_op, S.y_data, "y", C, H, W, Ctx, What, BytesRead))
+  if (Error E = prepareStage(Y, D.y_op, S.y_data, "y", C, H, W, Half, Ctx, What,
+                             BytesRead))
     return E;
 
   // The destination: memory, or on the fly to PDP.
@@ -268,14 +306,34 @@ Error runSdp(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   for (unsigned Ch = 0; Ch < C; ++Ch)
     for (unsigned Yy = 0; Yy < H; ++Yy)
       for (unsigned X = 0; X < W; ++X) {
-        int32_t V = FromPipe ? fixp::saturateInt32(Ctx.ConvToSdp.at(Ch, Yy, X))
-                             : Src->load(Ch, Yy, X);
-        V = X1.apply(V, Ch, Yy, X);
-        V = X2.apply(V, Ch, Yy, X);
-        V = Y.apply(V, Ch, Yy, X);
-        int32_t O = Cvt.enable ? fixp::outputConvert(V, Cvt.offset, Cvt.scale,
-                                                     Cvt.truncate, OutBits)
-                               : int32_t(fixp::saturate(V, OutBits));
+        int32_t O;
+        if (Half) {
+          // From CONV: an FP32 bit pattern; from memory: FP16.
+          float F;
+          if (FromPipe) {
+            uint32_t Bits = uint32_t(Ctx.ConvToSdp.at(Ch, Yy, X));
+            std::memcpy(&F, &Bits, 4);
+          } else {
+            F = halfToFloat(uint16_t(Src->load(Ch, Yy, X)));
+          }
+          F = X1.applyHalf(F, Ch, Yy, X);
+          F = X2.applyHalf(F, Ch, Yy, X);
+          F = Y.applyHalf(F, Ch, Yy, X);
+          if (Cvt.enable)
+            F = std::ldexp((F - float(Cvt.offset)) * float(Cvt.scale),
+                           -int(Cvt.truncate));
+          O = int16_t(floatToHalf(F)); // the pipe to PDP carries FP16 too
+        } else {
+          int32_t V = FromPipe
+                          ? fixp::saturateInt32(Ctx.ConvToSdp.at(Ch, Yy, X))
+                          : Src->load(Ch, Yy, X);
+          V = X1.apply(V, Ch, Yy, X);
+          V = X2.apply(V, Ch, Yy, X);
+          V = Y.apply(V, Ch, Yy, X);
+          O = Cvt.enable ? fixp::outputConvert(V, Cvt.offset, Cvt.scale,
+                                               Cvt.truncate, OutBits)
+                         : int32_t(fixp::saturate(V, OutBits));
+        }
         if (ToPipe)
           Ctx.SdpToPdp.at(Ch, Yy, X) = O;
         else

@@ -11,6 +11,7 @@
 // descriptor is a u8 vector of its bytes. Each batch item is one runRaw().
 //
 //===----------------------------------------------------------------------===//
+#include "onncf/IR/ElementType.h"
 #include "onncf/Interp/Executor.h"
 #include "onncf/Quant/FixedPoint.h"
 #include "onncf/Support/Diagnostics.h"
@@ -34,6 +35,7 @@ struct PortMap {
   bool RawBytes = false; ///< No usable descriptor: the memory's bytes.
   bool Quantized = false;
   bool Signed = true;
+  bool Half = false;   ///< FP16 elements (raw ports only).
   std::string Invalid; ///< Why the port cannot be used, if it cannot.
   double Scale = 1;
   unsigned Bits = 8, LogicalRank = 4;
@@ -53,6 +55,7 @@ struct PortMap {
     if (RawBytes)
       return TensorType(ElementType::U8, {kDynamicDim, int64_t(MemBytes)});
     ElementType E = Quantized ? ElementType::F32
+                    : Half    ? ElementType::F16
                     : Eb == 2 ? ElementType::I16
                     : Signed  ? ElementType::I8
                               : ElementType::U8;
@@ -139,6 +142,10 @@ static PortMap makePort(const BoundSurface &B, const IoPort *Io,
       break;
     case 3: // INT16
       P.Eb = 2;
+      break;
+    case 2: // HALF
+      P.Eb = 2;
+      P.Half = true;
       break;
     default: // no descriptor, float data: the bytes as they are
       P.RawBytes = true;
@@ -229,7 +236,8 @@ packInputs(ArrayRef<PortMap> In, ArrayRef<Tensor> Inputs, int64_t Item) {
             int64_t V =
                 P.Quantized
                     ? fixp::quantize(Inputs[I].getAsDouble(K), P.Scale, P.Bits)
-                    : fixp::saturate(Inputs[I].getAsInt(K), P.Eb * 8);
+                : P.Half ? int64_t(floatToHalf(float(Inputs[I].getAsDouble(K))))
+                         : fixp::saturate(Inputs[I].getAsInt(K), P.Eb * 8);
             uint64_t Off = P.offset(Ch, Y, X);
             S[Off] = uint8_t(V);
             if (P.Eb == 2)
@@ -311,6 +319,8 @@ Expected<std::vector<Tensor>> VPExecutor::run(ArrayRef<Tensor> Inputs) {
                            : int32_t(S[Off]);
             if (P.Quantized)
               R.mutableData<float>()[K] = float(V * P.Scale);
+            else if (P.Half)
+              std::memcpy(R.mutableBytes().data() + 2 * K, &S[Off], 2);
             else if (P.Eb == 2)
               R.mutableData<int16_t>()[K] = int16_t(V);
             else if (P.Signed)

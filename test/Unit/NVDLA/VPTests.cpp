@@ -477,7 +477,7 @@ TEST(VPEngines, RejectUnsupportedAndInconsistentDescriptors) {
   C2 = Conv;
   C2.op.conv.in_precision = 2;
   EXPECT_EQ(errorOf(runConv(C2, 3, Ctx)),
-            "op 3 (CONV): FP16 convolution (in_precision 2) is not supported");
+            "op 3 (CONV): FP16 is not supported by nv_small");
   C2 = Conv;
   C2.op.conv.weight_format = 1;
   EXPECT_EQ(errorOf(runConv(C2, 3, Ctx)),
