@@ -360,6 +360,23 @@ WordFaults DefectMap::faultsOfBits(unsigned Mem, uint64_t Row,
   return R;
 }
 
+WordFaults DefectMap::faultsAtBitAddress(unsigned Mem, uint64_t BitAddress,
+                                         unsigned NumBits) const {
+  const unsigned Width = Memories[Mem].Width;
+  WordFaults R;
+  unsigned Done = 0;
+  while (Done < NumBits) {
+    uint64_t Row = (BitAddress + Done) / Width;
+    unsigned Bit = unsigned((BitAddress + Done) % Width);
+    unsigned N = std::min(NumBits - Done, std::min(64u, Width - Bit));
+    WordFaults F = faultsOfBits(Mem, Row, Bit, N);
+    R.Sa0 |= F.Sa0 << Done;
+    R.Sa1 |= F.Sa1 << Done;
+    Done += N;
+  }
+  return R;
+}
+
 Expected<WordFaults> DefectMap::faultsOfWord(StringRef MemName,
                                              uint64_t Row) const {
   int Mem = findMemory(MemName);

@@ -136,6 +136,12 @@ public:
   WordFaults faultsOfWord(unsigned Mem, uint64_t Row) const {
     return faultsOfBits(Mem, Row, 0, Memories[Mem].Width);
   }
+  /// The faults of \p NumBits (<= 64) bits at linear bit address
+  /// \p BitAddress = row * width + bit, which may span rows: the view of a
+  /// byte-addressed weight memory (a Q-bit weight at byte offset o starts at
+  /// bit address 8 * o). Precondition: the range lies inside the memory.
+  WordFaults faultsAtBitAddress(unsigned Mem, uint64_t BitAddress,
+                                unsigned NumBits) const;
   /// Checked form for callers holding user input: names the memory and the
   /// address in the error.
   llvm::Expected<WordFaults> faultsOfWord(llvm::StringRef MemName,

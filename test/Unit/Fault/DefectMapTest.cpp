@@ -80,6 +80,25 @@ TEST(DefectMap, ParsesEveryStatement) {
   EXPECT_EQ(*Q, (WordFaults{0, 0x28}));
 }
 
+TEST(DefectMap, LinearBitAddressesSpanRows) {
+  // A 4-bit-wide memory holding 8-bit weights: weight i is words 2i, 2i+1.
+  DefectMap M = parseOK("onncf-defect-map 1\nmemory wmem words=8 width=4\n"
+                        "cell wmem 2 3 sa1\ncell wmem 3 0 sa0\n"
+                        "row wmem 7 sa1\n");
+  EXPECT_EQ(M.faultsAtBitAddress(0, 8, 8), (WordFaults{0x10, 0x08}));
+  EXPECT_EQ(M.faultsAtBitAddress(0, 11, 2), (WordFaults{0x2, 0x1}));
+  EXPECT_EQ(M.faultsAtBitAddress(0, 26, 6), (WordFaults{0, 0x3C}));
+  EXPECT_EQ(M.faultsAtBitAddress(0, 0, 8), (WordFaults{}));
+  // A 16-bit weight in a 128-bit-wide cbuf entry and across two entries.
+  DefectMap C = parseOK("onncf-defect-map 1\n"
+                        "memory cbuf banks=1 entries=2 width=128\n"
+                        "cell cbuf 0:0 127 sa1\ncell cbuf 0:1 0 sa0\n"
+                        "column cbuf 0 70 sa1\n");
+  EXPECT_EQ(C.faultsAtBitAddress(0, 120, 16), (WordFaults{0x100, 0x80}));
+  EXPECT_EQ(C.faultsAtBitAddress(0, 64, 16), (WordFaults{0, 0x40}));
+  EXPECT_EQ(C.faultsAtBitAddress(0, 0, 64), (WordFaults{}));
+}
+
 TEST(DefectMap, CheckedQueriesNameTheProblem) {
   DefectMap M = parseOK(Example);
   auto A = M.faultsOfWord("nope", 0);
