@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "Engines.h"
 #include "Scheduler.h"
+#include "onncf/IR/ElementType.h"
 #include "onncf/IR/Tensor.h"
 #include "onncf/Interp/Executor.h"
 #include "onncf/Quant/FixedPoint.h"
@@ -333,6 +334,89 @@ INSTANTIATE_TEST_SUITE_P(Configs, VPConvSdp,
                          ::testing::Values(ConvCase{"nv_small", 1},
                                            ConvCase{"nv_full", 1},
                                            ConvCase{"nv_full", 2}));
+
+TEST(VPConvSdpFp16, RoundsOnceAtTheSdpOutput) {
+  const NvdlaConfig &Cfg = config("nv_full");
+  const unsigned C = 3, H = 4, W = 4, K = 2, R = 2, S = 2, OH = 3, OW = 3;
+  DataCube Src = cube(1, C, H, W, 32, 2), Dst = cube(3, K, OH, OW, 32, 2);
+  auto WL = cantFail(makeWeightLayout(Cfg, K, C, R, S, 2));
+  Buffers B;
+  B.Bufs.emplace_back(40);
+  B.Bufs.emplace_back(Src.size);
+  std::vector<float> X(C * H * W), Wt(K * C * R * S);
+  Lcg G;
+  for (float &V : X)
+    V = halfToFloat(floatToHalf(G.next(-1000, 1000) / 97.0f));
+  for (float &V : Wt)
+    V = halfToFloat(floatToHalf(G.next(-1000, 1000) / 311.0f));
+  std::vector<uint8_t> Dense(WL.getDenseBytes());
+  for (size_t I = 0; I < Wt.size(); ++I) {
+    uint16_t H16 = floatToHalf(Wt[I]);
+    Dense[2 * I] = uint8_t(H16);
+    Dense[2 * I + 1] = uint8_t(H16 >> 8);
+  }
+  B.Bufs.push_back(cantFail(packWeights(WL, Dense)));
+  B.Bufs.emplace_back(Dst.size);
+  B.Bufs.emplace_back(K * 2);
+  const float Bias[2] = {0.5f, -3.25f};
+  for (unsigned Kk = 0; Kk < K; ++Kk) {
+    uint16_t H16 = floatToHalf(Bias[Kk]);
+    B.Bufs[4][2 * Kk] = uint8_t(H16);
+    B.Bufs[4][2 * Kk + 1] = uint8_t(H16 >> 8);
+  }
+  TaskMemory M = B.mem();
+  auto In = cantFail(FeatureView::get(M, Src, 2, 32, "src"));
+  for (unsigned Ch = 0; Ch < C; ++Ch)
+    for (unsigned Y = 0; Y < H; ++Y)
+      for (unsigned Xx = 0; Xx < W; ++Xx)
+        In.store(Ch, Y, Xx, int16_t(floatToHalf(X[(Ch * H + Y) * W + Xx])));
+
+  DecodedOp Conv = emptyOp(0, OpCONV);
+  Conv.common.dependency_count = 1;
+  Conv.common.consumers[OpSDP] = {1, 2, 0};
+  Conv.op.conv.data_format = 36;
+  Conv.op.conv.in_precision = Conv.op.conv.out_precision = 2;
+  Conv.op.conv.conv_stride_x = Conv.op.conv.conv_stride_y = 1;
+  Conv.surface.conv.src_data = Src;
+  Conv.surface.conv.weight_data = cube(2, C, R, S, 32, 2);
+  Conv.surface.conv.dst_data = onTheFly(K, OH, OW);
+  DecodedOp Sdp = emptyOp(1, OpSDP);
+  Sdp.common.dependency_count = 1;
+  Sdp.common.fused_parent = {0, 3, 0};
+  Sdp.op.sdp.src_precision = Sdp.op.sdp.dst_precision = 2;
+  Sdp.op.sdp.x1_op = {1, 2, 2, 1, 1, 0, 0, 2, 0, 0, {}, {}};
+  Sdp.op.sdp.out_cvt = {1, 0, 1, 0};
+  Sdp.surface.sdp.src_data = onTheFly(K, OH, OW);
+  Sdp.surface.sdp.x1_data = cube(4, K, 1, 1, 32, 2);
+  Sdp.surface.sdp.x2_data = Sdp.surface.sdp.y_data = onTheFly(0, 0, 0);
+  Sdp.surface.sdp.dst_data = Dst;
+  VPStats St;
+  ASSERT_EQ(errorOf(runDLANetwork(network({Conv, Sdp}), M, Cfg, St, "f")), "");
+  auto Out = cantFail(FeatureView::get(M, Dst, 2, 32, "dst"));
+  unsigned Positive = 0;
+  for (unsigned Kk = 0; Kk < K; ++Kk)
+    for (unsigned Oy = 0; Oy < OH; ++Oy)
+      for (unsigned Ox = 0; Ox < OW; ++Ox) {
+        double Acc = 0;
+        for (unsigned Ch = 0; Ch < C; ++Ch)
+          for (unsigned Rr = 0; Rr < R; ++Rr)
+            for (unsigned Ss = 0; Ss < S; ++Ss)
+              Acc += double(X[(Ch * H + Oy + Rr) * W + Ox + Ss]) *
+                     Wt[((Kk * C + Ch) * R + Rr) * S + Ss];
+        float V = std::max(float(Acc) + Bias[Kk], 0.0f);
+        Positive += V > 0;
+        EXPECT_EQ(uint16_t(Out.load(Kk, Oy, Ox)), floatToHalf(V))
+            << Kk << " " << Oy << " " << Ox;
+      }
+  EXPECT_GT(Positive, 4u);
+  EXPECT_LT(Positive, K * OH * OW);
+
+  // FP16 in, integer out: not modelled, said so.
+  Sdp.op.sdp.dst_precision = 0;
+  EXPECT_NE(errorOf(runDLANetwork(network({Conv, Sdp}), M, Cfg, St, "f"))
+                .find("converting between FP16 and integer data"),
+            std::string::npos);
+}
 
 //===----------------------------------------------------------------------===//
 // SDP per-point (element-wise) and BDMA
