@@ -29,6 +29,7 @@
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/QuantOps.h"
 #include "onncf/Support/Diagnostics.h"
+#include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "onncf/Targets/NVDLA/IoBlob.h"
 #include "onncf/Targets/NVDLA/LoadableWriter.h"
 #include "onncf/Targets/NVDLA/Lowering.h"
@@ -69,6 +70,7 @@ private:
   Error emitPdp(const Op &O);
   Error emitSdp(const Op &O);
   void link();
+  Error emitSoftmax(const Op &O, const CubeDims &D, uint64_t OutBytes);
   uint64_t lineStride(const CubeDims &D) const {
     return uint64_t(D.W) * Cfg.MemoryAtomBytes;
   }
@@ -442,6 +444,43 @@ void Codegen::link() {
   }
 }
 
+/// The EMU1 task of a trailing nvdla.softmax: int8 source cube (in the
+/// activations) -> int16 destination (the output memory), both NCxHWx.
+Error Codegen::emitSoftmax(const Op &O, const CubeDims &D, uint64_t OutBytes) {
+  auto L = locate(O.getOperand(0));
+  if (!L)
+    return L.takeError();
+  const unsigned Atom = Cfg.MemoryAtomBytes;
+  EmuBufferDesc Src;
+  std::memset(&Src, 0, sizeof(Src));
+  Src.size = getCubeBytes(D, Cfg);
+  Src.addressIndex = address(L->Memory, L->Offset, Src.size);
+  Src.format = EmuFormatInt8;
+  Src.width = D.W;
+  Src.height = D.H;
+  Src.channel = D.C;
+  Src.line_stride = D.W * Atom;
+  Src.surf_stride = D.W * D.H * Atom;
+  EmuBufferDesc Dst = Src;
+  Dst.size = OutBytes;
+  Dst.addressIndex = address(OutMem, 0, OutBytes);
+  Dst.format = EmuFormatInt16;
+  EmuSoftmaxOpDesc Sm;
+  std::memset(&Sm, 0, sizeof(Sm));
+  Sm.common.op_type = EmuOpSoftmax;
+  Sm.common.input_scale_factor = O.getFloatAttr("in_scale", 1);
+  Sm.common.output_scale_factor = O.getFloatAttr("out_scale", 1);
+  Sm.axis = 1;
+  EmuTaskSpec T;
+  T.NumOperations = 1;
+  T.OpList = encodeEmuSoftmaxOp(Sm, DescLayout::Current012);
+  T.OpBufferList = encodeEmuBufferDesc(Src, DescLayout::Current012);
+  auto B = encodeEmuBufferDesc(Dst, DescLayout::Current012);
+  T.OpBufferList.insert(T.OpBufferList.end(), B.begin(), B.end());
+  W.addEmuTask(std::move(T));
+  return Error::success();
+}
+
 Expected<std::vector<uint8_t>> Codegen::run() {
   const Value *GIn = G.getInputs()[0];
   const Value *GOut = G.getOutputs()[0];
@@ -463,10 +502,20 @@ Expected<std::vector<uint8_t>> Codegen::run() {
     return S.size() == 4 ? CubeDims{S[1], S[2], S[3]} : CubeDims{S[1], 1, 1};
   };
   CubeDims InD = cube(InputCube), OutD = cube(OutCube);
+  // A trailing softmax (EMU1) writes int16: half the channels per atom.
+  const bool Softmax = DQ.getKind() == nvdlaop::Softmax;
+  const unsigned OutElem = Softmax ? 2 : 1;
+  const unsigned PerAtom16 = Cfg.MemoryAtomBytes / 2;
+  const uint64_t OutBytes =
+      Softmax ? uint64_t((OutD.C + PerAtom16 - 1) / PerAtom16) * OutD.H *
+                    OutD.W * Cfg.MemoryAtomBytes
+              : getCubeBytes(OutD, Cfg);
+  if (Softmax)
+    OutCube = DQ.getOperand(0);
 
   // Memories: input, output, activations, weights.
   InMem = W.addMemory(MemFlagAlloc | MemFlagInput, getCubeBytes(InD, Cfg));
-  OutMem = W.addMemory(MemFlagAlloc | MemFlagOutput, getCubeBytes(OutD, Cfg));
+  OutMem = W.addMemory(MemFlagAlloc | MemFlagOutput, OutBytes);
   uint64_t ActBytes = 0, WBytes = 0;
   std::vector<uint8_t> Weights;
   for (const auto &OP : G.getOps()) {
@@ -525,21 +574,25 @@ Expected<std::vector<uint8_t>> Codegen::run() {
   Task.Net.input_layer = 0;
   Task.Ops = std::move(Ops);
   W.addDLATask(std::move(Task));
+  if (Softmax)
+    if (Error E = emitSoftmax(DQ, OutD, OutBytes))
+      return std::move(E);
 
   // Tensor descriptors and the onncf.io blob.
   IoInfo Io;
   Io.Config = Cfg.Name.str();
   Io.Producer = std::string("onnc-fault ") + ONNCF_VERSION_STRING;
   auto port = [&](const Value *Logical, const CubeDims &D, unsigned Mem,
-                  float Scale) {
+                  float Scale, unsigned Elem, uint64_t Bytes) {
     TensorDescSpec T;
     T.Name = Logical->getName();
     T.MemoryId = Mem;
-    T.Size = getCubeBytes(D, Cfg);
+    T.Size = Bytes;
+    T.DataType = Elem == 2 ? 3 : 4; // INT16 / INT8
     T.C = D.C;
     T.H = D.H;
     T.W = D.W;
-    T.Strides[0] = 1;
+    T.Strides[0] = Elem;
     T.Strides[1] = lineStride(D);
     T.Strides[2] = lineStride(D) * D.H;
     IoPort P;
@@ -549,7 +602,7 @@ Expected<std::vector<uint8_t>> Codegen::run() {
     P.H = D.H;
     P.W = D.W;
     P.LogicalRank = Logical->getType().getRank();
-    P.Bits = 8;
+    P.Bits = 8 * Elem;
     P.Scale = Scale;
     P.Format = "NCxHWx";
     P.AtomBytes = Cfg.MemoryAtomBytes;
@@ -557,8 +610,11 @@ Expected<std::vector<uint8_t>> Codegen::run() {
     P.SurfStride = T.Strides[2];
     return P;
   };
-  Io.Inputs.push_back(port(GIn, InD, InMem, Q.getFloatAttr("scale", 1)));
-  Io.Outputs.push_back(port(GOut, OutD, OutMem, DQ.getFloatAttr("scale", 1)));
+  Io.Inputs.push_back(port(GIn, InD, InMem, Q.getFloatAttr("scale", 1), 1,
+                           getCubeBytes(InD, Cfg)));
+  Io.Outputs.push_back(port(GOut, OutD, OutMem,
+                            DQ.getFloatAttr(Softmax ? "out_scale" : "scale", 1),
+                            OutElem, OutBytes));
   W.addBlob(IoBlobName, writeIoBlob(Io));
   return W.finish();
 }

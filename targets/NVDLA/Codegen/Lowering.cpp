@@ -27,6 +27,7 @@
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Targets/NVDLA/NvdlaOps.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include <cstdlib>
 
 using namespace llvm;
@@ -50,11 +51,13 @@ private:
   Error lowerPool(Op &O);
   Error lowerSdp(Op &O);
   Error lowerConcat(Op &O);
+  Error lowerSoftmax(Op &Dq, Op &Softmax);
   Error replace(Op &O, StringRef Kind, ArrayRef<Value *> Operands,
                 AttributeMap Attrs);
 
   Graph &G;
   const NvdlaConfig &Cfg;
+  llvm::SmallPtrSet<Op *, 2> Softmaxes;
 };
 
 bool isView(StringRef K) { return K == "onnx.Flatten" || K == "onnx.Reshape"; }
@@ -102,15 +105,26 @@ Expected<CubeDims> Lowerer::cubeOf(const Op &O, const Value *V) {
 
 Error Lowerer::replace(Op &O, StringRef Kind, ArrayRef<Value *> Operands,
                        AttributeMap Attrs) {
-  // The result keeps the name's stem (the old value still holds the name).
-  std::string Name = G.getUniqueName(O.getResult()->getName());
-  auto N = G.createOp(Kind, Operands, {O.getResult()->getType()},
-                      std::move(Attrs), {Name}, G.getIterator(&O));
+  // The result keeps the replaced value's name (graph outputs keep their
+  // ONNX names): build under a temporary name, retire the old op, which
+  // frees the name, then build the final op under it.
+  std::string Name = O.getResult()->getName();
+  std::string OpName = O.getName();
+  TensorType Type = O.getResult()->getType();
+  SmallVector<Value *, 4> Ins(Operands.begin(), Operands.end());
+  auto Tmp = G.createOp(Kind, Ins, {Type}, Attrs, {G.getUniqueName(Name)},
+                        G.getIterator(&O));
+  if (!Tmp)
+    return Tmp.takeError();
+  G.replaceAllUsesWith(O.getResult(), (*Tmp)->getResult());
+  G.eraseOp(&O);
+  auto N = G.createOp(Kind, Ins, {Type}, std::move(Attrs), {Name},
+                      G.getIterator(*Tmp));
   if (!N)
     return N.takeError();
-  (*N)->setName(O.getName());
-  G.replaceAllUsesWith(O.getResult(), (*N)->getResult());
-  G.eraseOp(&O);
+  (*N)->setName(OpName);
+  G.replaceAllUsesWith((*Tmp)->getResult(), (*N)->getResult());
+  G.eraseOp(*Tmp);
   return Error::success();
 }
 
@@ -336,11 +350,37 @@ Error Lowerer::lowerConcat(Op &O) {
   return replace(O, nvdlaop::Concat, O.getOperands(), std::move(A));
 }
 
+/// Softmax(dequantize(x)) ending the graph: an EMU1 SOFTMAX task.
+Error Lowerer::lowerSoftmax(Op &Dq, Op &Sm) {
+  auto In = cubeOf(Dq, Dq.getOperand(0));
+  if (!In)
+    return In.takeError();
+  const TensorType &T = Sm.getResult()->getType();
+  int64_t Axis = Sm.getIntAttr("axis", -1);
+  if (Axis < 0)
+    Axis += T.getRank();
+  if (Axis != 1 || (T.getRank() == 4 && (In->H != 1 || In->W != 1)))
+    return fail(Sm, "only a softmax over the channels of a [N, C] or "
+                    "[N, C, 1, 1] value is supported");
+  AttributeMap A;
+  setCubes(A, *In, *In);
+  A["in_scale"] = Dq.getFloatAttr("scale", 1);
+  A["out_scale"] = 1.0f / 32768;
+  Value *X = Dq.getOperand(0);
+  if (Error E = replace(Sm, nvdlaop::Softmax, {X}, std::move(A)))
+    return E;
+  if (!G.hasUses(Dq.getResult()))
+    G.eraseOp(&Dq);
+  return Error::success();
+}
+
 Error Lowerer::run() {
   std::vector<Op *> Ops;
   for (auto &O : G.getOps())
     Ops.push_back(O.get());
   for (Op *O : Ops) {
+    if (Softmaxes.count(O))
+      continue; // replaced with its dequantize
     StringRef K = O->getKind();
     if (K == quantop::Quantize) {
       if (!O->getOperand(0)->isInput())
@@ -351,6 +391,16 @@ Error Lowerer::run() {
       continue;
     }
     if (K == quantop::Dequantize) {
+      auto Uses = G.getUses(O->getResult());
+      if (Uses.size() == 1 && Uses[0].first->getKind() == "onnx.Softmax" &&
+          G.isOutput(Uses[0].first->getResult()) &&
+          !G.isOutput(O->getResult())) {
+        Op *Sm = Uses[0].first;
+        if (Error E = lowerSoftmax(*O, *Sm))
+          return E;
+        Softmaxes.insert(Sm);
+        continue;
+      }
       if (!G.isOutput(O->getResult()))
         return fail(*O, "dequantizing into a float island is not supported");
       continue;
@@ -391,7 +441,9 @@ Error Lowerer::run() {
     G.eraseOp(O);
   G.eraseUnusedConstants();
   for (Value *V : G.getOutputs())
-    if (!V->isResult() || V->getDefiningOp()->getKind() != quantop::Dequantize)
+    if (!V->isResult() ||
+        (V->getDefiningOp()->getKind() != quantop::Dequantize &&
+         V->getDefiningOp()->getKind() != nvdlaop::Softmax))
       return makeError("graph output '" + V->getName() +
                        "' is not a dequantized NVDLA result on " + Cfg.Name);
   if (G.getInputs().size() != 1 || G.getOutputs().size() != 1)

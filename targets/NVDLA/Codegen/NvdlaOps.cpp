@@ -149,6 +149,25 @@ OpDef concatDef() {
   return D;
 }
 
+OpDef softmaxDef() {
+  OpDef D;
+  D.Name = nvdlaop::Softmax;
+  D.MinOperands = D.MaxOperands = 1;
+  D.Attrs = commonAttrs();
+  D.Attrs.push_back({"in_scale", AttrKind::Float, true});
+  D.Attrs.push_back({"out_scale", AttrKind::Float, true});
+  D.Verify = [](const Op &O) -> Error {
+    for (const char *N : {"in_c", "in_h", "in_w", "out_c", "out_h", "out_w"})
+      if (O.getIntAttr(N, 0) <= 0 || O.getIntAttr(N, 0) > 65535)
+        return opError(O, Twine("attribute '") + N + "' must be in 1..65535");
+    for (const char *N : {"in_scale", "out_scale"})
+      if (!(O.getFloatAttr(N, 0) > 0))
+        return opError(O, Twine("attribute '") + N + "' must be positive");
+    return Error::success();
+  };
+  return D;
+}
+
 } // namespace
 
 void registerNvdlaOps() {
@@ -158,6 +177,7 @@ void registerNvdlaOps() {
     R.add(pdpDef());
     R.add(sdpDef());
     R.add(concatDef());
+    R.add(softmaxDef());
     return true;
   }();
   (void)Done;

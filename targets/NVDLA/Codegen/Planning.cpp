@@ -127,16 +127,20 @@ Error planActivations(Graph &G, const NvdlaConfig &Cfg) {
       const Op &RO = *R->getDefiningOp();
       auto Uses = G.getUses(R);
       // Read by the output's dequantize, directly or through a view.
-      bool ToOutput = llvm::any_of(Uses, [&](const auto &U) {
-        StringRef K = U.first->getKind();
-        if (K == "onnx.Flatten" || K == "onnx.Reshape")
-          return llvm::any_of(
-              G.getUses(U.first->getResult()), [](const auto &V) {
-                return V.first->getKind() == quantop::Dequantize;
-              });
-        return K == quantop::Dequantize;
-      });
-      if (ToOutput && Uses.size() != 1)
+      bool ToOutput =
+          llvm::any_of(Uses,
+                       [&](const auto &U) {
+                         StringRef K = U.first->getKind();
+                         if (K == "onnx.Flatten" || K == "onnx.Reshape")
+                           return llvm::any_of(G.getUses(U.first->getResult()),
+                                               [](const auto &V) {
+                                                 return V.first->getKind() ==
+                                                        quantop::Dequantize;
+                                               });
+                         return K == quantop::Dequantize;
+                       }) ||
+          G.isOutput(R);
+      if (ToOutput && Uses.size() > 1)
         return makeError(RO.getDescription() +
                          ": a graph output that other layers also read is "
                          "not supported on " +

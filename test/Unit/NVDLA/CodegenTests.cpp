@@ -14,6 +14,7 @@
 #include "onncf/Quant/FixedPoint.h"
 #include "onncf/Targets/NVDLA/Layout.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
+#include "onncf/Targets/NVDLA/Loadable_generated.h"
 #include "onncf/Targets/NVDLA/Lowering.h"
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Targets/NVDLA/NvdlaOps.h"
@@ -585,6 +586,63 @@ TEST(NVDLACodegen, FlattenedOutputIsTheCube) {
   for (unsigned K = 0; K < 400; ++K)
     ASSERT_EQ(float(int8_t(Out[K])) * Ref.OutScale, Want[0].data<float>()[K])
         << K;
+}
+
+/// Softmax over the dequantized logits of makeNet: an EMU1 task after the
+/// DLA task, int16 probabilities in units of 2^-15.
+void expectSoftmax(StringRef CfgName) {
+  const NvdlaConfig &Cfg = config(CfgName);
+  auto Make = [] {
+    Net N = makeNet(41, false);
+    Graph &G = *N.G;
+    Value *Dq = G.getOutputs()[0];
+    Value *Sm = op(G, "onnx.Softmax", {Dq}, {{"axis", int64_t(1)}}, "prob");
+    G.setOutputs({Sm});
+    return N;
+  };
+  Net Ref = Make(), Dev = Make();
+  ASSERT_OK(lowerToNvdla(*Dev.G, Cfg));
+  ASSERT_OK(planNvdla(*Dev.G, Cfg));
+  ASSERT_EQ(Dev.G->getOutputs()[0]->getDefiningOp()->getKind(),
+            "nvdla.softmax");
+  auto I = must(Interpreter::create(*Ref.G));
+  auto Bytes = must(emitLoadable(*Dev.G, Cfg));
+  auto File = must(parseLoadable(Bytes, "softmax.nvdla"));
+  EXPECT_EQ(File->root().task_list()->size(), 2u); // DLA1, then EMU1
+  VPOptions VO;
+  VO.Config = &Cfg;
+  auto VP = must(VirtualPlatform::create(std::move(File), VO));
+  auto InS = must(makeFeatureSurface(3, 12, 12, 1, Cfg.MemoryAtomBytes));
+  auto OutS = must(makeFeatureSurface(7, 1, 1, 2, Cfg.MemoryAtomBytes));
+  std::mt19937 R(17);
+  std::normal_distribution<float> D(0.f, 1.2f);
+  for (int S = 0; S < 10; ++S) {
+    Tensor X(TensorType(ElementType::F32, {1, 3, 12, 12}));
+    std::vector<uint8_t> Dense;
+    for (float &V : X.mutableData<float>()) {
+      V = D(R);
+      Dense.push_back(uint8_t(int8_t(fixp::quantize(V, Ref.InScale, 8))));
+    }
+    auto Want = must(I->runSingleThreaded({X}));
+    auto Surface = must(packFeature(InS, Dense));
+    Surface.resize(VP->getInputs()[0].Size, 0);
+    auto Got = must(VP->runRaw({Surface}));
+    auto Out = must(unpackFeature(OutS, Got[0]));
+    float Sum = 0;
+    for (unsigned K = 0; K < 7; ++K) {
+      int16_t Q = int16_t(Out[2 * K] | Out[2 * K + 1] << 8);
+      float P = Q / 32768.f;
+      Sum += P;
+      EXPECT_NEAR(P, Want[0].data<float>()[K], 3.1e-5)
+          << CfgName.str() << " sample " << S << " class " << K;
+    }
+    EXPECT_NEAR(Sum, 1.f, 1e-3);
+  }
+}
+
+TEST(NVDLACodegen, TrailingSoftmaxRunsOnEmu) {
+  expectSoftmax("nvdla-small");
+  expectSoftmax("nvdla-full");
 }
 
 TEST(NVDLACodegen, BitExactWithInterpreterSmall) {

@@ -37,6 +37,11 @@
 //      concatenation is one buffer that the producers of X0, X1, ... write
 //      at their channel offsets ("offsets", each a multiple of the memory
 //      atom's channels); readers of Xi read their slice of it.
+//  nvdla.softmax (X: i8) -> f32   a trailing quant.dequantize + Softmax
+//      over the channels, run on the CPU as an EMU1 SOFTMAX task after the
+//      DLA task: float(x) * in_scale, softmax, written as int16 units of
+//      out_scale (2^-15, rounded half away from zero, saturated) into the
+//      output memory. Approximates the host's float Softmax within 2^-16.
 //
 // Planning attributes (lib-independent, for the fault passes and codegen):
 //   dst_memory   0 activations (ALLOC), 1 output (ALLOC|OUTPUT)
@@ -59,6 +64,7 @@ constexpr const char *Conv = "nvdla.conv";
 constexpr const char *Pdp = "nvdla.pdp";
 constexpr const char *Sdp = "nvdla.sdp";
 constexpr const char *Concat = "nvdla.concat";
+constexpr const char *Softmax = "nvdla.softmax";
 } // namespace nvdlaop
 
 /// Adds the nvdla.* op kinds to the OpRegistry (once; later calls do
