@@ -1,8 +1,11 @@
 //===- Codegen.cpp - nvdla.* ops -> firmware descriptors and a loadable ---===//
 //
 // Part of onnc-fault. Turns a planned graph (Planning.cpp) into one DLA1
-// task: an nvdla.conv is a CONV op and its fused SDP op, an nvdla.pdp a PDP
-// op, an nvdla.sdp an SDP op reading memory. Memories: the input (ALLOC |
+// task: an nvdla.conv is a CONV op and its fused SDP op (one such pair per
+// part when ConvSplit.cpp split it), an nvdla.pdp a PDP op, an nvdla.sdp
+// an SDP op reading memory; an nvdla.concat is only a buffer. A trailing
+// nvdla.softmax is a second task, EMU1 SOFTMAX, which the runtime starts
+// when the DLA task has signalled. Memories: the input (ALLOC |
 // INPUT, bind 0), the output (ALLOC | OUTPUT, bind 0), the activations
 // (ALLOC) and the weights (SET, blob "weights"); every cube gets an address
 // entry of its own and refers to it by the id LoadableWriter::addAddress
