@@ -103,6 +103,56 @@ static void convolve(const ConvGeom &G, const std::vector<T> &X,
       }
 }
 
+/// Compressed weights (weight_format 1) back to the packed stream. The
+/// packed stream's elements (order kg, cg, r, s, k, c) that are zero are
+/// left out of weight_data; the WMB cube holds one bit per element (bit i
+/// of byte i / 8, LSB first; set: the element is stored), and the WGS cube
+/// one u32 per kernel group: the bytes of that group's stored elements.
+/// Group g's data starts after the counts of groups 0..g-1, so a damaged
+/// mask corrupts only its own group: elements its mask claims beyond the
+/// group's count read as zero (index synchronisation).
+static Expected<std::vector<uint8_t>>
+decompressWeights(const WeightLayout &L, const ConvSurfaceDesc &S,
+                  const TaskMemory &Mem, const Twine &What, uint64_t &Read) {
+  const unsigned Eb = L.ElemBytes;
+  const uint64_t Elements = L.getDenseBytes() / Eb;
+  const int64_t Groups = L.getNumKernelGroups();
+  auto Wgs = Mem.resolve(S.wgs_data.address, S.wgs_data.offset,
+                         uint64_t(Groups) * 4, What + ": wgs_data");
+  if (!Wgs)
+    return Wgs.takeError();
+  auto Wmb = Mem.resolve(S.wmb_data.address, S.wmb_data.offset,
+                         (Elements + 7) / 8, What + ": wmb_data");
+  if (!Wmb)
+    return Wmb.takeError();
+  std::vector<uint64_t> Counts(Groups);
+  uint64_t Total = 0;
+  for (int64_t G = 0; G < Groups; ++G) {
+    Counts[G] = uint64_t((*Wgs)[4 * G]) | uint64_t((*Wgs)[4 * G + 1]) << 8 |
+                uint64_t((*Wgs)[4 * G + 2]) << 16 |
+                uint64_t((*Wgs)[4 * G + 3]) << 24;
+    Total += Counts[G]; // below 2^48: no wrap
+  }
+  auto Data = Mem.resolve(S.weight_data.address, S.weight_data.offset, Total,
+                          What + ": weight_data (compressed)");
+  if (!Data)
+    return Data.takeError();
+  Read = Total + Wmb->size() + Wgs->size();
+  std::vector<uint8_t> Out(L.getDenseBytes(), 0);
+  uint64_t Elem = 0, GroupStart = 0;
+  for (int64_t G = 0; G < Groups; ++G) {
+    uint64_t N = L.getKernelGroupBytes(G) / Eb, Used = 0;
+    for (uint64_t I = 0; I < N; ++I, ++Elem) {
+      if (!((*Wmb)[Elem / 8] >> (Elem % 8) & 1) || Used + Eb > Counts[G])
+        continue;
+      std::memcpy(&Out[Elem * Eb], Data->data() + GroupStart + Used, Eb);
+      Used += Eb;
+    }
+    GroupStart += Counts[G];
+  }
+  return Out;
+}
+
 Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   const ConvOpDesc &D = Op.op.conv;
   const ConvSurfaceDesc &S = Op.surface.conv;
@@ -129,9 +179,11 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
                 "data (36)");
   if (D.batch > 1)
     return Fail("batch " + Twine(unsigned(D.batch)) + " is not supported");
-  if (D.weight_format != 0)
-    return Fail("weight_format " + Twine(unsigned(D.weight_format)) +
-                " (compressed weights) is not supported");
+  if (D.weight_format > 1)
+    return Fail("unknown weight_format " + Twine(unsigned(D.weight_format)));
+  if (D.weight_format == 1 && !Ctx.Cfg.WeightCompression)
+    return Fail("compressed weights (weight_format 1) are not supported by " +
+                Ctx.Cfg.NvidiaName);
   if (D.conv_stride_x == 0 || D.conv_stride_y == 0)
     return Fail("zero convolution stride");
   if (S.dst_data.type != MemHW)
@@ -178,11 +230,23 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   auto L = makeWeightLayout(Ctx.Cfg, K, C, R, Sx, Eb);
   if (!L)
     return Fail(toString(L.takeError()));
-  auto WBytes = Ctx.Mem.resolve(S.weight_data.address, S.weight_data.offset,
-                                L->getDenseBytes(), What + ": weight_data");
-  if (!WBytes)
-    return WBytes.takeError();
-  auto Dense = unpackWeights(*L, *WBytes);
+  uint64_t WeightBytesRead = L->getDenseBytes();
+  std::vector<uint8_t> Decompressed;
+  ArrayRef<uint8_t> Packed;
+  if (D.weight_format == 1) {
+    auto Dec = decompressWeights(*L, S, Ctx.Mem, What, WeightBytesRead);
+    if (!Dec)
+      return Dec.takeError();
+    Decompressed = std::move(*Dec);
+    Packed = Decompressed;
+  } else {
+    auto WBytes = Ctx.Mem.resolve(S.weight_data.address, S.weight_data.offset,
+                                  L->getDenseBytes(), What + ": weight_data");
+    if (!WBytes)
+      return WBytes.takeError();
+    Packed = *WBytes;
+  }
+  auto Dense = unpackWeights(*L, Packed);
   if (!Dense)
     return Fail(toString(Dense.takeError()));
   // Hostile sizes: the output travels as int64s and every MAC costs time;
@@ -245,7 +309,7 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   St.Ops += 1;
   const uint64_t Macs = Elems * uint64_t(C) * R * Sx;
   St.Macs += Macs;
-  St.BytesRead += uint64_t(C) * H * W * Eb + L->getDenseBytes();
+  St.BytesRead += uint64_t(C) * H * W * Eb + WeightBytesRead;
   uint64_t PerCycle = std::max(1u, Ctx.Cfg.getMacsPerCycle() / Eb);
   St.Cycles += (Macs + PerCycle - 1) / PerCycle;
   return Error::success();

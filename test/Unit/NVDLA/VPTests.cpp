@@ -418,6 +418,95 @@ TEST(VPConvSdpFp16, RoundsOnceAtTheSdpOutput) {
             std::string::npos);
 }
 
+/// Runs one CONV (1x1 input rows, \p Wt dense KCRS int8) -> SDP identity on
+/// nv_full, the weights packed or compressed; returns the SDP output.
+std::vector<int32_t> runConvWeights(ArrayRef<int8_t> Wt, unsigned K, unsigned C,
+                                    bool Compress, int FlipMaskBit = -1) {
+  const NvdlaConfig &Cfg = config("nv_full");
+  const unsigned H = 3, W = 3;
+  auto WL = cantFail(makeWeightLayout(Cfg, K, C, 1, 1, 1));
+  std::vector<uint8_t> Dense(Wt.begin(), Wt.end());
+  std::vector<uint8_t> Packed = cantFail(packWeights(WL, Dense));
+  DataCube Src = cube(1, C, H, W, 32, 1), Dst = cube(3, K, H, W, 32, 1);
+  Buffers B;
+  B.Bufs.emplace_back(40);
+  B.Bufs.emplace_back(Src.size);
+  std::vector<uint8_t> Data, Mask((WL.getDenseBytes() + 7) / 8 + 128), Counts;
+  if (Compress) {
+    uint64_t Elem = 0;
+    for (int64_t G = 0; G < WL.getNumKernelGroups(); ++G) {
+      uint32_t N = 0;
+      for (uint64_t I = 0; I < WL.getKernelGroupBytes(G); ++I, ++Elem)
+        if (Packed[Elem]) {
+          Mask[Elem / 8] |= 1 << (Elem % 8);
+          Data.push_back(Packed[Elem]);
+          ++N;
+        }
+      for (unsigned Bt = 0; Bt < 4; ++Bt)
+        Counts.push_back(uint8_t(N >> (8 * Bt)));
+    }
+    if (FlipMaskBit >= 0)
+      Mask[FlipMaskBit / 8] ^= 1 << (FlipMaskBit % 8);
+  } else {
+    Data = Packed;
+  }
+  B.Bufs.push_back(Data);
+  B.Bufs.emplace_back(Dst.size);
+  B.Bufs.push_back(Mask);
+  B.Bufs.push_back(Counts);
+  TaskMemory M = B.mem();
+  auto In = cantFail(FeatureView::get(M, Src, 1, 32, "src"));
+  for (unsigned Ch = 0; Ch < C; ++Ch)
+    for (unsigned Y = 0; Y < H; ++Y)
+      for (unsigned X = 0; X < W; ++X)
+        In.store(Ch, Y, X, int(Ch * 3 + Y * 5 + X) % 11 - 5);
+  DecodedOp Conv = emptyOp(0, OpCONV);
+  Conv.common.dependency_count = 1;
+  Conv.common.consumers[OpSDP] = {1, 2, 0};
+  Conv.op.conv.data_format = 36;
+  Conv.op.conv.conv_stride_x = Conv.op.conv.conv_stride_y = 1;
+  Conv.op.conv.weight_format = Compress;
+  Conv.surface.conv.src_data = Src;
+  Conv.surface.conv.weight_data = cube(2, C, 1, 1, 32, 1);
+  Conv.surface.conv.wmb_data = cube(4, 1, 1, 1, 32, 1);
+  Conv.surface.conv.wgs_data = cube(5, 1, 1, 1, 32, 1);
+  Conv.surface.conv.dst_data = onTheFly(K, H, W);
+  DecodedOp Sdp = emptyOp(1, OpSDP);
+  Sdp.common.dependency_count = 1;
+  Sdp.common.fused_parent = {0, 3, 0};
+  Sdp.surface.sdp.src_data = onTheFly(K, H, W);
+  Sdp.surface.sdp.x1_data = Sdp.surface.sdp.x2_data = Sdp.surface.sdp.y_data =
+      onTheFly(0, 0, 0);
+  Sdp.surface.sdp.dst_data = Dst;
+  VPStats St;
+  Error E = runDLANetwork(network({Conv, Sdp}), M, Cfg, St, "c");
+  EXPECT_EQ(errorOf(std::move(E)), "");
+  auto Out = cantFail(FeatureView::get(M, Dst, 1, 32, "dst"));
+  std::vector<int32_t> R;
+  for (unsigned Kk = 0; Kk < K; ++Kk)
+    for (unsigned Y = 0; Y < H; ++Y)
+      for (unsigned X = 0; X < W; ++X)
+        R.push_back(Out.load(Kk, Y, X));
+  return R;
+}
+
+TEST(VPConv, CompressedWeightsAndIndexSynchronisation) {
+  // 40 kernels: two kernel groups on nv_full (32 + 8); most weights zero.
+  const unsigned K = 40, C = 5;
+  std::vector<int8_t> Wt(K * C);
+  for (unsigned I = 0; I < Wt.size(); ++I)
+    Wt[I] = I % 3 == 0 ? int8_t(int(I % 7) - 3) : 0;
+  std::vector<int32_t> Plain = runConvWeights(Wt, K, C, false);
+  EXPECT_EQ(runConvWeights(Wt, K, C, true), Plain);
+  // A flipped mask bit in group 0 changes group 0's outputs only: group 1
+  // starts from its own byte count.
+  std::vector<int32_t> Faulty = runConvWeights(Wt, K, C, true, 7);
+  EXPECT_NE(Faulty, Plain);
+  const unsigned PerKernel = 9;
+  for (unsigned I = 32 * PerKernel; I < Plain.size(); ++I)
+    EXPECT_EQ(Faulty[I], Plain[I]) << I;
+}
+
 //===----------------------------------------------------------------------===//
 // SDP per-point (element-wise) and BDMA
 //===----------------------------------------------------------------------===//
@@ -565,8 +654,8 @@ TEST(VPEngines, RejectUnsupportedAndInconsistentDescriptors) {
   C2 = Conv;
   C2.op.conv.weight_format = 1;
   EXPECT_EQ(errorOf(runConv(C2, 3, Ctx)),
-            "op 3 (CONV): weight_format 1 (compressed weights) is not "
-            "supported");
+            "op 3 (CONV): compressed weights (weight_format 1) are not "
+            "supported by nv_small");
   C2 = Conv;
   C2.surface.conv.dst_data = cube(1, 4, 2, 2, 8, 1);
   EXPECT_EQ(errorOf(runConv(C2, 3, Ctx)),
