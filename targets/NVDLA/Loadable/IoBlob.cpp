@@ -26,9 +26,11 @@ static void writePort(json::OStream &J, const IoPort &P) {
     });
     J.attribute("logical_rank", int64_t(P.LogicalRank));
     J.attribute("bits", int64_t(P.Bits));
-    // Nine significant digits round-trip a float; scales are floats.
+    // Seventeen significant digits: the reader gets the exact double, so
+    // executors scale with the very value the compiler used (nine digits
+    // would round-trip the float but not the double, off by one ulp).
     J.attributeBegin("scale");
-    J.rawValue(formatv("{0:e8}", P.Scale).str());
+    J.rawValue(formatv("{0:e16}", P.Scale).str());
     J.attributeEnd();
     J.attribute("format", P.Format);
     J.attribute("atom_bytes", int64_t(P.AtomBytes));

@@ -47,6 +47,7 @@ TEST(NVDLAIoBlob, RoundTrips) {
   EXPECT_EQ(R->Outputs[0].LogicalRank, 2u);
   EXPECT_EQ(float(R->Inputs[0].Scale), float(1.0 / 127));
   EXPECT_EQ(float(R->Outputs[0].Scale), 0.0731f);
+  EXPECT_EQ(R->Inputs[0].Scale, 1.0 / 127); // exactly the double written
   EXPECT_EQ(R->Inputs[0].SurfStride, uint64_t(28 * 28 * 8));
   // Writing the parsed info again gives the same bytes.
   EXPECT_EQ(writeIoBlob(*R), Bytes);
