@@ -15,6 +15,9 @@
 //===----------------------------------------------------------------------===//
 #include "onncf/Config/Version.h"
 #include "onncf/Data/Dataset.h"
+#include "onncf/Fault/DefectMap.h"
+#include "onncf/Fault/Policy.h"
+#include "onncf/Fault/WeightFaults.h"
 #include "onncf/Frontend/ModelLoader.h"
 #include "onncf/Frontend/ONNX/ONNXExporter.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
@@ -34,7 +37,9 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <optional>
@@ -136,6 +141,25 @@ static cl::opt<unsigned> ThreadsShort("j", cl::desc("Same as --threads"),
                                       cl::value_desc("N"), cl::Prefix,
                                       cl::cat(FaultCat));
 
+// Fault-aware compilation for one chip (docs/FaultInjection.md).
+static cl::opt<std::string> DefectMapPath(
+    "defect-map",
+    cl::desc("Compile for the chip of this defect map: place the weights in "
+             "its weight memory and store them with --mitigation (host)"),
+    cl::value_desc("FILE"), cl::cat(FaultCat));
+static cl::opt<std::string> MitigationName(
+    "mitigation",
+    cl::desc("With --defect-map: how weights are stored: none (default), "
+             "add-sub, lsb, c1, sign-bit, inverse-sign-bit, sign-bit-clamp, "
+             "optimal[:none|lsb|c1|sign-bit|inverse-sign-bit] or auto (per "
+             "layer)"),
+    cl::value_desc("policy"), cl::init("none"), cl::cat(FaultCat));
+static cl::opt<std::string> FaultReportPath(
+    "report",
+    cl::desc("With --defect-map: write what the mitigation did, in total and "
+             "per layer, as JSON"),
+    cl::value_desc("FILE"), cl::cat(FaultCat));
+
 /// A --mean / --std value; a bad item is a usage error.
 static std::vector<float> parseList(StringRef Option, StringRef S) {
   auto R = parsePreprocessList(S);
@@ -213,6 +237,34 @@ public:
 private:
   const CalibrationTable &T;
   QuantizeOptions Opts;
+};
+
+/// Places the weights in the chip's weight memory (the host target's linear
+/// one) and rewrites them into the words stored for the defect map's chip.
+class MitigateWeightsPass : public Pass {
+public:
+  MitigateWeightsPass(const fault::DefectMap &Map, fault::Mitigation M,
+                      std::string MapName, fault::WeightMitigationReport &Out)
+      : Map(Map), M(M), MapName(std::move(MapName)), Out(Out) {}
+  StringRef getName() const override { return "mitigate-weights"; }
+  StringRef getDescription() const override {
+    return "store the weights for the defect map's chip";
+  }
+  Error run(Graph &G, PassContext &Ctx) override {
+    fault::placeWeightsLinearly(G);
+    auto R = fault::mitigateWeights(G, Map, M, MapName);
+    if (!R)
+      return R.takeError();
+    Out = std::move(*R);
+    Ctx.recordChange("weight words stored", Out.Totals.Words);
+    return Error::success();
+  }
+
+private:
+  const fault::DefectMap &Map;
+  fault::Mitigation M;
+  std::string MapName;
+  fault::WeightMitigationReport &Out;
 };
 
 class QDQPass : public Pass {
@@ -335,6 +387,22 @@ int main(int argc, char **argv) {
     Output = defaultOutput(Emit == EmitKind::ONNX  ? StringRef(".onnx")
                            : Emit == EmitKind::IR ? StringRef(".ir")
                                                   : Target->OutputExtension);
+  std::optional<fault::Mitigation> Mitig;
+  if (DefectMapPath.empty()) {
+    if (MitigationName.getNumOccurrences() || !FaultReportPath.empty())
+      usageError("--mitigation and --report need --defect-map");
+  } else {
+    auto M = fault::parseMitigation(MitigationName);
+    if (!M)
+      usageError("--mitigation: " + toString(M.takeError()));
+    Mitig = *M;
+    if (Target->Name != "host")
+      usageError("--defect-map: -march=" + Target->Name +
+                 " has no weight placement yet (use -march=host)");
+    if (Emit == EmitKind::ONNX)
+      usageError("--defect-map cannot be used with --emit=onnx");
+  }
+
   if (Output != "-" && sys::fs::equivalent(Output, ModelPath))
     usageError("the output '" + Output + "' would overwrite the model; give "
                "-o");
@@ -351,6 +419,15 @@ int main(int argc, char **argv) {
     exitOnError(addFileContext(
         makeError("invalid input graph: " + toString(std::move(E))),
         ModelPath));
+  // The defect map, read before the pipeline so a bad map fails fast.
+  std::optional<fault::DefectMap> Map;
+  if (!DefectMapPath.empty()) {
+    Map = exitOnErr(fault::readDefectMap(DefectMapPath));
+    if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
+      exitOnError(makeError(DefectMapPath +
+                            ": the defect map has no wmem memory (the "
+                            "host target stores its weights in one)"));
+  }
   std::optional<Tensor> Samples;
   std::optional<CalibrationTable> Given;
   if (HaveTable) {
@@ -390,8 +467,28 @@ int main(int argc, char **argv) {
     PM.addPass(std::make_unique<QDQPass>());
   else
     PM.addPass(std::make_unique<TargetLowerPass>(*Target, TO));
+  fault::WeightMitigationReport FaultReport;
+  if (Map)
+    PM.addPass(std::make_unique<MitigateWeightsPass>(*Map, *Mitig,
+                                                     DefectMapPath.getValue(),
+                                                     FaultReport));
   if (Error E = PM.run(*G))
     exitOnError(addFileContext(std::move(E), ModelPath));
+  if (!FaultReportPath.empty()) {
+    json::Object J{{"tool", "onnc-fault"},
+                   {"version", ONNCF_VERSION_STRING},
+                   {"model", ModelPath.getValue()},
+                   {"march", Target->Name},
+                   {"defect_map", DefectMapPath.getValue()},
+                   {"chip", Map->Chip},
+                   {"weight_bits", int64_t(WeightBits)}};
+    for (auto &KV : FaultReport.toJSON())
+      J[KV.first] = std::move(KV.second);
+    exitOnErr(writeFileAtomically(FaultReportPath, [&](raw_ostream &OS) {
+      OS << formatv("{0:2}", json::Value(std::move(J))) << "\n";
+      return Error::success();
+    }));
+  }
 
   exitOnErr(writeFileAtomically(Output, [&](raw_ostream &OS) -> Error {
     switch (Emit) {

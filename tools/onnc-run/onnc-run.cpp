@@ -12,6 +12,8 @@
 #include "onncf/Data/Dataset.h"
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/TensorProtoIO.h"
+#include "onncf/Fault/DefectMap.h"
+#include "onncf/Fault/WeightFaults.h"
 #include "onncf/Frontend/ModelLoader.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
 #include "onncf/IR/Graph.h"
@@ -125,6 +127,13 @@ static cl::opt<std::string> CompareDimg(
     cl::desc("Loadables: compare the first output with this DIMG golden; "
              "prints the number of differing elements, exit 1 if any"),
     cl::value_desc("file"), cl::cat(RunCat));
+
+static cl::opt<std::string> DefectMapPath(
+    "defect-map",
+    cl::desc("Models: inject this defect map's weight-memory faults into the "
+             "stored weights at load, then apply their read decoders (a "
+             "graph without placement gets the host's linear one)"),
+    cl::value_desc("FILE"), cl::cat(RunCat));
 
 /// A --mean / --std value; a bad item is a usage error.
 static std::vector<float> parseList(StringRef Option, StringRef S) {
@@ -391,9 +400,26 @@ int main(int argc, char **argv) {
     if (S == 0)
       usageError("--std values must be non-zero");
 
+  if (IsLoadable && !DefectMapPath.empty())
+    usageError("--defect-map is not supported for NVDLA loadables yet");
   if (IsLoadable)
     return runLoadable(Single, WantDimg, Prep);
+  std::optional<fault::DefectMap> Map;
+  if (!DefectMapPath.empty())
+    Map = exitOnErr(fault::readDefectMap(DefectMapPath));
   std::unique_ptr<Graph> G = exitOnErr(loadModel(ModelPath));
+  // What the chip computes with: the stored words read through the map's
+  // faults and decoded, written into the graph once, before the plan.
+  if (Map && !fault::hasStoredWeightAttrs(*G) &&
+      fault::placeWeightsLinearly(*G) == 0)
+    exitOnError(makeError(ModelPath + ": --defect-map: the model has no "
+                                      "stored integer weights (quant.conv / "
+                                      "quant.fc); compile it with onnc-fault "
+                                      "first"));
+  if (Map || fault::hasStoredWeightAttrs(*G))
+    if (Error E =
+            fault::applyWeightFaults(*G, Map ? &*Map : nullptr, DefectMapPath))
+      exitOnError(addFileContext(std::move(E), ModelPath));
   InterpreterOptions IO;
   IO.Threads = Threads;
   auto I = Interpreter::create(*G, IO);

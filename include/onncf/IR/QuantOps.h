@@ -55,6 +55,19 @@
 //  quant.fc          (X: i8|i16 [N,K], W: i8|i16 [M,K], B?: i32 [M]) -> [N,M]
 //      as quant.conv with a 1x1 window over K inputs.
 //      attrs: clip_truncate + the epilogue attributes.
+//  Stored weights (quant.conv and quant.fc; optional, written by lib/Fault
+//  only when compiling for a defect map, docs/FaultInjection.md):
+//      wmem_offset   Int: byte address of weight element 0 in the chip's
+//                    weight memory; element i is at wmem_offset + i * ceil(N/8)
+//      wmem_words    Int: the number of weight words (= weight elements)
+//      mitigation    String: the policy that chose the stored words
+//      decoder       String none|lsb|c1|sign-bit|inverse-sign-bit (default
+//                    none): the read decoder the weights need. With a
+//                    decoder other than none, W holds the STORED words, not
+//                    the values to compute with; executors decode first
+//                    (fault::applyWeightFaults).
+//      decoder_masks Ints (sign-bit decoders): (word index, substituted bit
+//                    mask) pairs for the words that have known faults
 //  quant.avgpool     (X: i8|i16 [N,C,H,W]) -> same element type
 //      sum over the window, padded cells counted as 0 (count_include_pad),
 //      y = saturate(fixp::pdpAverage(sum, pdpReciprocal(kw),

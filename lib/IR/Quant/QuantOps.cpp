@@ -109,6 +109,62 @@ ElementType outType(const Op &O) {
   return typeForBits(O.getIntAttr("out_bits", 8));
 }
 
+/// The stored-weight attributes of quant.conv / quant.fc (QuantOps.h,
+/// docs/FaultInjection.md): where the weight words sit in the chip's weight
+/// memory and the read decoder they need. Written by lib/Fault only when a
+/// defect map is given.
+std::vector<AttrSpec> storedWeightAttrs() {
+  return {{"wmem_offset", AttrKind::Int},
+          {"wmem_words", AttrKind::Int},
+          {"mitigation", AttrKind::String},
+          {"decoder", AttrKind::String},
+          {"decoder_masks", AttrKind::Ints}};
+}
+
+Error verifyStoredWeightAttrs(const Op &O) {
+  if (O.hasAttr("wmem_offset") != O.hasAttr("wmem_words"))
+    return makeOpError(O, "attributes 'wmem_offset' and 'wmem_words' come "
+                          "together");
+  if (!O.hasAttr("wmem_offset") &&
+      (O.hasAttr("decoder") || O.hasAttr("decoder_masks") ||
+       O.hasAttr("mitigation")))
+    return makeOpError(O, "attributes 'mitigation', 'decoder' and "
+                          "'decoder_masks' need a placement (wmem_offset, "
+                          "wmem_words)");
+  if (Error E = checkIntAttrRange(O, "wmem_offset", 0, int64_t(1) << 50))
+    return E;
+  if (Error E = checkIntAttrRange(O, "wmem_words", 0, int64_t(1) << 50))
+    return E;
+  const TensorType *W = operandType(O, 1);
+  int64_t Words = O.getIntAttr("wmem_words", -1);
+  if (Words >= 0 && W && W->hasStaticShape() && W->getNumElements() != Words)
+    return makeOpError(O, "attribute 'wmem_words' is " + Twine(Words) +
+                              " but the weight " + W->str() + " has " +
+                              Twine(W->getNumElements()) + " elements");
+  std::string Dec = O.getStringAttr("decoder", "none");
+  bool Subst = Dec == "sign-bit" || Dec == "inverse-sign-bit";
+  if (!Subst && Dec != "none" && Dec != "lsb" && Dec != "c1")
+    return makeOpError(O, "attribute 'decoder' is '" + Dec +
+                              "', expected none, lsb, c1, sign-bit or "
+                              "inverse-sign-bit");
+  if (const Attribute *A = O.getAttr("decoder_masks")) {
+    const auto &M = A->getInts();
+    if (!Subst)
+      return makeOpError(O, "attribute 'decoder_masks' needs decoder "
+                            "sign-bit or inverse-sign-bit");
+    if (M.size() % 2)
+      return makeOpError(O, "attribute 'decoder_masks' must hold (word, "
+                            "mask) pairs, it has " +
+                                Twine(M.size()) + " entries");
+    for (size_t I = 0; I < M.size(); I += 2)
+      if (M[I] < 0 || (Words >= 0 && M[I] >= Words) || M[I + 1] < 0 ||
+          M[I + 1] > 0xffff)
+        return makeOpError(O, "attribute 'decoder_masks' has the bad pair (" +
+                                  Twine(M[I]) + ", " + Twine(M[I + 1]) + ")");
+  }
+  return Error::success();
+}
+
 const ElementType ActTypes[] = {ElementType::I8, ElementType::I16};
 const char *ActText = "i8 or i16";
 
@@ -123,6 +179,8 @@ Error verifyWeights(const Op &O, int64_t InChannels, int64_t Group) {
   if (Error E = checkOperandType(O, 2, "bias", {ElementType::I32}, "i32"))
     return E;
   if (Error E = checkIntAttrRange(O, "clip_truncate", 0, 31))
+    return E;
+  if (Error E = verifyStoredWeightAttrs(O))
     return E;
   const TensorType *W = operandType(O, 1);
   int64_t M = W && W->getRank() >= 1 ? W->getDim(0) : kDynamicDim;
@@ -239,6 +297,8 @@ OpDef convDef() {
              {"clip_truncate", AttrKind::Int}};
   for (const AttrSpec &S : epilogueAttrs())
     D.Attrs.push_back(S);
+  for (const AttrSpec &S : storedWeightAttrs())
+    D.Attrs.push_back(S);
   D.Verify = [](const Op &O) -> Error {
     if (Error E = checkRank(O, 0, "input", 4))
       return E;
@@ -284,6 +344,8 @@ OpDef fcDef() {
   D.MaxOperands = 3;
   D.Attrs = {{"clip_truncate", AttrKind::Int}};
   for (const AttrSpec &S : epilogueAttrs())
+    D.Attrs.push_back(S);
+  for (const AttrSpec &S : storedWeightAttrs())
     D.Attrs.push_back(S);
   D.Verify = [](const Op &O) -> Error {
     if (Error E = checkRank(O, 0, "input", 2))
