@@ -44,6 +44,10 @@ const NvdlaConfig &config(StringRef Name) {
 
 std::string errorText(Error E) { return toString(std::move(E)); }
 
+/// A packed descriptor field by value: gtest's EXPECT_EQ binds references,
+/// which must not point at misaligned fields (UBSan).
+template <typename T> T copy(T V) { return V; }
+
 /// Memories of a hand-made task: one vector per address index.
 struct Memories {
   std::vector<std::vector<uint8_t>> Bufs;
@@ -465,18 +469,18 @@ TEST(VPEmu, DescriptorsRoundTripBothLayouts) {
     EXPECT_EQ(B.size(), Legacy ? 16u : 24u);
     auto D = decodeEmuOp(B, 0, L);
     ASSERT_TRUE(bool(D));
-    EXPECT_EQ(D->common.op_type, EmuOpPower);
-    EXPECT_EQ(D->power.power, 2.0f);
-    EXPECT_EQ(D->power.shift, -1.0f);
-    EXPECT_EQ(D->common.input_scale_factor, Legacy ? 1.0f : 0.5f);
+    EXPECT_EQ(copy(D->common.op_type), EmuOpPower);
+    EXPECT_EQ(copy(D->power.power), 2.0f);
+    EXPECT_EQ(copy(D->power.shift), -1.0f);
+    EXPECT_EQ(copy(D->common.input_scale_factor), Legacy ? 1.0f : 0.5f);
 
     EmuSoftmaxOpDesc S = {};
     S.axis = 1;
     B = encodeEmuSoftmaxOp(S, L);
     D = decodeEmuOp(B, 0, L);
     ASSERT_TRUE(bool(D));
-    EXPECT_EQ(D->common.op_type, EmuOpSoftmax);
-    EXPECT_EQ(D->softmax.axis, 1);
+    EXPECT_EQ(copy(D->common.op_type), EmuOpSoftmax);
+    EXPECT_EQ(copy(D->softmax.axis), 1);
     EXPECT_EQ(B[Legacy ? 1 : 9], 1);
 
     EmuBufferDesc Buf = {3, 64, 512, 2, 7, 5, 10, 224, 1120};
@@ -484,11 +488,11 @@ TEST(VPEmu, DescriptorsRoundTripBothLayouts) {
     EXPECT_EQ(B.size(), 256u);
     auto DB = decodeEmuBufferDesc(B, 0, L);
     ASSERT_TRUE(bool(DB));
-    EXPECT_EQ(DB->addressIndex, 3);
-    EXPECT_EQ(DB->addressIndexOffset, Legacy ? 0u : 64u);
-    EXPECT_EQ(DB->size, 512u);
-    EXPECT_EQ(DB->channel, 10);
-    EXPECT_EQ(DB->surf_stride, 1120u);
+    EXPECT_EQ(copy(DB->addressIndex), 3);
+    EXPECT_EQ(copy(DB->addressIndexOffset), Legacy ? 0u : 64u);
+    EXPECT_EQ(copy(DB->size), 512u);
+    EXPECT_EQ(copy(DB->channel), 10);
+    EXPECT_EQ(copy(DB->surf_stride), 1120u);
   }
   auto L = emuLayoutForBlobVersion(0, 0); // NN_L0_0's EMU blobs: 0.0.1
   ASSERT_TRUE(bool(L));
@@ -511,9 +515,9 @@ TEST(VPEmu, DescriptorsRoundTripBothLayouts) {
   const uint8_t Legacy[16] = {0, 0, 0, 0x80, 0x3f, 0, 0, 0x80, 0x3f};
   auto D = decodeEmuOp(Legacy, 0, DescLayout::Legacy010);
   ASSERT_TRUE(bool(D));
-  EXPECT_EQ(D->power.power, 1.0f);
-  EXPECT_EQ(D->power.scale, 1.0f);
-  EXPECT_EQ(D->power.shift, 0.0f);
+  EXPECT_EQ(copy(D->power.power), 1.0f);
+  EXPECT_EQ(copy(D->power.scale), 1.0f);
+  EXPECT_EQ(copy(D->power.shift), 0.0f);
   // Errors: truncation and unknown op types.
   std::string E = errorText(
       decodeEmuOp(ArrayRef<uint8_t>(Legacy, 5), 0, DescLayout::Legacy010)
