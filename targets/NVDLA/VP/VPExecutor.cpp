@@ -18,6 +18,7 @@
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Targets/NVDLA/VirtualPlatform.h"
 #include <cstring>
+#include <thread>
 
 using namespace llvm;
 
@@ -179,6 +180,9 @@ public:
   ArrayRef<ExecutorPort> getInputs() const override { return InPorts; }
   ArrayRef<ExecutorPort> getOutputs() const override { return OutPorts; }
   Expected<std::vector<Tensor>> run(ArrayRef<Tensor> Inputs) override;
+  unsigned getNumThreads() const override {
+    return std::max(1u, std::thread::hardware_concurrency());
+  }
 
 private:
   std::unique_ptr<VirtualPlatform> VP;
@@ -294,7 +298,11 @@ Expected<std::vector<Tensor>> VPExecutor::run(ArrayRef<Tensor> Inputs) {
     Shape[0] = N;
     Results.emplace_back(TensorType(T.getElementType(), Shape));
   }
-  for (int64_t Item = 0; Item < N; ++Item) {
+  // Output storage is taken once, before any thread writes into it.
+  std::vector<char *> OutBase;
+  for (Tensor &R : Results)
+    OutBase.push_back(R.mutableBytes().data());
+  auto RunItem = [&](int64_t Item) -> Error {
     std::vector<std::vector<uint8_t>> Surfaces = packInputs(In, Inputs, Item);
     auto Raw = VP->runRaw(Surfaces, Stats);
     if (!Raw)
@@ -302,34 +310,60 @@ Expected<std::vector<Tensor>> VPExecutor::run(ArrayRef<Tensor> Inputs) {
     for (unsigned O = 0; O < Out.size(); ++O) {
       const PortMap &P = Out[O];
       const std::vector<uint8_t> &S = (*Raw)[O];
-      Tensor &R = Results[O];
+      char *Dst = OutBase[O];
       uint64_t K = uint64_t(Item) * P.numElements();
       if (P.RawBytes) {
-        std::memcpy(R.mutableBytes().data() + K, S.data(), P.MemBytes);
+        std::memcpy(Dst + K, S.data(), P.MemBytes);
         continue;
       }
       for (unsigned Ch = 0; Ch < P.C; ++Ch)
         for (unsigned Y = 0; Y < P.H; ++Y)
           for (unsigned X = 0; X < P.W; ++X, ++K) {
             uint64_t Off = P.offset(Ch, Y, X);
+            if (!P.Quantized) { // raw integers or FP16 bits, as stored
+              std::memcpy(Dst + K * P.Eb, &S[Off], P.Eb);
+              continue;
+            }
             int32_t V =
                 P.Eb == 2
                     ? int16_t(uint16_t(S[Off]) | uint16_t(S[Off + 1]) << 8)
                 : P.Signed ? int32_t(int8_t(S[Off]))
                            : int32_t(S[Off]);
-            if (P.Quantized)
-              R.mutableData<float>()[K] = float(V * P.Scale);
-            else if (P.Half)
-              std::memcpy(R.mutableBytes().data() + 2 * K, &S[Off], 2);
-            else if (P.Eb == 2)
-              R.mutableData<int16_t>()[K] = int16_t(V);
-            else if (P.Signed)
-              R.mutableData<int8_t>()[K] = int8_t(V);
-            else
-              R.mutableData<uint8_t>()[K] = uint8_t(V);
+            float F = float(V * P.Scale);
+            std::memcpy(Dst + K * sizeof(float), &F, sizeof(float));
           }
     }
-  }
+    return Error::success();
+  };
+  // Batch items are independent runs: spread them over the cores. Each
+  // item writes only its own slice, so results do not depend on threads.
+  unsigned NT = unsigned(std::min<int64_t>(N, getNumThreads()));
+  std::vector<Error> Errs;
+  for (unsigned T = 0; T < NT; ++T)
+    Errs.push_back(Error::success());
+  auto Worker = [&](unsigned T) {
+    for (int64_t Item = T; Item < N; Item += NT)
+      if (Error E = RunItem(Item)) {
+        Errs[T] = std::move(E);
+        return;
+      }
+  };
+  std::vector<std::thread> Pool;
+  for (unsigned T = 1; T < NT; ++T)
+    Pool.emplace_back(Worker, T);
+  if (NT)
+    Worker(0);
+  for (std::thread &Th : Pool)
+    Th.join();
+  // The first failing worker's error; the others are dropped.
+  Error First = Error::success();
+  for (Error &E : Errs)
+    if (E && !First)
+      First = std::move(E);
+    else
+      consumeError(std::move(E));
+  if (First)
+    return First;
   return Results;
 }
 
