@@ -469,9 +469,8 @@ int main(int argc, char **argv) {
     PM.addPass(std::make_unique<TargetLowerPass>(*Target, TO));
   fault::WeightMitigationReport FaultReport;
   if (Map)
-    PM.addPass(std::make_unique<MitigateWeightsPass>(*Map, *Mitig,
-                                                     DefectMapPath.getValue(),
-                                                     FaultReport));
+    PM.addPass(std::make_unique<MitigateWeightsPass>(
+        *Map, *Mitig, DefectMapPath.getValue(), FaultReport));
   if (Error E = PM.run(*G))
     exitOnError(addFileContext(std::move(E), ModelPath));
   if (!FaultReportPath.empty()) {
