@@ -178,6 +178,40 @@ TEST(Placement, BadAttributesAreErrors) {
   EXPECT_NE(toString(std::move(E2)).find("placement"), std::string::npos);
 }
 
+TEST(Placement, VerifierChecksDecoderAttributes) {
+  auto Check = [](const char *Attr, Attribute A, const char *Msg) {
+    auto G = parse(netText());
+    placeWeightsLinearly(*G);
+    for (auto &O : G->getOps())
+      if (O->getKind() == "quant.fc") {
+        O->setAttr(attr::Decoder, "sign-bit");
+        O->setAttr(Attr, A);
+      }
+    Error E = verifyGraph(*G);
+    ASSERT_TRUE(bool(E)) << Attr;
+    std::string S = toString(std::move(E));
+    EXPECT_NE(S.find(Msg), std::string::npos) << S;
+  };
+  Check(attr::Decoder, Attribute("xor"), "attribute 'decoder' is 'xor'");
+  Check(attr::DecoderMasks, Attribute(std::vector<int64_t>{1, 2, 3}),
+        "(word, mask) pairs");
+  Check(attr::DecoderMasks, Attribute(std::vector<int64_t>{192, 1}),
+        "bad pair (192, 1)");
+  Check(attr::WMemOffset, Attribute(int64_t(-1)), "wmem_offset");
+  // Masks with a decoder that substitutes nothing are malformed too.
+  auto G = parse(netText());
+  placeWeightsLinearly(*G);
+  for (auto &O : G->getOps())
+    if (O->getKind() == "quant.fc") {
+      O->setAttr(attr::Decoder, "c1");
+      O->setAttr(attr::DecoderMasks, std::vector<int64_t>{0, 1});
+    }
+  Error E = verifyGraph(*G);
+  ASSERT_TRUE(bool(E));
+  EXPECT_NE(toString(std::move(E)).find("needs decoder sign-bit"),
+            std::string::npos);
+}
+
 TEST(Placement, MapMustHoldTheWeights) {
   auto G = parse(netText());
   placeWeightsLinearly(*G);
