@@ -258,6 +258,8 @@ static int runDataset(Executor &I, const Preprocess &Prep) {
         {"images_per_second", PerSec},
         {"scale", Prep.Scale},
     };
+    if (!DefectMapPath.empty())
+      J["defect_map"] = DefectMapPath.getValue();
     if (D.hasLabels() && R.Count > 0) {
       J["top1"] = double(R.Top1) / R.Count;
       J["top5"] = double(R.Top5) / R.Count;
