@@ -141,6 +141,14 @@ static cl::opt<unsigned> ThreadsShort("j", cl::desc("Same as --threads"),
                                       cl::value_desc("N"), cl::Prefix,
                                       cl::cat(FaultCat));
 
+static cl::opt<bool> AllowCpuFallback(
+    "allow-cpu-fallback",
+    cl::desc("Run ops the target's hardware cannot run on its CPU (NVDLA: "
+             "EMU1 tasks, e.g. an element-wise add without SDP EW as the "
+             "onnc-fault extension op ONNCF_ADD, which NVIDIA's runtime "
+             "does not know) instead of failing"),
+    cl::init(false), cl::cat(FaultCat));
+
 // Fault-aware compilation for one chip (docs/FaultInjection.md).
 static cl::opt<std::string> DefectMapPath(
     "defect-map",
@@ -456,6 +464,7 @@ int main(int argc, char **argv) {
   TO.WeightBits = WeightBits;
   TO.Weights = WeightGran;
   TO.Threads = Threads;
+  TO.AllowCpuFallback = AllowCpuFallback;
 
   CalibrationTable Table;
   PM.addPass(std::make_unique<CalibratePass>(std::move(Samples),

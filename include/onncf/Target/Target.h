@@ -42,6 +42,9 @@ struct TargetOptions {
   /// Worker threads the target may use (0: all cores). Never changes the
   /// output.
   unsigned Threads = 0;
+  /// onnc-fault --allow-cpu-fallback: ops the target's hardware cannot run
+  /// may run on its CPU (NVDLA: EMU1 tasks) instead of being an error.
+  bool AllowCpuFallback = false;
 };
 
 struct TargetInfo {

@@ -5,7 +5,10 @@
 // part when ConvSplit.cpp split it), an nvdla.pdp a PDP op, an nvdla.sdp
 // an SDP op reading memory; an nvdla.concat is only a buffer. A trailing
 // nvdla.softmax is a second task, EMU1 SOFTMAX, which the runtime starts
-// when the DLA task has signalled. Memories: the input (ALLOC |
+// when the DLA task has signalled. With --allow-cpu-fallback an nvdla.sdp
+// marked "emu" (a quant.add without SDP EW) is an EMU1 ONNCF_ADD task of
+// its own, splitting the DLA ops around it into several DLA1 tasks, all
+// in program order. Memories: the input (ALLOC |
 // INPUT, bind 0), the output (ALLOC | OUTPUT, bind 0), the activations
 // (ALLOC) and the weights (SET, blob "weights"); every cube gets an address
 // entry of its own and refers to it by the id LoadableWriter::addAddress
@@ -38,6 +41,8 @@
 #include "onncf/Targets/NVDLA/Lowering.h"
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Targets/NVDLA/NvdlaOps.h"
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <tuple>
@@ -74,6 +79,9 @@ private:
   Error emitSdp(const Op &O);
   void link();
   Error emitSoftmax(const Op &O, const CubeDims &D, uint64_t OutBytes);
+  Error emitEmuAdd(const Op &O);
+  void flushDLATask();
+  EmuBufferDesc emuBuffer(const Location &L, const CubeDims &D);
   uint64_t lineStride(const CubeDims &D) const {
     return uint64_t(D.W) * Cfg.MemoryAtomBytes;
   }
@@ -484,6 +492,86 @@ Error Codegen::emitSoftmax(const Op &O, const CubeDims &D, uint64_t OutBytes) {
   return Error::success();
 }
 
+EmuBufferDesc Codegen::emuBuffer(const Location &L, const CubeDims &D) {
+  const unsigned Atom = Cfg.MemoryAtomBytes;
+  EmuBufferDesc B;
+  std::memset(&B, 0, sizeof(B));
+  B.size = getCubeBytes(D, Cfg);
+  B.addressIndex = address(L.Memory, L.Offset, B.size);
+  B.format = EmuFormatInt8;
+  B.width = D.W;
+  B.height = D.H;
+  B.channel = D.C;
+  B.line_stride = D.W * Atom;
+  B.surf_stride = D.W * D.H * Atom;
+  return B;
+}
+
+/// An nvdla.sdp with "emu" 1 (--allow-cpu-fallback): one EMU1 task with
+/// one ONNCF_ADD op; buffers 0 (A), 1 (the result), 2 (B), all in memory
+/// (the planner placed them like any other cube).
+Error Codegen::emitEmuAdd(const Op &O) {
+  CubeDims D = getOutCube(O);
+  if (O.getNumOperands() != 2)
+    return makeError(O.getDescription() + ": a CPU fallback op must be an "
+                                          "element-wise add");
+  Location Loc[3];
+  const Value *Vals[3] = {O.getOperand(0), O.getResult(), O.getOperand(1)};
+  for (unsigned I = 0; I < 3; ++I) {
+    auto L = locate(Vals[I]);
+    if (!L)
+      return L.takeError();
+    Loc[I] = *L;
+  }
+  auto Clamp16 = [](int64_t V) {
+    return int16_t(
+        std::max<int64_t>(INT16_MIN, std::min<int64_t>(V, INT16_MAX)));
+  };
+  EmuOnncfAddOpDesc A;
+  std::memset(&A, 0, sizeof(A));
+  A.common.op_type = EmuOpOnncfAdd;
+  A.common.input_scale_factor = A.common.output_scale_factor = 1.0f;
+  A.src_b_buffer = 2;
+  A.mul_b = O.getIntAttr("mul_b", 0);
+  A.shift_b = O.getIntAttr("shift_b", 0);
+  A.mul = O.getIntAttr("mul", 1);
+  A.shift = O.getIntAttr("shift", 0);
+  A.relu = O.getIntAttr("relu", 0) ? 1 : 0;
+  A.out_bits = 8;
+  // The result saturates to 8 bits after the clamp, so int16 bounds are
+  // exact (see EmuDescriptors.h).
+  A.clamp_min = Clamp16(O.getIntAttr("clamp_min", INT16_MIN));
+  A.clamp_max = Clamp16(O.getIntAttr("clamp_max", INT16_MAX));
+  EmuTaskSpec T;
+  T.NumOperations = 1;
+  T.OpList = encodeEmuOnncfAddOp(A);
+  for (unsigned I = 0; I < 3; ++I) {
+    auto B = encodeEmuBufferDesc(emuBuffer(Loc[I], I == 0 ? getInCube(O) : D),
+                                 DescLayout::Current012);
+    T.OpBufferList.insert(T.OpBufferList.end(), B.begin(), B.end());
+  }
+  W.addEmuTask(std::move(T));
+  return Error::success();
+}
+
+/// Closes the current run of DLA ops as one DLA1 task (none if empty).
+void Codegen::flushDLATask() {
+  if (Ops.empty())
+    return;
+  link();
+  DLATaskSpec Task;
+  std::memset(&Task.Net, 0, sizeof(Task.Net));
+  for (int16_t &H : Task.Net.op_head)
+    H = -1;
+  for (unsigned I = Ops.size(); I-- > 0;)
+    Task.Net.op_head[Ops[I].common.op_type] = I;
+  Task.Net.input_layer = 0;
+  Task.Ops = std::move(Ops);
+  W.addDLATask(std::move(Task));
+  Ops.clear();
+  Layers.clear();
+}
+
 Expected<std::vector<uint8_t>> Codegen::run() {
   const Value *GIn = G.getInputs()[0];
   const Value *GOut = G.getOutputs()[0];
@@ -553,10 +641,18 @@ Expected<std::vector<uint8_t>> Codegen::run() {
       return std::move(E);
   }
 
+  // Program order: runs of DLA ops are DLA1 tasks, each CPU fallback op an
+  // EMU1 task between them (LoadableWriter chains the tasks with events, so
+  // the planner's in-order buffer reuse stays safe across tasks).
+  bool AnyTask = false;
   for (const auto &OP : G.getOps()) {
     const Op &O = *OP;
     Error E = Error::success();
-    if (O.getKind() == nvdlaop::Conv)
+    if (O.getKind() == nvdlaop::Sdp && O.getIntAttr("emu", 0)) {
+      flushDLATask();
+      E = emitEmuAdd(O);
+      AnyTask = true;
+    } else if (O.getKind() == nvdlaop::Conv)
       E = emitConv(O);
     else if (O.getKind() == nvdlaop::Pdp)
       E = emitPdp(O);
@@ -565,18 +661,9 @@ Expected<std::vector<uint8_t>> Codegen::run() {
     if (E)
       return std::move(E);
   }
-  if (Ops.empty())
+  if (Ops.empty() && !AnyTask)
     return makeError("the model has no layer to run on the DLA");
-  link();
-  DLATaskSpec Task;
-  std::memset(&Task.Net, 0, sizeof(Task.Net));
-  for (int16_t &H : Task.Net.op_head)
-    H = -1;
-  for (unsigned I = Ops.size(); I-- > 0;)
-    Task.Net.op_head[Ops[I].common.op_type] = I;
-  Task.Net.input_layer = 0;
-  Task.Ops = std::move(Ops);
-  W.addDLATask(std::move(Task));
+  flushDLATask();
   if (Softmax)
     if (Error E = emitSoftmax(DQ, OutD, OutBytes))
       return std::move(E);

@@ -11,7 +11,9 @@
 //    is the order of W[m][c][h][w], so the fc weights are a K x C x H x W
 //    conv kernel without any permutation.
 //  * onnx.MaxPool / GlobalMaxPool / quant.avgpool -> nvdla.pdp.
-//  * quant.add (SDP EW only) / quant.requantize -> nvdla.sdp.
+//  * quant.add (SDP EW only) / quant.requantize -> nvdla.sdp. Without SDP
+//    EW and with --allow-cpu-fallback a quant.add becomes an nvdla.sdp
+//    with "emu" 1, which Codegen.cpp emits as an EMU1 ONNCF_ADD task.
 //  * quant.quantize of the graph input and quant.dequantize of the graph
 //    output stay: they are the ports (the VP quantizes float inputs and
 //    dequantizes outputs with their scales, as the interpreter does).
@@ -39,7 +41,8 @@ namespace {
 
 class Lowerer {
 public:
-  Lowerer(Graph &G, const NvdlaConfig &Cfg) : G(G), Cfg(Cfg) {}
+  Lowerer(Graph &G, const NvdlaConfig &Cfg, bool CpuFallback)
+      : G(G), Cfg(Cfg), CpuFallback(CpuFallback) {}
   Error run();
 
 private:
@@ -57,6 +60,8 @@ private:
 
   Graph &G;
   const NvdlaConfig &Cfg;
+  /// --allow-cpu-fallback: ops the config cannot run become EMU1 tasks.
+  bool CpuFallback;
   llvm::SmallPtrSet<Op *, 2> Softmaxes;
 };
 
@@ -290,7 +295,10 @@ Error Lowerer::lowerPool(Op &O) {
 
 Error Lowerer::lowerSdp(Op &O) {
   bool IsAdd = O.getKind() == quantop::Add;
-  if (IsAdd && !Cfg.SdpEw)
+  // Without SDP EW the add runs on the CPU (an EMU1 ONNCF_ADD task, "emu" 1)
+  // if the user allowed it; never silently.
+  bool OnCpu = IsAdd && !Cfg.SdpEw;
+  if (OnCpu && !CpuFallback)
     return fail(O, "element-wise addition (SDP EW) is not supported");
   auto In = cubeOf(O, O.getOperand(0));
   if (!In)
@@ -313,6 +321,8 @@ Error Lowerer::lowerSdp(Op &O) {
     A["mul_b"] = O.getIntAttr("mul_b", 0);
     A["shift_b"] = O.getIntAttr("shift_b", 0);
     Operands.push_back(O.getOperand(1));
+    if (OnCpu)
+      A["emu"] = int64_t(1);
   }
   return replace(O, nvdlaop::Sdp, Operands, std::move(A));
 }
@@ -453,8 +463,12 @@ Error Lowerer::run() {
 }
 
 Error lowerToNvdla(Graph &G, const NvdlaConfig &Cfg) {
+  return lowerToNvdla(G, Cfg, /*AllowCpuFallback=*/false);
+}
+
+Error lowerToNvdla(Graph &G, const NvdlaConfig &Cfg, bool AllowCpuFallback) {
   registerNvdlaOps();
-  return Lowerer(G, Cfg).run();
+  return Lowerer(G, Cfg, AllowCpuFallback).run();
 }
 
 CubeDims getInCube(const Op &O) {

@@ -119,7 +119,8 @@ OpDef sdpDef() {
   D.MinOperands = 1;
   D.MaxOperands = 2;
   D.Attrs = commonAttrs();
-  for (const char *N : {"mul", "mul_b", "shift_b"})
+  // emu 1: runs on the CPU as an EMU1 task (--allow-cpu-fallback).
+  for (const char *N : {"mul", "mul_b", "shift_b", "emu"})
     D.Attrs.push_back({N, AttrKind::Int});
   D.Verify = [](const Op &O) -> Error {
     if (Error E = verifyCommon(O))

@@ -45,7 +45,7 @@ void registerNvdlaTargets() {
     T.Lower = [Cfg](Graph &G, const TargetOptions &O) -> Error {
       if (Error E = checkOptions(*Cfg, O))
         return E;
-      if (Error E = lowerToNvdla(G, *Cfg))
+      if (Error E = lowerToNvdla(G, *Cfg, O.AllowCpuFallback))
         return E;
       return planNvdla(G, *Cfg);
     };

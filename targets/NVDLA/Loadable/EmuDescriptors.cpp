@@ -21,7 +21,10 @@ static_assert(sys::IsLittleEndianHost,
               "EMU descriptor structs are copied as little-endian bytes");
 
 StringRef emuOpTypeName(unsigned T) {
-  return T == EmuOpPower ? "POWER" : T == EmuOpSoftmax ? "SOFTMAX" : "";
+  return T == EmuOpPower      ? "POWER"
+         : T == EmuOpSoftmax  ? "SOFTMAX"
+         : T == EmuOpOnncfAdd ? "ONNCF_ADD"
+                              : "";
 }
 
 Expected<DescLayout> emuLayoutForBlobVersion(unsigned Major, unsigned Minor) {
@@ -113,10 +116,17 @@ Expected<EmuOpContainer> decodeEmuOp(ArrayRef<uint8_t> B, uint64_t Offset,
             readSpans(B, Offset, Legacy ? ArrayRef<Span>(LegacySoftmax) : Cur,
                       Out, "EMU SOFTMAX operation"))
       return Expected<EmuOpContainer>(std::move(E));
+  } else if (Type == EmuOpOnncfAdd) {
+    if (Legacy)
+      return makeError("EMU operation at byte " + Twine(Offset) +
+                       ": ONNCF_ADD (0x80) needs the 0.12 descriptor layout");
+    const Span Cur[] = {{0, sizeof(EmuOnncfAddOpDesc)}};
+    if (Error E = readSpans(B, Offset, Cur, Out, "EMU ONNCF_ADD operation"))
+      return Expected<EmuOpContainer>(std::move(E));
   } else {
     return makeError("EMU operation at byte " + Twine(Offset) +
                      ": unknown op_type " + Twine(unsigned(Type)) +
-                     " (POWER 0, SOFTMAX 1)");
+                     " (POWER 0, SOFTMAX 1, ONNCF_ADD 0x80)");
   }
   if (Legacy) {
     // Legacy ops carry no scale factors: data is used as it is.
@@ -153,6 +163,14 @@ std::vector<uint8_t> encodeEmuPowerOp(const EmuPowerOpDesc &D, DescLayout L) {
   writeSpans(reinterpret_cast<const uint8_t *>(&Copy),
              L == DescLayout::Legacy010 ? ArrayRef<Span>(LegacyPower) : Cur,
              Out);
+  return Out;
+}
+
+std::vector<uint8_t> encodeEmuOnncfAddOp(const EmuOnncfAddOpDesc &D) {
+  std::vector<uint8_t> Out(getEmuOpContainerSize(DescLayout::Current012), 0);
+  EmuOnncfAddOpDesc Copy = D;
+  Copy.common.op_type = EmuOpOnncfAdd;
+  std::memcpy(Out.data(), &Copy, sizeof(Copy));
   return Out;
 }
 

@@ -1,6 +1,7 @@
 //===- EmuTask.cpp - NVDLA EMU1 (CPU) task model --------------------------===//
 //
-// Part of onnc-fault. The CPU runtime's POWER and SOFTMAX operations. The
+// Part of onnc-fault. The CPU runtime's POWER and SOFTMAX operations (and
+// the onnc-fault extension ONNCF_ADD, EmuAdd.cpp). The
 // EMU network descriptor sits at address index 0; it names the operation
 // list and the buffer descriptor list by address index (descriptor layouts:
 // onncf/Targets/NVDLA/EmuDescriptors.h). Operation i reads buffer 2i and
@@ -138,6 +139,25 @@ Error runEmuTask(const TaskMemory &Mem, DescLayout Layout, VPStats &Stats) {
                        " differs from source " + Twine(Desc[0].channel) + "x" +
                        Twine(Desc[0].height) + "x" + Twine(Desc[0].width) +
                        " (CxHxW)");
+    if (Op->common.op_type == EmuOpOnncfAdd) {
+      // The onnc-fault extension: operand B's buffer descriptor is named
+      // by the op (EmuAdd.cpp).
+      auto B = Mem.resolve(Net->operation_buffer_desc_index,
+                           uint64_t(Op->add.src_b_buffer) * EmuBufferDescSize,
+                           BufSize,
+                           Name + " buffer descriptor " +
+                               Twine(Op->add.src_b_buffer));
+      if (!B)
+        return B.takeError();
+      auto BDesc = decodeEmuBufferDesc(*B, 0, Layout);
+      if (!BDesc)
+        return BDesc.takeError();
+      EmuOnncfAddOpDesc AddOp = Op->add;
+      if (Error E = runEmuOnncfAdd(Mem, AddOp, Desc[0], *BDesc, Desc[1], Name,
+                                   Stats))
+        return E;
+      continue;
+    }
     auto Src = getBuffer(Mem, Desc[0], Op->common.input_scale_factor,
                          Name + " source");
     if (!Src)

@@ -13,6 +13,7 @@
 #define ONNCF_TARGETS_NVDLA_VP_ENGINES_H
 
 #include "onncf/Targets/NVDLA/Descriptors.h"
+#include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Targets/NVDLA/VirtualPlatform.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -125,6 +126,13 @@ llvm::Error runRubik(const DecodedOp &Op, unsigned Index, EngineContext &Ctx);
 /// legacy buffer descriptor (no addressIndexOffset).
 llvm::Error runEmuTask(const TaskMemory &Mem, DescLayout Layout,
                        VPStats &Stats);
+
+/// The onnc-fault extension op ONNCF_ADD (EmuAdd.cpp): Y = quant.add(A, B),
+/// bit-exact; errors for bad formats, shapes, attributes or buffers.
+llvm::Error runEmuOnncfAdd(const TaskMemory &Mem, const EmuOnncfAddOpDesc &Op,
+                           const EmuBufferDesc &A, const EmuBufferDesc &B,
+                           const EmuBufferDesc &Y, const llvm::Twine &Name,
+                           VPStats &Stats);
 
 } // namespace vp
 } // namespace nvdla

@@ -21,6 +21,15 @@
 //    bytes); no addressIndexOffset (decoded as 0), 22 bytes.
 // Operation i uses buffer descriptors 2i (source) and 2i + 1 (destination).
 //
+// onnc-fault extension (not known to NVIDIA's runtime, so only
+// `onnc-fault --allow-cpu-fallback` writes it): op_type 0x80 ONNCF_ADD, the
+// integer quant.add of onncf/IR/QuantOps.h on int8/int16 cubes. Current
+// layout only (23 bytes, fits the 24-byte container): common op (scale
+// factors unused), u16 src_b_buffer (buffer descriptor index of operand B;
+// A is 2i, the destination 2i + 1), i16 mul_b, u8 shift_b, i16 mul,
+// u8 shift, u8 relu, u8 out_bits, i16 clamp_min, clamp_max (int16 bounds
+// are exact: the result saturates to at most 16 bits after the clamp).
+//
 //===----------------------------------------------------------------------===//
 #ifndef ONNCF_TARGETS_NVDLA_EMUDESCRIPTORS_H
 #define ONNCF_TARGETS_NVDLA_EMUDESCRIPTORS_H
@@ -34,8 +43,12 @@
 namespace onncf {
 namespace nvdla {
 
-enum EmuOpType : uint8_t { EmuOpPower = 0, EmuOpSoftmax = 1 };
-/// "POWER", "SOFTMAX" or "" for an unknown code.
+enum EmuOpType : uint8_t {
+  EmuOpPower = 0,
+  EmuOpSoftmax = 1,
+  EmuOpOnncfAdd = 0x80 ///< onnc-fault extension, see above
+};
+/// "POWER", "SOFTMAX", "ONNCF_ADD" or "" for an unknown code.
 llvm::StringRef emuOpTypeName(unsigned T);
 
 /// Buffer formats (the loadable's DataType codes).
@@ -77,6 +90,18 @@ struct EmuSoftmaxOpDesc {
   uint8_t axis;
 };
 
+/// ONNCF_ADD (0x80): y = sdpEpilogue(a + sdpTruncate(sdpMul(b, mul_b),
+/// shift_b)) per element.
+struct EmuOnncfAddOpDesc {
+  EmuCommonOpDesc common;
+  uint16_t src_b_buffer;
+  int16_t mul_b;
+  uint8_t shift_b;
+  int16_t mul;
+  uint8_t shift, relu, out_bits;
+  int16_t clamp_min, clamp_max;
+};
+
 struct EmuBufferDesc {
   int16_t addressIndex;
   uint32_t addressIndexOffset;
@@ -90,6 +115,7 @@ static_assert(sizeof(EmuNetworkDesc) == 6, "emu network desc: 6 bytes used");
 static_assert(sizeof(EmuCommonOpDesc) == 9, "emu common op desc: 9 bytes");
 static_assert(sizeof(EmuPowerOpDesc) == 21, "emu power op desc: 21 bytes");
 static_assert(sizeof(EmuSoftmaxOpDesc) == 10, "emu softmax op desc: 10 bytes");
+static_assert(sizeof(EmuOnncfAddOpDesc) == 23, "onncf add op desc: 23 bytes");
 static_assert(sizeof(EmuBufferDesc) == 26, "emu buffer desc: 26 bytes");
 
 /// One decoded operation container; `common.op_type` says which is valid.
@@ -97,6 +123,7 @@ union EmuOpContainer {
   EmuCommonOpDesc common;
   EmuPowerOpDesc power;
   EmuSoftmaxOpDesc softmax;
+  EmuOnncfAddOpDesc add;
 };
 
 // Decoders: read the layout \p L at \p Offset of \p Bytes; errors name the
@@ -104,7 +131,8 @@ union EmuOpContainer {
 // present (a 256-byte descriptor may sit in a shorter buffer's tail).
 llvm::Expected<EmuNetworkDesc> decodeEmuNetworkDesc(llvm::ArrayRef<uint8_t> B,
                                                     uint64_t Offset = 0);
-/// Decodes the container at \p Offset; unknown op types are errors.
+/// Decodes the container at \p Offset; unknown op types are errors, and so
+/// is ONNCF_ADD in the legacy layout.
 llvm::Expected<EmuOpContainer> decodeEmuOp(llvm::ArrayRef<uint8_t> B,
                                            uint64_t Offset, DescLayout L);
 llvm::Expected<EmuBufferDesc>
@@ -117,6 +145,8 @@ std::vector<uint8_t> encodeEmuNetworkDesc(const EmuNetworkDesc &D);
 std::vector<uint8_t> encodeEmuPowerOp(const EmuPowerOpDesc &D, DescLayout L);
 std::vector<uint8_t> encodeEmuSoftmaxOp(const EmuSoftmaxOpDesc &D,
                                         DescLayout L);
+/// ONNCF_ADD in the current layout (the legacy one has no such op).
+std::vector<uint8_t> encodeEmuOnncfAddOp(const EmuOnncfAddOpDesc &D);
 std::vector<uint8_t> encodeEmuBufferDesc(const EmuBufferDesc &D, DescLayout L);
 
 } // namespace nvdla

@@ -27,6 +27,11 @@ namespace nvdla {
 struct NvdlaConfig;
 
 llvm::Error lowerToNvdla(Graph &G, const NvdlaConfig &Cfg);
+/// Like lowerToNvdla; with \p AllowCpuFallback (onnc-fault
+/// --allow-cpu-fallback) the ops \p Cfg cannot run (quant.add without
+/// SDP EW) are marked "emu" 1 and run as EMU1 tasks instead of failing.
+llvm::Error lowerToNvdla(Graph &G, const NvdlaConfig &Cfg,
+                         bool AllowCpuFallback);
 llvm::Error planNvdla(Graph &G, const NvdlaConfig &Cfg);
 llvm::Expected<std::vector<uint8_t>> emitLoadable(const Graph &G,
                                                   const NvdlaConfig &Cfg);

@@ -33,6 +33,8 @@
 //      SDP EW) v = a + sdpTruncate(sdpMul(b, mul_b), shift_b) through the X1
 //      ALU's per-point operand converter; without, v = a; then MUL mul,
 //      truncate shift, ReLU, clamps (quant.add / quant.requantize).
+//      With "emu" 1 (element-wise, --allow-cpu-fallback on a config without
+//      SDP EW) the same arithmetic runs on the CPU as an EMU1 ONNCF_ADD task.
 //  nvdla.concat (X0, X1, ...) -> i8   no hardware op: a channel
 //      concatenation is one buffer that the producers of X0, X1, ... write
 //      at their channel offsets ("offsets", each a multiple of the memory
