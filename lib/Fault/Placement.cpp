@@ -76,6 +76,12 @@ Expected<std::vector<StoredTensor>> listStoredWeights(const Graph &G) {
       return makeError(O.getDescription() +
                        ": has a weight placement but its weight is not a "
                        "constant i8/i16 tensor");
+    // The graph may come from a text file no verifier has seen.
+    const Attribute *OffA = O.getAttr(attr::WMemOffset);
+    const Attribute *WordsA = O.getAttr(attr::WMemWords);
+    if (!OffA->is(AttrKind::Int) || !WordsA || !WordsA->is(AttrKind::Int))
+      return makeError(O.getDescription() + ": wmem_offset and wmem_words "
+                                            "must both be integers");
     StoredTensor T;
     T.Owner = &O;
     T.Operand = 1;

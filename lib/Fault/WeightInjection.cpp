@@ -34,6 +34,11 @@ Expected<StoredWeights> StoredWeights::capture(Graph &G) {
     const Op &O = *T.Owner;
     Entry E;
     E.Stored = T.Data->getConstantData(); // shared; apply() copies on write
+    const Attribute *DA = O.getAttr(attr::Decoder);
+    const Attribute *MA = O.getAttr(attr::DecoderMasks);
+    if ((DA && !DA->is(AttrKind::String)) || (MA && !MA->is(AttrKind::Ints)))
+      return makeError(O.getDescription() + ": decoder must be a string and "
+                                            "decoder_masks a list of ints");
     std::string Name = O.getStringAttr(attr::Decoder, "none");
     auto D = parseDecoder(Name);
     if (!D)
@@ -43,10 +48,17 @@ Expected<StoredWeights> StoredWeights::capture(Graph &G) {
     if (M.size() % 2)
       return makeError(O.getDescription() +
                        ": decoder_masks must hold (word, mask) pairs");
+    if (!M.empty() && E.Dec != Decoder::SignBit &&
+        E.Dec != Decoder::InverseSignBit)
+      return makeError(O.getDescription() + ": decoder_masks needs decoder "
+                                            "sign-bit or inverse-sign-bit");
     for (size_t I = 0; I < M.size(); I += 2) {
-      if (M[I] < 0 || uint64_t(M[I]) >= T.Count || M[I + 1] < 0)
-        return makeError(O.getDescription() + ": decoder_masks names word " +
-                         Twine(M[I]) + " of " + Twine(T.Count));
+      if (M[I] < 0 || uint64_t(M[I]) >= T.Count || M[I + 1] < 0 ||
+          uint64_t(M[I + 1]) > T.format().mask())
+        return makeError(O.getDescription() + ": decoder_masks has the bad " +
+                         "pair (" + Twine(M[I]) + ", " + Twine(M[I + 1]) +
+                         ") for " + Twine(T.Count) + " words of " +
+                         Twine(T.WordBits) + " bits");
       E.Masks.emplace_back(uint64_t(M[I]), uint64_t(M[I + 1]));
     }
     SW.Entries.push_back(std::move(E));
