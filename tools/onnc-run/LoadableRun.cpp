@@ -36,8 +36,8 @@ bool looksLikeLoadable(StringRef Path) {
   if (B.size() < 8)
     return false;
   // As the reader verifies: NVIDIA's writer leaves scalars unaligned.
-  flatbuffers::Verifier V(reinterpret_cast<const uint8_t *>(B.data()),
-                          B.size(), /*max_depth=*/64, /*max_tables=*/1000000,
+  flatbuffers::Verifier V(reinterpret_cast<const uint8_t *>(B.data()), B.size(),
+                          /*max_depth=*/64, /*max_tables=*/1000000,
                           /*check_alignment=*/false);
   return V.VerifyBuffer<::nvdla::loadable::Loadable>(nullptr);
 }
