@@ -3,6 +3,7 @@
 
   compare_npy.py GOT WANT --atol 1e-4 [--same-argmax]   # float outputs
   compare_npy.py GOT WANT --exact                       # labels, int data
+  compare_npy.py GOT WANT --bitwise                     # same dtype, same bits
 
 Exits 1 (and says where) when they differ."""
 import argparse
@@ -18,8 +19,24 @@ def main():
     ap.add_argument("--atol", type=float, default=0.0)
     ap.add_argument("--exact", action="store_true")
     ap.add_argument("--same-argmax", action="store_true")
+    ap.add_argument("--bitwise", action="store_true",
+                    help="identical dtype, shape and bytes (floats too)")
     a = ap.parse_args()
     got, want = np.load(a.got), np.load(a.want)
+    if a.bitwise:
+        if got.dtype != want.dtype or got.shape != want.shape:
+            print(f"dtype/shape mismatch: {got.dtype}{got.shape} vs "
+                  f"{want.dtype}{want.shape}")
+            return 1
+        gb = np.ascontiguousarray(got).view(np.uint8).reshape(got.size, -1)
+        wb = np.ascontiguousarray(want).view(np.uint8).reshape(want.size, -1)
+        bad = np.nonzero((gb != wb).any(axis=1))[0]
+        if bad.size:
+            print(f"{bad.size} of {got.size} differ bitwise; first at "
+                  f"{bad[0]}: {got.ravel()[bad[0]]!r} vs {want.ravel()[bad[0]]!r}")
+            return 1
+        print(f"bitwise match: {got.size} values")
+        return 0
     if a.exact:
         got, want = got.astype(np.int64).ravel(), want.astype(np.int64).ravel()
     if got.shape != want.shape:
