@@ -299,7 +299,11 @@ Error Lowerer::lowerSdp(Op &O) {
   // if the user allowed it; never silently.
   bool OnCpu = IsAdd && !Cfg.SdpEw;
   if (OnCpu && !CpuFallback)
-    return fail(O, "element-wise addition (SDP EW) is not supported");
+    return makeError(O.getDescription() +
+                     ": element-wise addition (SDP EW) is not supported on " +
+                     Cfg.Name +
+                     " (--allow-cpu-fallback runs it on the CPU as an EMU1 "
+                     "task, which NVIDIA's runtime cannot execute)");
   auto In = cubeOf(O, O.getOperand(0));
   if (!In)
     return In.takeError();
