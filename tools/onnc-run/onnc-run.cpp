@@ -303,12 +303,11 @@ static int runLoadable(bool Single, bool WantDimg, const Preprocess &Prep) {
   int Code = ExitSuccess;
   if (WantDimg) {
     // The executor only converts the input; the run itself is runRaw's.
-    // Without --input, bound inputs are zero-filled (NVIDIA's unit tests
-    // either embed their input or were dumped that way).
+    // Without --input, bound inputs keep their initial contents (SET
+    // blobs, else zeros): NVIDIA's goldens were dumped that way.
     std::vector<std::vector<uint8_t>> Surfaces;
     if (InputPath.empty()) {
-      for (const nv::BoundSurface &B : VP->getInputs())
-        Surfaces.emplace_back(B.Size, 0);
+      Surfaces = VP->getInitialInputSurfaces();
     } else {
       auto Exec = exitOnErr(nv::createVPExecutor(createVP(O), nullptr));
       std::vector<Tensor> In = loadSingleInput(*Exec, Prep);

@@ -297,6 +297,14 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
   return VP;
 }
 
+std::vector<std::vector<uint8_t>>
+VirtualPlatform::getInitialInputSurfaces() const {
+  std::vector<std::vector<uint8_t>> Out;
+  for (unsigned M : P->InputMemories)
+    Out.push_back(P->Memories[M]);
+  return Out;
+}
+
 Expected<std::vector<std::vector<uint8_t>>>
 VirtualPlatform::runRaw(ArrayRef<std::vector<uint8_t>> InputSurfaces,
                         VPStats *Stats) const {

@@ -802,6 +802,8 @@ TEST(VPExecutor, RawPortsWithoutOnncfIo) {
   VPOptions O;
   O.Config = &config("nv_small");
   VP = cantFail(VirtualPlatform::create(sdpLoadable(false), O));
+  EXPECT_EQ(VP->getInitialInputSurfaces(),
+            std::vector<std::vector<uint8_t>>{std::vector<uint8_t>(32)});
   // Raw surfaces: one memory of the wrong size is an error.
   EXPECT_EQ(errorOf(VP->runRaw({std::vector<uint8_t>(31)})),
             "sdp.nvdla: input 0 (bind id 0): 31 bytes given, the memory has "

@@ -93,6 +93,9 @@ public:
   /// INPUT / OUTPUT memories sorted by bind id.
   llvm::ArrayRef<BoundSurface> getInputs() const { return Inputs; }
   llvm::ArrayRef<BoundSurface> getOutputs() const { return Outputs; }
+  /// The initial bytes of each INPUT memory by bind id (its SET blobs,
+  /// zeros elsewhere): runRaw's inputs for a run "as the file is".
+  std::vector<std::vector<uint8_t>> getInitialInputSurfaces() const;
   /// The decoded onncf.io blob, if the loadable has one.
   const IoInfo *getIoInfo() const { return Io ? &*Io : nullptr; }
 
