@@ -142,19 +142,18 @@ Error runEmuTask(const TaskMemory &Mem, DescLayout Layout, VPStats &Stats) {
     if (Op->common.op_type == EmuOpOnncfAdd) {
       // The onnc-fault extension: operand B's buffer descriptor is named
       // by the op (EmuAdd.cpp).
-      auto B = Mem.resolve(Net->operation_buffer_desc_index,
-                           uint64_t(Op->add.src_b_buffer) * EmuBufferDescSize,
-                           BufSize,
-                           Name + " buffer descriptor " +
-                               Twine(Op->add.src_b_buffer));
+      auto B = Mem.resolve(
+          Net->operation_buffer_desc_index,
+          uint64_t(Op->add.src_b_buffer) * EmuBufferDescSize, BufSize,
+          Name + " buffer descriptor " + Twine(Op->add.src_b_buffer));
       if (!B)
         return B.takeError();
       auto BDesc = decodeEmuBufferDesc(*B, 0, Layout);
       if (!BDesc)
         return BDesc.takeError();
       EmuOnncfAddOpDesc AddOp = Op->add;
-      if (Error E = runEmuOnncfAdd(Mem, AddOp, Desc[0], *BDesc, Desc[1], Name,
-                                   Stats))
+      if (Error E =
+              runEmuOnncfAdd(Mem, AddOp, Desc[0], *BDesc, Desc[1], Name, Stats))
         return E;
       continue;
     }
