@@ -27,9 +27,10 @@ StringRef emuOpTypeName(unsigned T) {
                               : "";
 }
 
-Expected<DescLayout> emuLayoutForBlobVersion(unsigned Major, unsigned Minor) {
+Expected<DescLayout> emuLayoutForBlobVersion(unsigned Major, unsigned Minor,
+                                             unsigned SubMinor) {
   if (Major == 0 && Minor == 0)
-    return DescLayout::Legacy010;
+    return SubMinor <= 1 ? DescLayout::Legacy010 : DescLayout::Current012;
   return layoutForBlobVersion(Major, Minor);
 }
 

@@ -13,6 +13,7 @@
 #include "onncf/Targets/NVDLA/VirtualPlatform.h"
 #include "Scheduler.h"
 #include "onncf/Support/Diagnostics.h"
+#include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "llvm/ADT/DenseMap.h"
@@ -262,15 +263,10 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
           const fl::Version *V = B->version();
           unsigned Major = V ? V->major() : 0, Minor = V ? V->minor() : 0,
                    Sub = V ? V->sub_minor() : 0;
-          if (Major == 0 && Minor == 0) {
-            Info.EmuLayout =
-                Sub <= 1 ? DescLayout::Legacy010 : DescLayout::Current012;
-          } else {
-            auto L = layoutForBlobVersion(Major, Minor);
-            if (!L)
-              return Fail(Where + ": " + toString(L.takeError()));
-            Info.EmuLayout = *L;
-          }
+          auto L = emuLayoutForBlobVersion(Major, Minor, Sub);
+          if (!L)
+            return Fail(Where + ": " + toString(L.takeError()));
+          Info.EmuLayout = *L;
         }
       } else {
         return Fail(Where + ": interface " + Twine(T->interface()) +

@@ -494,13 +494,16 @@ TEST(VPEmu, DescriptorsRoundTripBothLayouts) {
     EXPECT_EQ(copy(DB->channel), 10);
     EXPECT_EQ(copy(DB->surf_stride), 1120u);
   }
-  auto L = emuLayoutForBlobVersion(0, 0); // NN_L0_0's EMU blobs: 0.0.1
+  auto L = emuLayoutForBlobVersion(0, 0, 1); // NN_L0_0's EMU blobs: 0.0.1
   ASSERT_TRUE(bool(L));
   EXPECT_EQ(*L, DescLayout::Legacy010);
-  L = emuLayoutForBlobVersion(0, 12);
+  L = emuLayoutForBlobVersion(0, 0, 2); // what onnc-fault writes
   ASSERT_TRUE(bool(L));
   EXPECT_EQ(*L, DescLayout::Current012);
-  L = emuLayoutForBlobVersion(1, 0);
+  L = emuLayoutForBlobVersion(0, 12, 0);
+  ASSERT_TRUE(bool(L));
+  EXPECT_EQ(*L, DescLayout::Current012);
+  L = emuLayoutForBlobVersion(1, 0, 0);
   ASSERT_FALSE(bool(L));
   EXPECT_NE(errorText(L.takeError()).find("1.0 is not supported"),
             std::string::npos);

@@ -58,11 +58,14 @@ enum EmuBufferFormat : uint16_t {
   EmuFormatInt8 = 4
 };
 
-/// The EMU layout of a blob version: like layoutForBlobVersion, plus
-/// 0.0.x, which NVIDIA's compiler wrote on the EMU blobs of NN_L0_0 (legacy
-/// by content: a 16-byte POWER container without scale factors).
-llvm::Expected<DescLayout> emuLayoutForBlobVersion(unsigned Major,
-                                                   unsigned Minor);
+/// The EMU layout of a blob version. EMU interface 0.0.1 (and 0.0.0) is
+/// what NVIDIA's compiler wrote on the EMU blobs of NN_L0_0 (legacy by
+/// content: a 16-byte POWER container without scale factors, buffer
+/// descriptors without addressIndexOffset); 0.0.2 and later 0.0.x are the
+/// current layout, which onnc-fault writes; other versions are read like
+/// DLA blobs (layoutForBlobVersion).
+llvm::Expected<DescLayout>
+emuLayoutForBlobVersion(unsigned Major, unsigned Minor, unsigned SubMinor);
 
 constexpr unsigned EmuNetworkDescSize = 256;
 constexpr unsigned EmuBufferDescSize = 256;
