@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The main job: bootstrap the machine, build onnc-fault, run the bundled
-# LeNet-5 reference model over the whole Fashion-MNIST test set in float,
-# then compile it to INT8 for the host target (KL calibration on 500
-# training images) and run the integer model on the same images, printing
-# both accuracies. (When the NVDLA backend lands this compiles for a chip
-# with a defect map and runs the virtual platform.)
+# The main job: bootstrap the machine, build onnc-fault, then on the bundled
+# LeNet-5 reference model and the whole Fashion-MNIST test set (10000
+# images):
+#  1. run the float model (reference interpreter);
+#  2. compile it to INT8 for NVDLA nv_small (KL calibration on 500 training
+#     images) and run the loadable on the bit-true virtual platform;
+#  3. compile it for the host target for the chip described by the bundled
+#     defect map docs/examples/maps/chip42.map (1 % stuck-at cells in the
+#     weight memory), without and with the Count-One mitigation, and run
+#     both with the chip's faults injected.
+# Prints each accuracy; JSON reports land in the build folder.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -12,26 +17,36 @@ cd "$top"
 bash utils/bootstrap.sh
 build=${ONNCF_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j "$(nproc)" --target onnc-run onnc-opt onnc-fault
+cmake --build "$build" -j "$(nproc)" --target onnc-run onnc-opt onnc-fault onnc-dump onnc-defect
 
 data=/usr/share/datasets/fashion-mnist
 model=${1:-docs/examples/models/lenet5.onnx}
+map=${2:-docs/examples/maps/chip42.map}
 stem=$(basename "$model" .onnx)
-echo "== float: onnc-run $model on the Fashion-MNIST test set (10000 images)"
-"$build/bin/onnc-run" "$model" \
-  --images="$data/t10k-images-idx3-ubyte.gz" \
-  --labels="$data/t10k-labels-idx1-ubyte.gz" \
-  --report="$build/quickstart-float.json"
+bin=$build/bin
+test_set=(--images="$data/t10k-images-idx3-ubyte.gz" --labels="$data/t10k-labels-idx1-ubyte.gz")
 
-echo "== int8: onnc-fault -march=host (KL calibration, 500 training images)"
-"$build/bin/onnc-fault" -march=host "$model" \
+echo "== float: onnc-run $model"
+"$bin/onnc-run" "$model" "${test_set[@]}" --report="$build/quickstart-float.json"
+
+echo "== nvdla-small: onnc-fault -march=nvdla-small (KL calibration, 500 training images)"
+"$bin/onnc-fault" -march=nvdla-small "$model" \
   --calibration-data="$data/train-images-idx3-ubyte.gz" \
   --calibration-samples=500 \
   --write-calibration-table="$build/$stem.calib.json" \
-  -o "$build/$stem.int8.ir"
-echo "== int8: onnc-run $build/$stem.int8.ir (integer interpreter)"
-"$build/bin/onnc-run" "$build/$stem.int8.ir" \
-  --images="$data/t10k-images-idx3-ubyte.gz" \
-  --labels="$data/t10k-labels-idx1-ubyte.gz" \
-  --report="$build/quickstart-int8.json"
-echo "reports: $build/quickstart-float.json $build/quickstart-int8.json"
+  -o "$build/$stem.nvdla"
+echo "== nvdla-small: onnc-run $build/$stem.nvdla (virtual platform)"
+"$bin/onnc-run" "$build/$stem.nvdla" "${test_set[@]}" --stats \
+  --report="$build/quickstart-nvdla.json"
+
+for policy in none c1; do
+  echo "== chip $(basename "$map" .map), mitigation $policy: onnc-fault -march=host --defect-map=$map"
+  "$bin/onnc-fault" -march=host "$model" \
+    --calibration-table="$build/$stem.calib.json" \
+    --defect-map="$map" --mitigation="$policy" \
+    --report="$build/quickstart-$policy.mitigation.json" \
+    -o "$build/$stem.$policy.ir"
+  "$bin/onnc-run" "$build/$stem.$policy.ir" --defect-map="$map" "${test_set[@]}" \
+    --report="$build/quickstart-chip-$policy.json"
+done
+echo "reports: $build/quickstart-*.json"
