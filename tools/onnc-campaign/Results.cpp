@@ -80,7 +80,6 @@ static Error readProvenance(StringRef Path, StringRef Text, Campaign &C) {
     return makeError(Path + ":1: the provenance line lacks total_runs, "
                             "rates, mitigations or campaign_hash");
   C.TotalRuns = uint64_t(*Total);
-  O->erase("total_runs");
   C.Rates.clear();
   C.Mitigations.clear();
   for (const json::Value &R : *Rates)
@@ -89,7 +88,12 @@ static Error readProvenance(StringRef Path, StringRef Text, Campaign &C) {
   for (const json::Value &M : *Mits)
     if (auto S = M.getAsString())
       C.Mitigations.push_back(S->str());
-  C.Provenance = std::move(*O);
+  // Copy all but total_runs: LLVM 14's json::Object copy revives erased
+  // keys (ObjectKey's assignment keeps a stale owned string), so no erase.
+  C.Provenance = json::Object();
+  for (auto &KV : *O)
+    if (KV.first != "total_runs")
+      C.Provenance[KV.first] = KV.second;
   return Error::success();
 }
 
