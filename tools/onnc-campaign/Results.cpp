@@ -222,7 +222,7 @@ Error writePlot(StringRef Path, const Campaign &C, ArrayRef<RunRow> Rows) {
         "95 % error bars.\n"
      << "set xlabel 'fault rate (% of cells)'\nset ylabel 'top-1 accuracy'\n"
      << "set logscale x\nset key bottom left\nset grid\n"
-     << "set yrange [0:1]\n";
+     << "set yrange [0:1]\nset offsets graph 0.05, graph 0.05, 0, 0\n";
   std::string PlotCmd = "plot ";
   for (size_t I = 0; I < C.Mitigations.size(); ++I)
     PlotCmd += formatv("'{0}' index {1} using 1:2:3:4 with yerrorlines "
