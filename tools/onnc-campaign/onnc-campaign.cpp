@@ -43,6 +43,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
 
@@ -508,8 +509,10 @@ int main(int argc, char **argv) {
     if (D == Mine.size())
       errs() << "\n";
   };
+  auto Start = std::chrono::steady_clock::now();
+  ThreadPoolStrategy Strategy = hardware_concurrency(Jobs);
   {
-    ThreadPool Pool(hardware_concurrency(Jobs));
+    ThreadPool Pool(Strategy);
     for (size_t I = 0; I < Mine.size(); ++I)
       Pool.async([&, I] {
         auto R = runOne(S, Mine[I]);
@@ -526,5 +529,17 @@ int main(int argc, char **argv) {
       exitOnError(makeError(ModelPath + ": run " + Twine(Mine[I].Index) + ": " +
                             *Errors[I]));
   writeOutputs(C, Rows);
+  // Timing goes to stdout, never into the outputs (they must not depend on
+  // the machine).
+  double Secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
+  int64_t Images = 0;
+  for (const RunRow &R : Rows)
+    Images += R.Count;
+  outs() << formatv("onnc-campaign: {0} runs, {1} images in {2:f2} s ({3:f0} "
+                    "images/s, {4} threads)\n",
+                    Rows.size(), Images, Secs, Secs > 0 ? Images / Secs : 0.0,
+                    Strategy.compute_thread_count());
   return ExitSuccess;
 }
