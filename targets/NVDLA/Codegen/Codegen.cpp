@@ -31,6 +31,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ConvSplit.h"
+#include "PdpSplit.h"
 #include "onncf/Config/Version.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/QuantOps.h"
@@ -332,10 +333,17 @@ Error Codegen::emitPdp(const Op &O) {
   auto P = O.getIntsAttr("pads", {0, 0, 0, 0});
   DecodedOp D = newOp(OpPDP, Ops.size());
   PdpOpDesc &V = D.op.pdp;
-  V.partial_in_width_first = V.partial_in_width_mid = V.partial_in_width_last =
-      In.W;
-  V.partial_width_first = V.partial_width_mid = V.partial_width_last = Out.W;
-  V.split_num = 1;
+  // A line wider than the PDP buffer runs in split mode (PdpSplit.h).
+  auto Split = planPdpSplit(O, Cfg, /*ElemBytes=*/1);
+  if (!Split)
+    return Split.takeError();
+  V.partial_in_width_first = Split->InFirst;
+  V.partial_in_width_mid = Split->InMid;
+  V.partial_in_width_last = Split->InLast;
+  V.partial_width_first = Split->OutFirst;
+  V.partial_width_mid = Split->OutMid;
+  V.partial_width_last = Split->OutLast;
+  V.split_num = Split->SplitNum;
   bool Max = O.getIntAttr("pool_mode", 1) == 1;
   V.pool_mode = Max ? 1 : 0;
   V.pool_width = K[1] - 1;

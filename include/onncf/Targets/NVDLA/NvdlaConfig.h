@@ -52,6 +52,12 @@ struct NvdlaConfig {
   unsigned SdpBsThroughput = 0, SdpBnThroughput = 0, SdpEwThroughput = 0;
   unsigned PdpThroughput = 0, CdpThroughput = 0;
 
+  /// PDP's internal line buffer, which holds the partial results of the
+  /// pooled lines in flight. 7 KiB on every configuration: an assumption
+  /// (NVDLA.md does not give the size; see docs/NVDLATarget.md, "PDP split
+  /// mode").
+  unsigned PdpBufferBytes = 7 * 1024;
+
   unsigned getMacsPerCycle() const { return AtomicC * AtomicK; }
   uint64_t getCbufBankBytes() const {
     return uint64_t(CbufBankDepth) * CbufEntryBytes;
@@ -69,6 +75,18 @@ struct NvdlaConfig {
   /// 16-bit elements).
   unsigned getKernelsPerGroup(unsigned ElemBytes) const {
     return ElemBytes == 2 ? AtomicK / 2 : AtomicK;
+  }
+  /// Output columns one PDP split may produce: the line buffer holds, for
+  /// each of the ceil(kernel height / stride y) pooled lines in flight, one
+  /// memory atom of channels per output column as partial results twice as
+  /// wide as the elements. Conservative by construction (at least 1).
+  unsigned getPdpMaxSplitWidth(unsigned ElemBytes, unsigned KernelH,
+                               unsigned StrideY) const {
+    unsigned Lines = StrideY ? (KernelH + StrideY - 1) / StrideY : KernelH;
+    uint64_t PerColumn = uint64_t(getChannelsPerAtom(ElemBytes)) * ElemBytes *
+                         2 * (Lines ? Lines : 1);
+    uint64_t W = PerColumn ? PdpBufferBytes / PerColumn : 0;
+    return W ? unsigned(W) : 1;
   }
 };
 
