@@ -4,9 +4,10 @@
 // (the most one split may produce), the last one the rest. Input pieces:
 // each piece reads the input columns from where the previous piece stopped
 // up to the last column its last window needs (clamped to the cube, so
-// right padding reads nothing); the mid pieces then all read M * stride
-// columns. Where padding makes a piece read nothing, or the mid pieces
-// unequal, a smaller M is tried.
+// right padding reads nothing; the last piece reads to the end of the
+// line, including columns a stride above the kernel skips); the mid
+// pieces then all read M * stride columns. Where padding makes a piece read
+// nothing, or the mid pieces unequal, a smaller M is tried.
 //
 //===----------------------------------------------------------------------===//
 #include "PdpSplit.h"
@@ -37,14 +38,13 @@ Optional<PdpSplit> trySplit(int64_t W, int64_t OW, int64_t Kw, int64_t Sx,
   int64_t Read = 0;
   for (int64_t J = 0; J < N; ++J) {
     int64_t OEnd = std::min(OW, (J + 1) * M); // one past the last output
-    int64_t End = std::min(W, (OEnd - 1) * Sx - PadL + Kw);
+    // The last piece also takes the columns no window reads.
+    int64_t End = J + 1 == N ? W : std::min(W, (OEnd - 1) * Sx - PadL + Kw);
     if (End <= Read)
       return None;
     In.push_back(End - Read);
     Read = End;
   }
-  if (Read != W)
-    return None;
   for (int64_t J = 2; J + 1 < N; ++J)
     if (In[J] != In[1])
       return None;

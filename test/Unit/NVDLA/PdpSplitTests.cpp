@@ -135,6 +135,33 @@ void expectTiles(const PdpOpDesc &D, int64_t W, int64_t OW) {
             OW);
 }
 
+/// Every piece reads the input columns its output columns' windows need
+/// (up to the start of the next piece) and nothing a later window of the
+/// previous piece does not also need.
+void expectPiecesMatchWindows(const PdpOpDesc &D, const Pool &P, int64_t OW) {
+  int64_t I0 = 0, O0 = 0;
+  for (unsigned J = 0; J < D.split_num; ++J) {
+    bool First = J == 0, Last = J + 1 == D.split_num;
+    int64_t In = First  ? D.partial_in_width_first
+                 : Last ? D.partial_in_width_last
+                        : D.partial_in_width_mid;
+    int64_t Out = First  ? D.partial_width_first
+                  : Last ? D.partial_width_last
+                         : D.partial_width_mid;
+    int64_t I1 = I0 + In, O1 = O0 + Out;
+    // The last window of the piece ends inside it (or in right padding).
+    int64_t End = (O1 - 1) * P.S - P.Pad + P.K;
+    EXPECT_TRUE(End <= I1 || I1 == P.W) << "piece " << J;
+    // Its first column is needed by the piece's own last window.
+    if (!Last)
+      EXPECT_GT(End, I1 - 1) << "piece " << J;
+    I0 = I1;
+    O0 = O1;
+  }
+  EXPECT_EQ(I0, P.W);
+  EXPECT_EQ(O0, OW);
+}
+
 TEST(NVDLAPdpSplit, BufferLimitPerConfig) {
   // 7 KiB; int8 partial results 16-bit; ceil(3/2) = 2 lines in flight.
   EXPECT_EQ(config("nvdla-small").getPdpMaxSplitWidth(1, 3, 2), 224u);
@@ -186,6 +213,35 @@ TEST(NVDLAPdpSplit, WidePoolsOnOtherConfigs) {
   expectTiles(expectPoolBitExact("nvdla-large", P), 300, 150);
   P.W = 800; // 400 <= 448 columns on the 8-byte atom: no split
   EXPECT_EQ(expectPoolBitExact("nvdla-small-256", P).split_num, 1);
+}
+
+TEST(NVDLAPdpSplit, SweepOfWindowsStridesAndPads) {
+  // Every piece layout the planner picks must tile the widths (the VP
+  // checks) and pool like the interpreter, including pads that leave the
+  // last window mostly outside the cube.
+  for (StringRef Cfg : {"nvdla-small", "nvdla-full"})
+    for (bool Max : {true, false})
+      for (int64_t K : {2, 3, 5, 8})
+        for (int64_t S : {1, 2, 3, 7})
+          for (int64_t Pad : {int64_t(0), K - 1}) {
+            Pool P;
+            P.Max = Max;
+            P.K = K;
+            P.S = S;
+            P.Pad = Pad;
+            P.H = K + 1;
+            P.W = 1000 + 3 * K + S;
+            SCOPED_TRACE(testing::Message()
+                         << Cfg.str() << " max " << Max << " k " << K << " s "
+                         << S << " pad " << Pad);
+            int64_t OW = (P.W + 2 * Pad - K) / S + 1;
+            PdpOpDesc D = expectPoolBitExact(Cfg, P);
+            if (OW > config(Cfg).getPdpMaxSplitWidth(1, K, S)) {
+              expectTiles(D, P.W, OW);
+              expectPiecesMatchWindows(D, P, OW);
+            } else
+              EXPECT_EQ(D.split_num, 1);
+          }
 }
 
 TEST(NVDLAPdpSplit, NarrowPoolIsNotSplit) {
