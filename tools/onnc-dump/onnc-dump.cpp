@@ -2,7 +2,9 @@
 //
 // Part of onnc-fault. Reads and validates a loadable (LoadableReader), then
 // prints its tables and, for every DLA1 task, the decoded network: the
-// network descriptor and per op its common, op and surface descriptors.
+// network descriptor and per op its common, op and surface descriptors, and
+// for every EMU1 task its EMU network: the network descriptor, the ops
+// (POWER, SOFTMAX, ONNCF_ADD) and the buffer descriptors they use.
 // --json prints one JSON object whose "loadable" member equals flatc's
 // --json --strict-json --defaults-json output. See docs/tools/onnc-dump.md.
 //
@@ -45,8 +47,10 @@ static int keyRank(StringRef K) {
                                       "blobs",        "tensor_desc_list",
                                       "reloc_list",   "submit_list",
                                       "loadable",     "dla_networks",
-                                      "network",      "common"};
-  static const char *const Last[] = {"op", "surface", "ops", "luts"};
+                                      "emu_networks", "network",
+                                      "common",       "src_buffer",
+                                      "dst_buffer"};
+  static const char *const Last[] = {"op", "surface", "ops", "luts", "buffers"};
   for (unsigned I = 0; I < std::size(Order); ++I)
     if (K == Order[I])
       return int(I);
@@ -125,19 +129,31 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "onnc-dump: print an NVDLA loadable (tables, blobs and the decoded "
-      "DLA descriptors)\n");
+      "DLA and EMU descriptors)\n");
 
   auto F = exitOnErr(onncf::nvdla::readLoadable(InputPath));
-  json::Array Networks;
+  json::Array Networks, EmuNetworks;
   const auto *Tasks = F->root().task_list();
-  for (unsigned I = 0, E = Tasks ? Tasks->size() : 0; I < E; ++I)
-    if (Tasks->Get(I)->interface() == ::nvdla::loadable::Interface_DLA1)
+  for (unsigned I = 0, E = Tasks ? Tasks->size() : 0; I < E; ++I) {
+    auto Interface = Tasks->Get(I)->interface();
+    if (Interface == ::nvdla::loadable::Interface_DLA1) {
       Networks.push_back(onncf::nvdla::networkToJSON(
           exitOnErr(onncf::nvdla::decodeDLATask(*F, I))));
+    } else if (Interface == ::nvdla::loadable::Interface_EMU1) {
+      // The reader validates DLA networks only; name the task here.
+      auto Net = onncf::nvdla::decodeEmuTask(*F, I);
+      if (!Net)
+        exitOnError(makeError(F->name() + ": task_list[" + Twine(I) + "] (id " +
+                              Twine(Tasks->Get(I)->id()) +
+                              "): " + toString(Net.takeError())));
+      EmuNetworks.push_back(onncf::nvdla::emuNetworkToJSON(*Net));
+    }
+  }
 
   json::Object Out{{"file", InputPath.getValue()},
                    {"loadable", onncf::nvdla::loadableToJSON(*F, AsJSON)},
-                   {"dla_networks", std::move(Networks)}};
+                   {"dla_networks", std::move(Networks)},
+                   {"emu_networks", std::move(EmuNetworks)}};
   if (AsJSON) {
     outs() << formatv("{0:2}", json::Value(std::move(Out))) << "\n";
     return 0;

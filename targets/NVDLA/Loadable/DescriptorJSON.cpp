@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Targets/NVDLA/DescriptorJSON.h"
+#include <cmath>
 
 using namespace llvm;
 
@@ -358,6 +359,81 @@ json::Object toJSON(unsigned Index, const DecodedOp &D) {
   O["common"] = toJSON(D.common);
   O["op"] = opToJSON(D.common.op_type, D.op);
   O["surface"] = surfaceToJSON(D.common.op_type, D.surface);
+  return O;
+}
+
+// EMU1 descriptors.
+
+/// A float as a JSON number, or a string when it is not finite.
+static json::Value floatValue(float V) {
+  if (std::isnan(V))
+    return "nan";
+  if (std::isinf(V))
+    return V > 0 ? "inf" : "-inf";
+  return double(V);
+}
+#define FL(x) O[#x] = floatValue(D.x)
+
+json::Object toJSON(const EmuNetworkDesc &D) {
+  json::Object O;
+  F(operation_desc_index);
+  F(operation_buffer_desc_index);
+  F(num_operations);
+  return O;
+}
+
+static void addCommon(json::Object &O, const EmuCommonOpDesc &D) {
+  F(op_type);
+  FL(input_scale_factor);
+  FL(output_scale_factor);
+}
+
+json::Object emuOpToJSON(const EmuOpContainer &Op) {
+  json::Object O;
+  addCommon(O, Op.common);
+  switch (Op.common.op_type) {
+  case EmuOpPower: {
+    const EmuPowerOpDesc &D = Op.power;
+    FL(power);
+    FL(scale);
+    FL(shift);
+    break;
+  }
+  case EmuOpSoftmax: {
+    const EmuSoftmaxOpDesc &D = Op.softmax;
+    F(axis);
+    break;
+  }
+  case EmuOpOnncfAdd: {
+    const EmuOnncfAddOpDesc &D = Op.add;
+    F(src_b_buffer);
+    F(mul_b);
+    F(shift_b);
+    F(mul);
+    F(shift);
+    F(relu);
+    F(out_bits);
+    F(clamp_min);
+    F(clamp_max);
+    break;
+  }
+  default:
+    break;
+  }
+  return O;
+}
+
+json::Object toJSON(const EmuBufferDesc &D) {
+  json::Object O;
+  F(addressIndex);
+  F(addressIndexOffset);
+  F(size);
+  F(format);
+  F(width);
+  F(height);
+  F(channel);
+  F(line_stride);
+  F(surf_stride);
   return O;
 }
 

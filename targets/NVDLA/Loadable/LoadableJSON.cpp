@@ -208,5 +208,25 @@ json::Object networkToJSON(const DLANetwork &N) {
                       {"luts", std::move(Luts)}};
 }
 
+json::Object emuNetworkToJSON(const EmuNetwork &N) {
+  json::Array Ops, Buffers;
+  for (unsigned I = 0; I < N.Ops.size(); ++I)
+    Ops.push_back(json::Object{{"index", I},
+                               {"type", emuOpTypeName(N.Ops[I].common.op_type)},
+                               {"src_buffer", 2 * I},
+                               {"dst_buffer", 2 * I + 1},
+                               {"op", emuOpToJSON(N.Ops[I])}});
+  for (unsigned J = 0; J < N.Buffers.size(); ++J) {
+    json::Object B = toJSON(N.Buffers[J]);
+    B["index"] = J;
+    Buffers.push_back(std::move(B));
+  }
+  return json::Object{{"task_id", N.TaskId},
+                      {"layout", layoutName(N.Layout)},
+                      {"network", toJSON(N.Net)},
+                      {"ops", std::move(Ops)},
+                      {"buffers", std::move(Buffers)}};
+}
+
 } // namespace nvdla
 } // namespace onncf

@@ -9,6 +9,7 @@
 #define ONNCF_TARGETS_NVDLA_DESCRIPTORJSON_H
 
 #include "onncf/Targets/NVDLA/Descriptors.h"
+#include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "llvm/Support/JSON.h"
 
 namespace onncf {
@@ -24,6 +25,14 @@ llvm::json::Object opToJSON(unsigned Type, const OpContainer &Op);
 llvm::json::Object surfaceToJSON(unsigned Type, const SurfaceContainer &S);
 /// {"index", "type", "common", "op", "surface"} for one decoded op.
 llvm::json::Object toJSON(unsigned Index, const DecodedOp &D);
+
+// EMU1 (CPU task) descriptors. Floats that are not finite print as the
+// strings "nan", "inf" and "-inf" (JSON has no such numbers).
+llvm::json::Object toJSON(const EmuNetworkDesc &D);
+/// The fields of the op's type (common ones included), e.g.
+/// {"op_type": 0, "power": 1, ...}.
+llvm::json::Object emuOpToJSON(const EmuOpContainer &Op);
+llvm::json::Object toJSON(const EmuBufferDesc &D);
 
 } // namespace nvdla
 } // namespace onncf

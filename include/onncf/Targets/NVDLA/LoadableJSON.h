@@ -9,6 +9,7 @@
 #ifndef ONNCF_TARGETS_NVDLA_LOADABLEJSON_H
 #define ONNCF_TARGETS_NVDLA_LOADABLEJSON_H
 
+#include "onncf/Targets/NVDLA/EmuNetwork.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
 #include "llvm/Support/JSON.h"
 
@@ -19,6 +20,9 @@ namespace nvdla {
 llvm::json::Object loadableToJSON(const LoadableFile &F, bool WithData = true);
 /// {"task_id", "layout", "network", "ops": [...], "luts": [...]}.
 llvm::json::Object networkToJSON(const DLANetwork &N);
+/// {"task_id", "layout", "network", "ops": [...], "buffers": [...]}; each op
+/// is {"index", "type", "src_buffer", "dst_buffer", "op"}.
+llvm::json::Object emuNetworkToJSON(const EmuNetwork &N);
 
 } // namespace nvdla
 } // namespace onncf
