@@ -84,7 +84,14 @@
 //      y = sdpEpilogue(x)   (mul has one entry). Changes scale or width, or
 //      applies a ReLU / clamp that could not be fused into a producer.
 //
-// Everything else (Softmax, Sigmoid, LRN, ...) stays a float onnx.* op in a
+//  quant.lrn         (X: i8|i16 [N,C,H,W]) -> i8|i16 (out_bits)
+//      local response normalisation exactly as the NVDLA CDP computes it,
+//      per pixel fixp::cdpPixel (onncf/Quant/CdpArith.h): v = in_cvt(x),
+//      s = sum of v^2 over `size` channels centred on c, y = out_cvt(v *
+//      LUT(s)). Attributes are the CDP registers: size, out_bits, in_cvt,
+//      out_cvt, lut_le, lut_lo, lut_regs (encoding in onncf/IR/QuantLrn.h).
+//
+// Everything else (Softmax, Sigmoid, ...) stays a float onnx.* op in a
 // "float island" between quant.dequantize and quant.quantize.
 //
 //===----------------------------------------------------------------------===//
@@ -106,6 +113,7 @@ constexpr const char *FC = "quant.fc";
 constexpr const char *AvgPool = "quant.avgpool";
 constexpr const char *Add = "quant.add";
 constexpr const char *Requantize = "quant.requantize";
+constexpr const char *Lrn = "quant.lrn";
 } // namespace quantop
 
 } // namespace onncf

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "onncf/IR/QuantOps.h"
 #include "../ONNX/OpHelpers.h"
+#include "onncf/IR/QuantLrn.h"
 #include <cmath>
 
 using namespace llvm;
@@ -496,6 +497,7 @@ void registerQuantOps(OpRegistry &R) {
   addOp(R, avgPoolDef());
   addOp(R, addDef());
   addOp(R, requantizeDef());
+  registerQuantLrnOp(R);
 }
 
 } // namespace onncf

@@ -243,6 +243,7 @@ void registerQuantKernels(KernelRegistry &R) {
   R.add(quantop::Add, interp::addKernel);
   registerQuantConvKernels(R);
   registerQuantPoolKernels(R);
+  registerQuantLrnKernels(R);
 }
 
 } // namespace onncf

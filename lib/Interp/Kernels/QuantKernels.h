@@ -51,6 +51,7 @@ llvm::Expected<unsigned> readClipTruncate(const Op &O);
 class KernelRegistry;
 void registerQuantConvKernels(KernelRegistry &R);
 void registerQuantPoolKernels(KernelRegistry &R);
+void registerQuantLrnKernels(KernelRegistry &R);
 namespace interp {
 
 namespace qgemm {

@@ -37,9 +37,13 @@
 // overflow: overflow_priority; one hit wins over a miss; mixed misses use
 // hybrid_priority.
 //
+// The arithmetic itself lives in onncf/Quant/CdpArith.h, shared with the
+// host kernel of quant.lrn; this file validates the descriptor and moves
+// the data.
+//
 //===----------------------------------------------------------------------===//
 #include "Engines.h"
-#include "onncf/Quant/FixedPoint.h"
+#include "onncf/Quant/CdpArith.h"
 #include "onncf/Support/Diagnostics.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -50,122 +54,45 @@ namespace nvdla {
 namespace vp {
 
 namespace {
-enum LutResult { LutHit, LutUnder, LutOver };
-
-struct TableLookup {
-  LutResult R = LutHit;
-  int64_t Value = 0;
-};
-
 /// The LUT start/end registers are 38 bits wide: take the low 38 bits of
 /// the descriptor's u64 as a signed value, so arithmetic on them cannot
 /// overflow whatever the file holds.
 int64_t lutRegister(uint64_t V) { return SignExtend64<38>(V); }
 
-/// (X * Scale) >> Shifter with rounding; a negative shifter shifts left.
-/// |X| < 2^40, |Scale| < 2^15, shifts are clamped to keep within int64.
-int64_t slope(int64_t X, const LutSlope &S) {
-  int64_t P = X * S.scale;
-  if (S.shifter >= 0)
-    return fixp::roundShift(P, unsigned(S.shifter));
-  unsigned L = std::min(unsigned(-int(S.shifter)), 8u);
-  return fixp::saturate(P * (int64_t(1) << L), 62);
+fixp::CdpSlope toSlope(const LutSlope &S) { return {S.scale, S.shifter}; }
+
+fixp::CdpCvt toCvt(const CvtParam &C) {
+  fixp::CdpCvt R;
+  R.Scale = C.scale;
+  R.Truncate = C.truncate;
+  R.Enable = C.enable;
+  R.Offset = C.offset;
+  return R;
 }
 
-/// Interpolates table \p T (N + 1 entries) at index \p Idx with fraction
-/// \p Frac / 2^Bits.
-int64_t interpolate(const int16_t *T, uint64_t Idx, uint64_t Frac,
-                    unsigned Bits) {
-  int64_t A = T[Idx], B = T[Idx + 1];
-  return A + fixp::roundShift((B - A) * int64_t(Frac), Bits);
-}
-
-/// A LINEAR table of \p N intervals starting at \p Start.
-TableLookup linearTable(int64_t X, const int16_t *T, unsigned N, int64_t Start,
-                        int64_t End, unsigned FracBits, const LutSlope &Under,
-                        const LutSlope &Over) {
-  TableLookup L;
-  int64_t D = X - Start;
-  if (D < 0) {
-    L.R = LutUnder;
-    L.Value = T[0] + slope(D, Under);
-    return L;
-  }
-  uint64_t Idx = uint64_t(D) >> FracBits;
-  if (Idx >= N) {
-    L.R = LutOver;
-    L.Value = T[N] + slope(X - End, Over);
-    return L;
-  }
-  L.Value = interpolate(T, Idx, uint64_t(D) & ((uint64_t(1) << FracBits) - 1),
-                        FracBits);
+fixp::CdpLut toCdpLut(const LutParam &P) {
+  fixp::CdpLut L;
+  std::copy(std::begin(P.linear_exp_table), std::end(P.linear_exp_table),
+            L.LeTable);
+  std::copy(std::begin(P.linear_only_table), std::end(P.linear_only_table),
+            L.LoTable);
+  L.LeOffset = P.linear_exp_offset.exp_offset_or_frac_bits;
+  L.LoOffset = P.linear_only_offset.exp_offset_or_frac_bits;
+  L.LeStart = lutRegister(P.linear_exp_start);
+  L.LeEnd = lutRegister(P.linear_exp_end);
+  L.LoStart = lutRegister(P.linear_only_start);
+  L.LoEnd = lutRegister(P.linear_only_end);
+  L.LeUnder = toSlope(P.linear_exp_underflow);
+  L.LeOver = toSlope(P.linear_exp_overflow);
+  L.LoUnder = toSlope(P.linear_only_underflow);
+  L.LoOver = toSlope(P.linear_only_overflow);
+  L.HybridPriority = P.hybrid_priority;
+  L.UnderflowPriority = P.underflow_priority;
+  L.OverflowPriority = P.overflow_priority;
+  L.Method = P.method;
   return L;
-}
-
-/// The 64-interval EXP table: entry i covers [2^(i+Off), 2^(i+Off+1)).
-TableLookup expTable(int64_t X, const int16_t *T, int64_t Start, int64_t End,
-                     int ExpOffset, const LutSlope &Under,
-                     const LutSlope &Over) {
-  TableLookup L;
-  int64_t D = X - Start;
-  int E = D > 0 ? 63 - countLeadingZeros(uint64_t(D)) : -1000;
-  int64_t Idx = int64_t(E) - ExpOffset;
-  if (D <= 0 || Idx < 0) {
-    L.R = LutUnder;
-    L.Value = T[0] + slope(D, Under);
-    return L;
-  }
-  if (Idx >= 64) {
-    L.R = LutOver;
-    L.Value = T[64] + slope(X - End, Over);
-    return L;
-  }
-  uint64_t Frac = uint64_t(D) - (uint64_t(1) << E);
-  L.Value = interpolate(T, uint64_t(Idx), Frac, unsigned(E));
-  return L;
-}
-
-int64_t lutLookup(const LutParam &P, int64_t X) {
-  TableLookup LE =
-      P.method == 0
-          ? expTable(X, P.linear_exp_table, lutRegister(P.linear_exp_start),
-                     lutRegister(P.linear_exp_end),
-                     P.linear_exp_offset.exp_offset_or_frac_bits,
-                     P.linear_exp_underflow, P.linear_exp_overflow)
-          : linearTable(X, P.linear_exp_table, 64,
-                        lutRegister(P.linear_exp_start),
-                        lutRegister(P.linear_exp_end),
-                        unsigned(P.linear_exp_offset.exp_offset_or_frac_bits),
-                        P.linear_exp_underflow, P.linear_exp_overflow);
-  TableLookup LO =
-      linearTable(X, P.linear_only_table, 256, lutRegister(P.linear_only_start),
-                  lutRegister(P.linear_only_end),
-                  unsigned(P.linear_only_offset.exp_offset_or_frac_bits),
-                  P.linear_only_underflow, P.linear_only_overflow);
-  bool UseLO;
-  if (LE.R == LutHit && LO.R == LutHit)
-    UseLO = P.hybrid_priority;
-  else if (LE.R == LutHit || LO.R == LutHit)
-    UseLO = LO.R == LutHit;
-  else if (LE.R == LutUnder && LO.R == LutUnder)
-    UseLO = P.underflow_priority;
-  else if (LE.R == LutOver && LO.R == LutOver)
-    UseLO = P.overflow_priority;
-  else
-    UseLO = P.hybrid_priority;
-  return fixp::saturate<16>(UseLO ? LO.Value : LE.Value);
 }
 } // namespace
-
-/// (X - Offset) * Scale >> Truncate, rounded, saturated to \p Bits. The
-/// converters of CDP take up to 33-bit data (the product) and a 16-bit
-/// scale; X is clamped to 40 bits so nothing overflows.
-static int64_t convert(int64_t X, const CvtParam &Cvt, unsigned Bits) {
-  if (!Cvt.enable)
-    return fixp::saturate(X, Bits);
-  int64_t D = fixp::saturate<40>(X) - Cvt.offset;
-  return fixp::saturate(fixp::roundShift(D * Cvt.scale, Cvt.truncate), Bits);
-}
 
 Error runCdp(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
   const CdpOpDesc &P = Op.op.cdp;
@@ -219,30 +146,25 @@ Error runCdp(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
     return Out.takeError();
 
   unsigned C = Src.channel, H = Src.height, W = Src.width;
-  unsigned Half = P.local_size / 2;
-  // The converted inputs of one pixel's channels (read before any write:
-  // source and destination may be the same memory).
+  fixp::CdpLut L = toCdpLut(Lut);
+  fixp::CdpParams CP;
+  CP.InCvt = toCvt(P.in_cvt);
+  CP.OutCvt = toCvt(P.out_cvt);
+  CP.LocalSize = P.local_size;
+  CP.BypassSqSum = P.bypass_sqsum;
+  CP.BypassOutMul = P.bypass_out_mul;
+  CP.OutBits = OutBytes * 8;
+  // One pixel's channels are read before any is written: source and
+  // destination may be the same memory.
+  std::vector<int32_t> Px(C);
   std::vector<int64_t> V(C);
-  std::vector<int64_t> Res(C);
   for (unsigned Y = 0; Y < H; ++Y)
     for (unsigned X = 0; X < W; ++X) {
       for (unsigned Ch = 0; Ch < C; ++Ch)
-        V[Ch] = convert(In->load(Ch, Y, X), P.in_cvt, 17);
-      for (unsigned Ch = 0; Ch < C; ++Ch) {
-        int64_t Sq = V[Ch];
-        if (!P.bypass_sqsum) {
-          Sq = 0;
-          unsigned Lo = Ch >= Half ? Ch - Half : 0;
-          unsigned Hi = std::min(C - 1, Ch + Half);
-          for (unsigned K = Lo; K <= Hi; ++K)
-            Sq += V[K] * V[K];
-        }
-        int64_t L = lutLookup(Lut, Sq);
-        int64_t O = P.bypass_out_mul ? L : V[Ch] * L;
-        Res[Ch] = convert(O, P.out_cvt, OutBytes * 8);
-      }
+        Px[Ch] = static_cast<int32_t>(In->load(Ch, Y, X));
+      fixp::cdpPixel(Px.data(), V.data(), Px.data(), C, CP, L);
       for (unsigned Ch = 0; Ch < C; ++Ch)
-        Out->store(Ch, Y, X, static_cast<int32_t>(Res[Ch]));
+        Out->store(Ch, Y, X, Px[Ch]);
     }
 
   EngineStats &St = Ctx.Stats.Engines[OpCDP];
