@@ -44,6 +44,8 @@ Expected<bool> Quantizer::quantizeOp(Op *O) {
     return quantizeAvgPool(O);
   if (K == "onnx.Concat")
     return quantizeConcat(O);
+  if (K == "onnx.LRN")
+    return quantizeLrn(O);
   return quantizeDataMovement(O);
 }
 

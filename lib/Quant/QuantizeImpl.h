@@ -154,6 +154,7 @@ private:
   llvm::Expected<bool> quantizeAdd(Op *O);
   llvm::Expected<bool> quantizeActivation(Op *O);
   llvm::Expected<bool> quantizeAvgPool(Op *O);
+  llvm::Expected<bool> quantizeLrn(Op *O);
   llvm::Expected<bool> quantizeDataMovement(Op *O);
   llvm::Expected<bool> quantizeConcat(Op *O);
 

@@ -3,7 +3,8 @@
 // Part of onnc-fault. Designs the CDP registers (onncf/Quant/CdpArith.h)
 // that compute ONNX LRN, y = x * (bias + alpha / size * sum x^2)^(-beta),
 // on integers of a given input and output scale, for a quant.lrn op
-// (onncf/IR/QuantLrn.h). The quantize pass does not call it yet.
+// (onncf/IR/QuantLrn.h); the quantize pass calls it
+// (lib/Quant/QuantizeLrn.cpp).
 //
 // Design: the input converter is off (v = x), so the window's sum of
 // squares q is an exact integer in [0, size * 2^(2 * (bits - 1))]. The LUT
