@@ -34,6 +34,7 @@
 #include "PdpSplit.h"
 #include "onncf/Config/Version.h"
 #include "onncf/IR/Graph.h"
+#include "onncf/IR/QuantLrn.h"
 #include "onncf/IR/QuantOps.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/EmuDescriptors.h"
@@ -77,6 +78,7 @@ private:
   void emitConvPart(const Op &O, const ConvPart &Part, const DataCube &Src,
                     const DataCube &Dst);
   Error emitPdp(const Op &O);
+  Error emitCdp(const Op &O);
   Error emitSdp(const Op &O);
   void link();
   Error emitSoftmax(const Op &O, const CubeDims &D, uint64_t OutBytes);
@@ -94,6 +96,8 @@ private:
   const Value *InputCube = nullptr;
   std::map<std::tuple<unsigned, uint64_t, uint64_t>, unsigned> Addresses;
   std::vector<DecodedOp> Ops;
+  /// The LUTs of the current DLA task (CDP ops index them).
+  std::vector<LutParam> Luts;
   /// Index of each layer's first and last op in Ops.
   std::vector<std::pair<unsigned, unsigned>> Layers;
 };
@@ -371,6 +375,69 @@ Error Codegen::emitPdp(const Op &O) {
   return Error::success();
 }
 
+/// The descriptor form of a CDP LUT (start/end registers as two's
+/// complement; the VP reads their low 38 bits).
+static LutParam toLutParam(const fixp::CdpLut &L) {
+  LutParam P;
+  std::memset(&P, 0, sizeof(P));
+  std::copy(std::begin(L.LeTable), std::end(L.LeTable), P.linear_exp_table);
+  std::copy(std::begin(L.LoTable), std::end(L.LoTable), P.linear_only_table);
+  P.linear_exp_offset.exp_offset_or_frac_bits = L.LeOffset;
+  P.linear_only_offset.exp_offset_or_frac_bits = L.LoOffset;
+  P.linear_exp_start = uint64_t(L.LeStart);
+  P.linear_exp_end = uint64_t(L.LeEnd);
+  P.linear_only_start = uint64_t(L.LoStart);
+  P.linear_only_end = uint64_t(L.LoEnd);
+  auto Slope = [](const fixp::CdpSlope &S) {
+    LutSlope R;
+    std::memset(&R, 0, sizeof(R));
+    R.scale = S.Scale;
+    R.shifter = S.Shifter;
+    return R;
+  };
+  P.linear_exp_underflow = Slope(L.LeUnder);
+  P.linear_exp_overflow = Slope(L.LeOver);
+  P.linear_only_underflow = Slope(L.LoUnder);
+  P.linear_only_overflow = Slope(L.LoOver);
+  P.hybrid_priority = L.HybridPriority;
+  P.underflow_priority = L.UnderflowPriority;
+  P.overflow_priority = L.OverflowPriority;
+  P.method = L.Method;
+  return P;
+}
+
+Error Codegen::emitCdp(const Op &O) {
+  fixp::CdpParams P;
+  fixp::CdpLut L;
+  if (Error E = getQuantLrnParams(O, P, L))
+    return E;
+  CubeDims In = getInCube(O), Out = getOutCube(O);
+  DecodedOp D = newOp(OpCDP, Ops.size());
+  CdpOpDesc &V = D.op.cdp;
+  V.in_precision = V.out_precision = 0; // INT8
+  V.lut_index = int16_t(Luts.size());
+  auto Cvt = [](const fixp::CdpCvt &C) {
+    CvtParam R = cvt(C.Scale, C.Truncate, C.Enable);
+    R.offset = C.Offset;
+    return R;
+  };
+  V.in_cvt = Cvt(P.InCvt);
+  V.out_cvt = Cvt(P.OutCvt);
+  V.local_size = uint8_t(P.LocalSize);
+  auto Src = memCube(O.getOperand(0), In);
+  if (!Src)
+    return Src.takeError();
+  auto Dst = memCube(O.getResult(), Out);
+  if (!Dst)
+    return Dst.takeError();
+  D.surface.cdp.src_data = *Src;
+  D.surface.cdp.dst_data = *Dst;
+  Luts.push_back(toLutParam(L));
+  Layers.push_back({unsigned(Ops.size()), unsigned(Ops.size())});
+  Ops.push_back(D);
+  return Error::success();
+}
+
 Error Codegen::emitSdp(const Op &O) {
   CubeDims In = getInCube(O), Out = getOutCube(O);
   DecodedOp D = newOp(OpSDP, Ops.size());
@@ -575,8 +642,10 @@ void Codegen::flushDLATask() {
     Task.Net.op_head[Ops[I].common.op_type] = I;
   Task.Net.input_layer = 0;
   Task.Ops = std::move(Ops);
+  Task.Luts = std::move(Luts);
   W.addDLATask(std::move(Task));
   Ops.clear();
+  Luts.clear();
   Layers.clear();
 }
 
@@ -664,6 +733,8 @@ Expected<std::vector<uint8_t>> Codegen::run() {
       E = emitConv(O);
     else if (O.getKind() == nvdlaop::Pdp)
       E = emitPdp(O);
+    else if (O.getKind() == nvdlaop::Cdp)
+      E = emitCdp(O);
     else if (O.getKind() == nvdlaop::Sdp)
       E = emitSdp(O);
     if (E)

@@ -11,6 +11,7 @@
 //    is the order of W[m][c][h][w], so the fc weights are a K x C x H x W
 //    conv kernel without any permutation.
 //  * onnx.MaxPool / GlobalMaxPool / quant.avgpool -> nvdla.pdp.
+//  * quant.lrn -> nvdla.cdp with the same registers (int8 only).
 //  * quant.add (SDP EW only) / quant.requantize -> nvdla.sdp. Without SDP
 //    EW and with --allow-cpu-fallback a quant.add becomes an nvdla.sdp
 //    with "emu" 1, which Codegen.cpp emits as an EMU1 ONNCF_ADD task.
@@ -52,6 +53,7 @@ private:
   Expected<CubeDims> cubeOf(const Op &O, const Value *V);
   Error lowerConv(Op &O, bool IsFC);
   Error lowerPool(Op &O);
+  Error lowerLrn(Op &O);
   Error lowerSdp(Op &O);
   Error lowerConcat(Op &O);
   Error lowerSoftmax(Op &Dq, Op &Softmax);
@@ -293,6 +295,27 @@ Error Lowerer::lowerPool(Op &O) {
   return replace(O, nvdlaop::Pdp, {O.getOperand(0)}, std::move(A));
 }
 
+Error Lowerer::lowerLrn(Op &O) {
+  if (!Cfg.Cdp)
+    return fail(O, "there is no CDP engine");
+  if (O.getOperand(0)->getType().getElementType() != ElementType::I8 ||
+      O.getIntAttr("out_bits", 8) != 8)
+    return fail(O, "only int8 LRN is supported");
+  auto In = cubeOf(O, O.getOperand(0));
+  if (!In)
+    return In.takeError();
+  auto Out = cubeOf(O, O.getResult());
+  if (!Out)
+    return Out.takeError();
+  AttributeMap A;
+  setCubes(A, *In, *Out);
+  for (const char *N :
+       {"size", "in_cvt", "out_cvt", "lut_le", "lut_lo", "lut_regs"})
+    if (const Attribute *V = O.getAttr(N))
+      A[N] = *V;
+  return replace(O, nvdlaop::Cdp, {O.getOperand(0)}, std::move(A));
+}
+
 Error Lowerer::lowerSdp(Op &O) {
   bool IsAdd = O.getKind() == quantop::Add;
   // Without SDP EW the add runs on the CPU (an EMU1 ONNCF_ADD task, "emu" 1)
@@ -441,6 +464,8 @@ Error Lowerer::run() {
       E = lowerSdp(*O);
     else if (K == "onnx.Concat")
       E = lowerConcat(*O);
+    else if (K == quantop::Lrn)
+      E = lowerLrn(*O);
     else
       E = fail(*O, "operation " + K + " is not supported");
     if (E)

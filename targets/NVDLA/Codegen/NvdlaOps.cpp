@@ -9,6 +9,7 @@
 #include "onncf/Targets/NVDLA/NvdlaOps.h"
 #include "onncf/IR/Op.h"
 #include "onncf/IR/OpDef.h"
+#include "onncf/IR/QuantLrn.h"
 #include "onncf/Support/Diagnostics.h"
 #include "llvm/ADT/Twine.h"
 
@@ -113,6 +114,24 @@ OpDef pdpDef() {
   return D;
 }
 
+OpDef cdpDef() {
+  OpDef D;
+  D.Name = nvdlaop::Cdp;
+  D.MinOperands = D.MaxOperands = 1;
+  D.Attrs = commonAttrs();
+  D.Attrs.push_back({"size", AttrKind::Int, true});
+  for (const char *N : {"in_cvt", "out_cvt", "lut_le", "lut_lo", "lut_regs"})
+    D.Attrs.push_back({N, AttrKind::Ints, true});
+  D.Verify = [](const Op &O) -> Error {
+    if (Error E = verifyCommon(O))
+      return E;
+    fixp::CdpParams P;
+    fixp::CdpLut L;
+    return getQuantLrnParams(O, P, L);
+  };
+  return D;
+}
+
 OpDef sdpDef() {
   OpDef D;
   D.Name = nvdlaop::Sdp;
@@ -176,6 +195,7 @@ void registerNvdlaOps() {
     OpRegistry &R = OpRegistry::get();
     R.add(convDef());
     R.add(pdpDef());
+    R.add(cdpDef());
     R.add(sdpDef());
     R.add(concatDef());
     R.add(softmaxDef());

@@ -29,6 +29,9 @@
 //      clamp_max?; planning adds the attributes below.
 //  nvdla.pdp (X) -> i8      PDP pooling: pool_mode 0 average (fixp::
 //      pdpAverage, count_include_pad), 1 max; kernel, strides, pads.
+//  nvdla.cdp (X) -> i8      CDP local response normalisation: a quant.lrn's
+//      registers (size, in_cvt, out_cvt, lut_le, lut_lo, lut_regs;
+//      onncf/IR/QuantLrn.h), emitted as a CDP op and its LUT.
 //  nvdla.sdp (A[, B]) -> i8 SDP from memory: with B (element-wise, needs
 //      SDP EW) v = a + sdpTruncate(sdpMul(b, mul_b), shift_b) through the X1
 //      ALU's per-point operand converter; without, v = a; then MUL mul,
@@ -64,6 +67,7 @@ namespace nvdla {
 namespace nvdlaop {
 constexpr const char *Conv = "nvdla.conv";
 constexpr const char *Pdp = "nvdla.pdp";
+constexpr const char *Cdp = "nvdla.cdp";
 constexpr const char *Sdp = "nvdla.sdp";
 constexpr const char *Concat = "nvdla.concat";
 constexpr const char *Softmax = "nvdla.softmax";
