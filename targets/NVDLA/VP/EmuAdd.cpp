@@ -25,31 +25,13 @@ namespace onncf {
 namespace nvdla {
 namespace vp {
 
-/// An int8 / int16 EMU buffer as a feature view (the atom size follows
-/// from the line stride, as for the stock ops in EmuTask.cpp).
+/// An int8 / int16 EMU buffer as a feature view.
 static Expected<FeatureView>
 intView(const TaskMemory &Mem, const EmuBufferDesc &D, const Twine &What) {
-  unsigned EB;
-  if (D.format == EmuFormatInt8)
-    EB = 1;
-  else if (D.format == EmuFormatInt16)
-    EB = 2;
-  else
+  if (D.format != EmuFormatInt8 && D.format != EmuFormatInt16)
     return makeError(What + ": format " + Twine(D.format) +
                      " is not INT16 3 or INT8 4");
-  DataCube Cube;
-  std::memset(&Cube, 0, sizeof(Cube));
-  Cube.type = MemDRAM;
-  Cube.address = D.addressIndex;
-  Cube.offset = D.addressIndexOffset;
-  Cube.size = D.size;
-  Cube.width = D.width;
-  Cube.height = D.height;
-  Cube.channel = D.channel;
-  Cube.line_stride = D.line_stride;
-  Cube.surf_stride = D.surf_stride;
-  unsigned Atom = uint64_t(D.width) * 32 <= D.line_stride ? 32 : 8;
-  return FeatureView::get(Mem, Cube, EB, Atom, What);
+  return emuBufferView(Mem, D, D.format == EmuFormatInt8 ? 1 : 2, What);
 }
 
 Error runEmuOnncfAdd(const TaskMemory &Mem, const EmuOnncfAddOpDesc &Op,

@@ -61,6 +61,25 @@ struct EmuBuffer {
 };
 } // namespace
 
+Expected<FeatureView> emuBufferView(const TaskMemory &Mem,
+                                    const EmuBufferDesc &D, unsigned ElemBytes,
+                                    const Twine &What) {
+  DataCube Cube = {};
+  Cube.type = MemDRAM;
+  Cube.address = D.addressIndex;
+  Cube.offset = D.addressIndexOffset;
+  Cube.size = D.size;
+  Cube.width = D.width;
+  Cube.height = D.height;
+  Cube.channel = D.channel;
+  Cube.line_stride = D.line_stride;
+  Cube.surf_stride = D.surf_stride;
+  // EMU buffer descriptors carry no atom size: a line stride of at least
+  // 32 bytes per pixel means nv_full's 32-byte atoms, else 8.
+  unsigned Atom = uint64_t(D.width) * 32 <= D.line_stride ? 32 : 8;
+  return FeatureView::get(Mem, Cube, ElemBytes, Atom, What);
+}
+
 static Expected<EmuBuffer> getBuffer(const TaskMemory &Mem,
                                      const EmuBufferDesc &D, float Scale,
                                      const Twine &What) {
@@ -80,18 +99,7 @@ static Expected<EmuBuffer> getBuffer(const TaskMemory &Mem,
   if (D.format != EmuFormatHalf && !(std::isfinite(Scale) && Scale != 0))
     return makeError(What + ": scale factor " + std::to_string(Scale) +
                      " is not a finite non-zero number");
-  DataCube Cube = {};
-  Cube.type = MemDRAM;
-  Cube.address = D.addressIndex;
-  Cube.offset = D.addressIndexOffset;
-  Cube.size = D.size;
-  Cube.width = D.width;
-  Cube.height = D.height;
-  Cube.channel = D.channel;
-  Cube.line_stride = D.line_stride;
-  Cube.surf_stride = D.surf_stride;
-  unsigned Atom = uint64_t(D.width) * 32 <= D.line_stride ? 32 : 8;
-  auto V = FeatureView::get(Mem, Cube, EB, Atom, What);
+  auto V = emuBufferView(Mem, D, EB, What);
   if (!V)
     return V.takeError();
   return EmuBuffer{*V, D.format, Scale};

@@ -59,8 +59,7 @@ public:
   /// the last element's offset + element size. Errors name \p What.
   static llvm::Expected<FeatureView> get(const TaskMemory &Mem,
                                          const DataCube &Cube,
-                                         unsigned ElemBytes,
-                                         unsigned AtomBytes,
+                                         unsigned ElemBytes, unsigned AtomBytes,
                                          const llvm::Twine &What);
 
   unsigned width() const { return W; }
@@ -126,6 +125,13 @@ llvm::Error runRubik(const DecodedOp &Op, unsigned Index, EngineContext &Ctx);
 /// legacy buffer descriptor (no addressIndexOffset).
 llvm::Error runEmuTask(const TaskMemory &Mem, DescLayout Layout,
                        VPStats &Stats);
+
+/// EMU buffer descriptor \p D as a bounds-checked feature view of
+/// \p ElemBytes elements (shared by every EMU op).
+llvm::Expected<FeatureView> emuBufferView(const TaskMemory &Mem,
+                                          const EmuBufferDesc &D,
+                                          unsigned ElemBytes,
+                                          const llvm::Twine &What);
 
 /// The onnc-fault extension op ONNCF_ADD (EmuAdd.cpp): Y = quant.add(A, B),
 /// bit-exact; errors for bad formats, shapes, attributes or buffers.
