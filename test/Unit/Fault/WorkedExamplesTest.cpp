@@ -125,3 +125,11 @@ TEST(WorkedExamples, SignBitClampMakesSubstitutionExact) {
 }
 
 } // namespace
+
+// The text's parity fix would store 7 (three ones) as 6; the opposite
+// initial flip stores ~7 = 0xF8 (five ones), which decodes to 7 exactly.
+TEST(WorkedExamples, C1StoresOddParityFaultFreeWordsInverted) {
+  WordFaults None;
+  EXPECT_EQ(encodeC1(7, None, U8), 0xF8u);
+  EXPECT_EQ(decodeStored(0xF8, None, Decoder::C1, U8), 7);
+}
