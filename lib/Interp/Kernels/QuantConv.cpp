@@ -14,9 +14,17 @@
 // int64. Each image is computed on its own: the results do not depend on
 // the batch split.
 //
+// MAC lane faults (cmac_lanes, onncf/Fault/MacFaults.h, docs/CmacFaults.md):
+// weight lanes are applied to a copy of the weights, which then take the
+// fast path; the output channels whose cell row has a faulty data lane are
+// recomputed by a direct loop in which every input value of channel c,
+// padding zeros included, goes through the data lane of cell
+// (k mod atomK, c mod atomC).
+//
 //===----------------------------------------------------------------------===//
 #include "KernelUtils.h"
 #include "QuantKernels.h"
+#include "onncf/Fault/MacFaults.h"
 #include "onncf/IR/QuantOps.h"
 #include "onncf/Interp/Kernels.h"
 
@@ -353,6 +361,159 @@ Error checkOperands(const Tensor &X, const Tensor &W, unsigned Rank) {
   return Error::success();
 }
 
+/// The cmac_lanes attribute of an op as lookup tables (identity for the
+/// lanes it does not list).
+struct MacLanes {
+  fault::MacGeometry Geo;
+  int64_t RS = 1;
+  std::vector<int8_t> Tables; ///< (cell * 2 + operand) * 256 + uint8_t(v)
+  std::vector<char> DataRow;  ///< per k mod atomK: a data lane is faulty
+  bool AnyWeight = false, AnyData = false;
+
+  const int8_t *table(int64_t K, int64_t C, fault::Operand O) const {
+    return Tables.data() +
+           (size_t(Geo.cellOf(K, C)) * 2 + unsigned(O)) * 256;
+  }
+  bool dataRow(int64_t K) const { return DataRow[size_t(K % Geo.AtomK)]; }
+};
+
+Expected<std::optional<MacLanes>> readMacLanes(const Op &O) {
+  const Attribute *A = O.getAttr(fault::attr::CMacLanes);
+  if (!A)
+    return std::nullopt;
+  auto Bad = [&](const Twine &Why) {
+    return makeError("attribute 'cmac_lanes' " + Why);
+  };
+  if (!A->is(AttrKind::Ints))
+    return Bad("must be ints");
+  const std::vector<int64_t> &V = A->getInts();
+  if (V.size() < 3 || (V.size() - 3) % 6 || V[0] < 1 || V[0] > 4096 ||
+      V[1] < 1 || V[1] > 4096 || V[2] < 1)
+    return Bad("must be [atomK, atomC, RS, (cell, operand, sa0, sa1, mask, "
+               "mode)...]");
+  MacLanes L;
+  L.Geo = fault::MacGeometry{unsigned(V[0]), unsigned(V[1])};
+  L.RS = V[2];
+  size_t Cells = L.Geo.cells();
+  L.Tables.resize(Cells * 2 * 256);
+  for (size_t I = 0; I < Cells * 2; ++I)
+    for (unsigned X = 0; X < 256; ++X)
+      L.Tables[I * 256 + X] = int8_t(uint8_t(X));
+  L.DataRow.assign(L.Geo.AtomK, 0);
+  for (size_t I = 3; I < V.size(); I += 6) {
+    if (V[I] < 0 || V[I] >= int64_t(Cells) || V[I + 1] < 0 || V[I + 1] > 1 ||
+        V[I + 2] < 0 || V[I + 2] > 255 || V[I + 3] < 0 || V[I + 3] > 255 ||
+        V[I + 4] < 0 || V[I + 4] > 127 || V[I + 5] < 0 || V[I + 5] > 1)
+      return Bad("has a bad lane entry at index " + Twine(I));
+    int8_t *T = L.Tables.data() + (size_t(V[I]) * 2 + size_t(V[I + 1])) * 256;
+    for (unsigned X = 0; X < 256; ++X)
+      T[X] = fault::laneValue(int8_t(uint8_t(X)), uint8_t(V[I + 2]),
+                              uint8_t(V[I + 3]), uint8_t(V[I + 4]),
+                              fault::LaneMode(V[I + 5]));
+    if (V[I + 1] == 0) {
+      L.AnyWeight = true;
+    } else {
+      L.AnyData = true;
+      L.DataRow[size_t(V[I]) / L.Geo.AtomC] = 1;
+    }
+  }
+  return std::optional<MacLanes>(std::move(L));
+}
+
+/// \p W with every weight replaced by what its cell's weight lane gives.
+/// Element I of a [K, rest...] weight has kernel channel (I % rest) / \p
+/// Per: the taps per channel (conv: kh * kw; fc: R*S of wmem_kcrs).
+Tensor laneWeights(const Tensor &W, const MacLanes &L, int64_t Per) {
+  Tensor T = W;
+  MutableArrayRef<int8_t> D = T.mutableData<int8_t>();
+  int64_t Rest = W.getShape()[0] ? int64_t(D.size()) / W.getShape()[0] : 1;
+  for (int64_t I = 0; I < int64_t(D.size()); ++I)
+    D[I] = L.table(I / Rest, I % Rest / Per,
+                   fault::Operand::Weight)[uint8_t(D[I])];
+  return T;
+}
+
+/// Recomputes the channels of cell rows with faulty data lanes: every input
+/// value (padding zeros too) goes through its data lane. \p W holds the
+/// lane-applied weights.
+template <typename YT>
+void convDataLanes(const Tensor &X, const Tensor &W, const WindowGeometry &G,
+                   int64_t Group, const OutputStage &S, const MacLanes &L,
+                   Tensor &Y) {
+  ArrayRef<int64_t> XS = X.getShape(), WS = W.getShape();
+  int64_t N = XS[0], C = XS[1], H = G.In[0], Wd = G.In[1], M = WS[0];
+  int64_t Cg = C / Group, Mg = M / Group, KH = G.Kernel[0], KW = G.Kernel[1];
+  int64_t OH = G.Out[0], OW = G.Out[1];
+  const int8_t *XD = X.data<int8_t>().data();
+  const int8_t *WD = W.data<int8_t>().data();
+  YT *YD = Y.mutableData<YT>().data();
+  std::vector<const int8_t *> Tab(Cg);
+  for (int64_t K = 0; K < M; ++K) {
+    if (!L.dataRow(K))
+      continue;
+    int64_t Gi = K / Mg;
+    for (int64_t Ci = 0; Ci < Cg; ++Ci)
+      Tab[Ci] = L.table(K, Ci, fault::Operand::Data);
+    const int8_t *WK = WD + K * Cg * KH * KW;
+    for (int64_t Ni = 0; Ni < N; ++Ni) {
+      const int8_t *XG = XD + (Ni * C + Gi * Cg) * H * Wd;
+      YT *YK = YD + (Ni * M + K) * OH * OW;
+      for (int64_t Oh = 0; Oh < OH; ++Oh)
+        for (int64_t Ow = 0; Ow < OW; ++Ow) {
+          int64_t Acc = 0;
+          for (int64_t Ci = 0; Ci < Cg; ++Ci) {
+            const int8_t *T = Tab[Ci];
+            for (int64_t Kh = 0; Kh < KH; ++Kh) {
+              int64_t Ih = Oh * G.Stride[0] - G.PadBegin[0] + Kh * G.Dilation[0];
+              for (int64_t Kw = 0; Kw < KW; ++Kw) {
+                int64_t Iw =
+                    Ow * G.Stride[1] - G.PadBegin[1] + Kw * G.Dilation[1];
+                int8_t Xv = Ih >= 0 && Ih < H && Iw >= 0 && Iw < Wd
+                                ? XG[(Ci * H + Ih) * Wd + Iw]
+                                : int8_t(0);
+                Acc += int64_t(T[uint8_t(Xv)]) *
+                       WK[(Ci * KH + Kh) * KW + Kw];
+              }
+            }
+          }
+          YK[Oh * OW + Ow] = static_cast<YT>(S.apply(Acc, K));
+        }
+    }
+  }
+}
+
+/// quant.fc: input element i of row k goes through the data lane of cell
+/// (k mod atomK, (i / RS) mod atomC).
+template <typename YT>
+void fcDataLanes(const Tensor &X, const Tensor &W, const OutputStage &S,
+                 const MacLanes &L, Tensor &Y) {
+  int64_t N = X.getShape()[0], K = X.getShape()[1], M = W.getShape()[0];
+  const int8_t *XD = X.data<int8_t>().data();
+  const int8_t *WD = W.data<int8_t>().data();
+  YT *YD = Y.mutableData<YT>().data();
+  std::vector<const int8_t *> Tab(K);
+  for (int64_t Mi = 0; Mi < M; ++Mi) {
+    if (!L.dataRow(Mi))
+      continue;
+    for (int64_t I = 0; I < K; ++I)
+      Tab[I] = L.table(Mi, fault::fcChannelOf(I, L.RS), fault::Operand::Data);
+    for (int64_t Ni = 0; Ni < N; ++Ni) {
+      int64_t Acc = 0;
+      for (int64_t I = 0; I < K; ++I)
+        Acc += int64_t(Tab[I][uint8_t(XD[Ni * K + I])]) * WD[Mi * K + I];
+      YD[Ni * M + Mi] = static_cast<YT>(S.apply(Acc, Mi));
+    }
+  }
+}
+
+Error checkLaneOperands(const Tensor &X, const Tensor &W) {
+  if (X.getElementType() != ElementType::I8 ||
+      W.getElementType() != ElementType::I8)
+    return makeError("cmac_lanes needs int8 input and weight, not " +
+                     X.getType().str() + " and " + W.getType().str());
+  return Error::success();
+}
+
 Error quantConvKernel(const Op &O, ArrayRef<const Tensor *> In,
                       MutableArrayRef<Tensor> Out) {
   const Tensor &X = *In[0], &W = *In[1];
@@ -371,11 +532,30 @@ Error quantConvKernel(const Op &O, ArrayRef<const Tensor *> In,
   auto S = readOutputStage(O, B, WS[0], Y);
   if (!S)
     return S.takeError();
+  auto L = readMacLanes(O);
+  if (!L)
+    return L.takeError();
+  Tensor WL;
+  const Tensor *WP = &W;
+  if (*L) {
+    if (Error E = checkLaneOperands(X, W))
+      return E;
+    if ((*L)->AnyWeight) {
+      WL = laneWeights(W, **L, WS[2] * WS[3]);
+      WP = &WL;
+    }
+  }
   dispatch3(X.getElementType(), W.getElementType(), Y.getElementType(),
             [&](auto XV, auto WV, auto YV) {
-              convTyped<decltype(XV), decltype(WV), decltype(YV)>(X, W, *G,
-                                                                  Group, *S, Y);
+              convTyped<decltype(XV), decltype(WV), decltype(YV)>(
+                  X, *WP, *G, Group, *S, Y);
             });
+  if (*L && (*L)->AnyData) {
+    if (Y.getElementType() == ElementType::I8)
+      convDataLanes<int8_t>(X, *WP, *G, Group, *S, **L, Y);
+    else
+      convDataLanes<int16_t>(X, *WP, *G, Group, *S, **L, Y);
+  }
   return Error::success();
 }
 
@@ -472,10 +652,29 @@ Error quantFCKernel(const Op &O, ArrayRef<const Tensor *> In,
   auto S = readOutputStage(O, B, W.getShape()[0], Y);
   if (!S)
     return S.takeError();
+  auto L = readMacLanes(O);
+  if (!L)
+    return L.takeError();
+  Tensor WL;
+  const Tensor *WP = &W;
+  if (*L) {
+    if (Error E = checkLaneOperands(X, W))
+      return E;
+    if ((*L)->AnyWeight) {
+      WL = laneWeights(W, **L, (*L)->RS);
+      WP = &WL;
+    }
+  }
   dispatch3(X.getElementType(), W.getElementType(), Y.getElementType(),
             [&](auto XV, auto WV, auto YV) {
-              fcTyped<decltype(XV), decltype(WV), decltype(YV)>(X, W, *S, Y);
+              fcTyped<decltype(XV), decltype(WV), decltype(YV)>(X, *WP, *S, Y);
             });
+  if (*L && (*L)->AnyData) {
+    if (Y.getElementType() == ElementType::I8)
+      fcDataLanes<int8_t>(X, *WP, *S, **L, Y);
+    else
+      fcDataLanes<int16_t>(X, *WP, *S, **L, Y);
+  }
   return Error::success();
 }
 
