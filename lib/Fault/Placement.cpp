@@ -17,6 +17,54 @@ using namespace llvm;
 namespace onncf {
 namespace fault {
 
+uint64_t GroupedKCRS::offsetOf(int64_t Kk, int64_t Ch, int64_t Rr,
+                              int64_t Ss) const {
+  // Kernel group, then channel group inside it, then (r, s, k, c) over the
+  // (possibly partial) group sizes.
+  int64_t Kg = Kk / KPerGroup, Kl = Kk % KPerGroup;
+  int64_t KgSize = std::min<int64_t>(KPerGroup, K - Kg * KPerGroup);
+  int64_t Cg = Ch / CPerGroup, Cl = Ch % CPerGroup;
+  int64_t CgSize = std::min<int64_t>(CPerGroup, C - Cg * CPerGroup);
+  return uint64_t(Kg) * KPerGroup * C * R * S +
+         uint64_t(Cg) * CPerGroup * R * S * KgSize +
+         uint64_t((Rr * S + Ss) * KgSize + Kl) * CgSize + Cl;
+}
+
+uint64_t GroupedKCRS::offsetOfIndex(uint64_t I) const {
+  int64_t Ss = int64_t(I % S);
+  I /= S;
+  int64_t Rr = int64_t(I % R);
+  I /= R;
+  int64_t Ch = int64_t(I % C);
+  return offsetOf(int64_t(I / C), Ch, Rr, Ss);
+}
+
+/// Reads wmem_layout / wmem_kcrs / wmem_groups of \p O into \p T.
+static Error readLayout(const Op &O, StoredTensor &T) {
+  const Attribute *LA = O.getAttr(attr::WMemLayout);
+  if (!LA)
+    return Error::success();
+  if (!LA->is(AttrKind::String) || LA->getString() != attr::NvdlaDirect)
+    return makeError(O.getDescription() + ": wmem_layout must be \"" +
+                     attr::NvdlaDirect + "\"");
+  std::vector<int64_t> D = O.getIntsAttr(attr::WMemKCRS);
+  std::vector<int64_t> Gs = O.getIntsAttr(attr::WMemGroups);
+  if (D.size() != 4 || Gs.size() != 2 ||
+      llvm::any_of(D, [](int64_t V) { return V <= 0 || V > (1 << 20); }) ||
+      llvm::any_of(Gs, [](int64_t V) { return V <= 0 || V > 4096; }))
+    return makeError(O.getDescription() +
+                     ": wmem_layout nvdla-direct needs wmem_kcrs = [K, C, R, "
+                     "S] and wmem_groups = [kernels, channels] (positive)");
+  T.IsGrouped = true;
+  T.Grouped = GroupedKCRS{D[0], D[1], D[2], D[3], Gs[0], Gs[1]};
+  if (T.Grouped.count() != T.Count)
+    return makeError(O.getDescription() + ": wmem_kcrs [" + Twine(D[0]) +
+                     ", " + Twine(D[1]) + ", " + Twine(D[2]) + ", " +
+                     Twine(D[3]) + "] does not match its " + Twine(T.Count) +
+                     "-element weight");
+  return Error::success();
+}
+
 bool hasStoredWeight(const Op &O) {
   if (O.getKind() != quantop::Conv && O.getKind() != quantop::FC)
     return false;
@@ -100,6 +148,8 @@ Expected<std::vector<StoredTensor>> listStoredWeights(const Graph &G) {
                        " / wmem_words " + Twine(Words) + " do not fit its " +
                        Twine(T.Count) + "-element weight");
     T.FirstByte = uint64_t(Off);
+    if (Error E = readLayout(O, T))
+      return E;
     auto [It, New] = Owners.try_emplace(T.Data, &O);
     if (!New)
       return makeError("weight '" + T.Data->getName() + "' is stored twice (" +

@@ -33,6 +33,8 @@
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Support/FileUtils.h"
 #include "onncf/Target/Target.h"
+#include "onncf/Targets/NVDLA/Lowering.h"
+#include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Transforms/Passes.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
@@ -61,13 +63,17 @@ static cl::opt<std::string> March("march", cl::desc("Target (set in main)"),
                                   cl::value_desc("target"), cl::init("host"),
                                   cl::cat(FaultCat));
 
-enum class EmitKind { Native, IR, ONNX };
+enum class EmitKind { Native, IR, QuantIR, ONNX };
 static cl::opt<EmitKind> Emit(
     "emit", cl::desc("What to write (default: the target's native output)"),
     cl::values(clEnumValN(EmitKind::Native, "native",
                           "the target's native output (host: text IR)"),
                clEnumValN(EmitKind::IR, "ir",
                           "the final IR as text, for any target"),
+               clEnumValN(EmitKind::QuantIR, "quant-ir",
+                          "the quantized IR before the target's lowering "
+                          "(with --defect-map: placed for the target and "
+                          "mitigated: what the chip stores, for onnc-run)"),
                clEnumValN(EmitKind::ONNX, "onnx",
                           "the quantized model as standard ONNX "
                           "(QuantizeLinear/DequantizeLinear)")),
@@ -153,7 +159,8 @@ static cl::opt<bool> AllowCpuFallback(
 static cl::opt<std::string> DefectMapPath(
     "defect-map",
     cl::desc("Compile for the chip of this defect map: place the weights in "
-             "its weight memory and store them with --mitigation (host)"),
+             "its weight memory and store them with --mitigation (host and "
+             "nvdla-*)"),
     cl::value_desc("FILE"), cl::cat(FaultCat));
 static cl::opt<std::string> MitigationName(
     "mitigation",
@@ -252,14 +259,17 @@ private:
 class MitigateWeightsPass : public Pass {
 public:
   MitigateWeightsPass(const fault::DefectMap &Map, fault::Mitigation M,
-                      std::string MapName, fault::WeightMitigationReport &Out)
-      : Map(Map), M(M), MapName(std::move(MapName)), Out(Out) {}
+                      std::string MapName, fault::WeightMitigationReport &Out,
+                      bool PlaceLinearly)
+      : Map(Map), M(M), MapName(std::move(MapName)), Out(Out),
+        PlaceLinearly(PlaceLinearly) {}
   StringRef getName() const override { return "mitigate-weights"; }
   StringRef getDescription() const override {
     return "store the weights for the defect map's chip";
   }
   Error run(Graph &G, PassContext &Ctx) override {
-    fault::placeWeightsLinearly(G);
+    if (PlaceLinearly)
+      fault::placeWeightsLinearly(G);
     auto R = fault::mitigateWeights(G, Map, M, MapName);
     if (!R)
       return R.takeError();
@@ -273,6 +283,31 @@ private:
   fault::Mitigation M;
   std::string MapName;
   fault::WeightMitigationReport &Out;
+  /// Host: the linear weight memory; a target that placed the weights
+  /// itself (NvdlaPlacePass) keeps its placement.
+  bool PlaceLinearly;
+};
+
+/// NVDLA: places the weights of the quant graph where the loadable's
+/// weights blob will hold them (before lowering, so mitigation and the
+/// host interpreter work on quant ops).
+class NvdlaPlacePass : public Pass {
+public:
+  explicit NvdlaPlacePass(const nvdla::NvdlaConfig &Cfg) : Cfg(Cfg) {}
+  StringRef getName() const override { return "nvdla-place-weights"; }
+  StringRef getDescription() const override {
+    return "place the weights in the NVDLA weights blob";
+  }
+  Error run(Graph &G, PassContext &Ctx) override {
+    auto Bytes = nvdla::placeNvdlaWeights(G, Cfg);
+    if (!Bytes)
+      return Bytes.takeError();
+    Ctx.recordChange("weight bytes placed", *Bytes);
+    return Error::success();
+  }
+
+private:
+  const nvdla::NvdlaConfig &Cfg;
 };
 
 class QDQPass : public Pass {
@@ -347,7 +382,11 @@ int main(int argc, char **argv) {
           "  onnc-fault model.onnx --calibration-table=model.calib.json "
           "--weight-bits=4\n"
           "  onnc-fault model.onnx --calibration-data=x.npy --emit=onnx -o "
-          "model.qdq.onnx\n",
+          "model.qdq.onnx\n"
+          "  onnc-fault model.onnx -march=nvdla-small --calibration-data=x.npy "
+          "\\\n      --defect-map=chip.map --mitigation=c1 -o m.nvdla   "
+          "(and --emit=quant-ir\n      -o m.ir: the same stored weights for "
+          "onnc-run m.ir --defect-map=chip.map)\n",
           &errs()))
     return ExitUsageError;
 
@@ -392,9 +431,10 @@ int main(int argc, char **argv) {
 
   std::string Output = OutputPath;
   if (Output.empty())
-    Output = defaultOutput(Emit == EmitKind::ONNX  ? StringRef(".onnx")
-                           : Emit == EmitKind::IR ? StringRef(".ir")
-                                                  : Target->OutputExtension);
+    Output = defaultOutput(Emit == EmitKind::ONNX ? StringRef(".onnx")
+                           : Emit == EmitKind::IR || Emit == EmitKind::QuantIR
+                               ? StringRef(".ir")
+                               : StringRef(Target->OutputExtension));
   std::optional<fault::Mitigation> Mitig;
   if (DefectMapPath.empty()) {
     if (MitigationName.getNumOccurrences() || !FaultReportPath.empty())
@@ -404,9 +444,9 @@ int main(int argc, char **argv) {
     if (!M)
       usageError("--mitigation: " + toString(M.takeError()));
     Mitig = *M;
-    if (Target->Name != "host")
+    if (Target->Name != "host" && !StringRef(Target->Name).startswith("nvdla-"))
       usageError("--defect-map: -march=" + Target->Name +
-                 " has no weight placement yet (use -march=host)");
+                 " has no weight placement (use -march=host or nvdla-*)");
     if (Emit == EmitKind::ONNX)
       usageError("--defect-map cannot be used with --emit=onnx");
   }
@@ -433,8 +473,9 @@ int main(int argc, char **argv) {
     Map = exitOnErr(fault::readDefectMap(DefectMapPath));
     if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
       exitOnError(makeError(DefectMapPath +
-                            ": the defect map has no wmem memory (the "
-                            "host target stores its weights in one)"));
+                            ": the defect map has no wmem memory (the " +
+                            Target->Name +
+                            " target stores its weights in one)"));
   }
   std::optional<Tensor> Samples;
   std::optional<CalibrationTable> Given;
@@ -472,14 +513,27 @@ int main(int argc, char **argv) {
   if (!WriteCalibTable.empty())
     PM.addPass(std::make_unique<WriteTablePass>(WriteCalibTable, Table));
   PM.addPass(std::make_unique<QuantizeWithTablePass>(Table, QO));
+  fault::WeightMitigationReport FaultReport;
+  // NVDLA: the weights are placed and mitigated on the quant graph, before
+  // lowering packs the stored words (docs/FaultInjection.md, "NVDLA").
+  const bool IsNvdla = StringRef(Target->Name).startswith("nvdla-");
+  if (Map && IsNvdla) {
+    auto Cfg = nvdla::lookupNvdlaConfig(Target->Name);
+    if (!Cfg)
+      exitOnError(Cfg.takeError()); // a registry bug, not the user's
+    PM.addPass(std::make_unique<NvdlaPlacePass>(**Cfg));
+    PM.addPass(std::make_unique<MitigateWeightsPass>(
+        *Map, *Mitig, DefectMapPath.getValue(), FaultReport,
+        /*PlaceLinearly=*/false));
+  }
   if (Emit == EmitKind::ONNX)
     PM.addPass(std::make_unique<QDQPass>());
-  else
+  else if (Emit != EmitKind::QuantIR)
     PM.addPass(std::make_unique<TargetLowerPass>(*Target, TO));
-  fault::WeightMitigationReport FaultReport;
-  if (Map)
+  if (Map && !IsNvdla)
     PM.addPass(std::make_unique<MitigateWeightsPass>(
-        *Map, *Mitig, DefectMapPath.getValue(), FaultReport));
+        *Map, *Mitig, DefectMapPath.getValue(), FaultReport,
+        /*PlaceLinearly=*/true));
   if (Error E = PM.run(*G))
     exitOnError(addFileContext(std::move(E), ModelPath));
   if (!FaultReportPath.empty()) {
@@ -503,6 +557,7 @@ int main(int argc, char **argv) {
     case EmitKind::ONNX:
       return exportONNX(*G, OS);
     case EmitKind::IR:
+    case EmitKind::QuantIR:
       printGraph(*G, OS);
       return Error::success();
     case EmitKind::Native:

@@ -130,9 +130,11 @@ static cl::opt<std::string> CompareDimg(
 
 static cl::opt<std::string> DefectMapPath(
     "defect-map",
-    cl::desc("Models: inject this defect map's weight-memory faults into the "
-             "stored weights at load, then apply their read decoders (a "
-             "graph without placement gets the host's linear one)"),
+    cl::desc("Inject this defect map's weight-memory faults into the stored "
+             "weights at load, then apply their read decoders. Models: a "
+             "graph without placement gets the host's linear one; NVDLA "
+             "loadables: the bytes every CONV op reads as weights, byte "
+             "address = offset in the weights memory"),
     cl::value_desc("FILE"), cl::cat(RunCat));
 
 /// A --mean / --std value; a bad item is a usage error.
@@ -291,6 +293,12 @@ static std::unique_ptr<nv::VirtualPlatform> createVP(const nv::VPOptions &O) {
 /// read from the output memory's bytes).
 static int runLoadable(bool Single, bool WantDimg, const Preprocess &Prep) {
   nv::VPOptions O;
+  std::optional<fault::DefectMap> Map;
+  if (!DefectMapPath.empty()) {
+    Map = exitOnErr(fault::readDefectMap(DefectMapPath));
+    O.Map = &*Map;
+    O.MapName = DefectMapPath;
+  }
   if (NvdlaConfigName.getNumOccurrences()) {
     auto C = nv::lookupNvdlaConfig(NvdlaConfigName);
     if (!C)
@@ -401,8 +409,6 @@ int main(int argc, char **argv) {
     if (S == 0)
       usageError("--std values must be non-zero");
 
-  if (IsLoadable && !DefectMapPath.empty())
-    usageError("--defect-map is not supported for NVDLA loadables yet");
   if (IsLoadable)
     return runLoadable(Single, WantDimg, Prep);
   std::optional<fault::DefectMap> Map;

@@ -43,7 +43,32 @@ constexpr const char *WMemWords = "wmem_words";
 constexpr const char *Mitigation = "mitigation";
 constexpr const char *Decoder = "decoder";
 constexpr const char *DecoderMasks = "decoder_masks";
+/// A target layout of the words (absent: linear). "nvdla-direct": element
+/// (k, c, r, s) is at wmem_offset + nvdlaDirectOffset(...) (NVDLA direct
+/// convolution weights), with wmem_kcrs = [K, C, R, S] and wmem_groups =
+/// [kernels per group, channels per group].
+constexpr const char *WMemLayout = "wmem_layout";
+constexpr const char *WMemKCRS = "wmem_kcrs";
+constexpr const char *WMemGroups = "wmem_groups";
+/// [atomK, atomC]: the MAC array the products of the op run on.
+constexpr const char *CmacCells = "cmac_cells";
+constexpr const char *NvdlaDirect = "nvdla-direct";
 } // namespace attr
+
+/// NVDLA's direct-convolution weight order: kernel groups of KPerGroup
+/// kernels, within each channel groups of CPerGroup channels, then
+/// (r, s, k, c); partial last groups are not padded. This is the formula of
+/// targets/NVDLA/Layout (WeightLayout::getWeightOffset), kept here so the
+/// fault library needs no target code; a unit test checks both agree.
+struct GroupedKCRS {
+  int64_t K = 0, C = 0, R = 0, S = 0;
+  int64_t KPerGroup = 1, CPerGroup = 1;
+  uint64_t count() const { return uint64_t(K) * C * R * S; }
+  /// Element offset of W[k][c][r][s] in the packed order.
+  uint64_t offsetOf(int64_t Kk, int64_t Ch, int64_t Rr, int64_t Ss) const;
+  /// Element offset of row-major (k, c, r, s) element \p I.
+  uint64_t offsetOfIndex(uint64_t I) const;
+};
 
 /// One stored weight tensor: element I (row-major) of operand Operand of
 /// Owner (a constant, Data) is the WordBits-bit two's complement word whose
@@ -58,13 +83,24 @@ struct StoredTensor {
   uint64_t StrideBytes = 1;
   unsigned WordBits = 8;
   uint64_t Count = 0;
+  /// wmem_layout "nvdla-direct": element I is at slot Grouped.offsetOfIndex(I)
+  /// instead of slot I (a permutation of 0..Count-1).
+  bool IsGrouped = false;
+  GroupedKCRS Grouped;
 
   WordFormat format() const { return WordFormat{WordBits, /*Signed=*/true}; }
-  uint64_t byteAddress(uint64_t I) const { return FirstByte + I * StrideBytes; }
+  /// The word slot (0..Count-1) element \p I is stored in.
+  uint64_t slotOf(uint64_t I) const {
+    return IsGrouped ? Grouped.offsetOfIndex(I) : I;
+  }
+  uint64_t byteAddress(uint64_t I) const {
+    return FirstByte + slotOf(I) * StrideBytes;
+  }
   uint64_t bitAddress(uint64_t I) const { return 8 * byteAddress(I); }
-  /// One past the last byte the tensor occupies.
+  /// One past the last byte the tensor occupies (slots are dense).
   uint64_t endByte() const {
-    return Count ? byteAddress(Count - 1) + (WordBits + 7) / 8 : FirstByte;
+    return Count ? FirstByte + (Count - 1) * StrideBytes + (WordBits + 7) / 8
+                 : FirstByte;
   }
 };
 

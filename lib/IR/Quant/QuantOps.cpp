@@ -119,7 +119,19 @@ std::vector<AttrSpec> storedWeightAttrs() {
           {"wmem_words", AttrKind::Int},
           {"mitigation", AttrKind::String},
           {"decoder", AttrKind::String},
-          {"decoder_masks", AttrKind::Ints}};
+          {"decoder_masks", AttrKind::Ints},
+          // A target's own layout of the words (NVDLA: "nvdla-direct",
+          // onncf/Fault/Placement.h) and its MAC array geometry.
+          {"wmem_layout", AttrKind::String},
+          {"wmem_kcrs", AttrKind::Ints},
+          {"wmem_groups", AttrKind::Ints},
+          {"cmac_cells", AttrKind::Ints},
+          // MAC lane faults (onncf/Fault/MacFaults.h, docs/CmacFaults.md):
+          // the lane mitigation, its substitution settings and the lanes the
+          // host kernels route operands through.
+          {"cmac_mitigation", AttrKind::String},
+          {"cmac_substitute", AttrKind::Ints},
+          {"cmac_lanes", AttrKind::Ints}};
 }
 
 Error verifyStoredWeightAttrs(const Op &O) {
@@ -132,6 +144,16 @@ Error verifyStoredWeightAttrs(const Op &O) {
     return makeOpError(O, "attributes 'mitigation', 'decoder' and "
                           "'decoder_masks' need a placement (wmem_offset, "
                           "wmem_words)");
+  if (!O.hasAttr("wmem_offset") &&
+      (O.hasAttr("wmem_layout") || O.hasAttr("wmem_kcrs") ||
+       O.hasAttr("wmem_groups")))
+    return makeOpError(O, "attributes 'wmem_layout', 'wmem_kcrs' and "
+                          "'wmem_groups' need a placement (wmem_offset)");
+  if (O.hasAttr("wmem_layout") &&
+      O.getStringAttr("wmem_layout", "") != "nvdla-direct")
+    return makeOpError(O, "attribute 'wmem_layout' is '" +
+                              O.getStringAttr("wmem_layout", "") +
+                              "', expected nvdla-direct");
   if (Error E = checkIntAttrRange(O, "wmem_offset", 0, int64_t(1) << 50))
     return E;
   if (Error E = checkIntAttrRange(O, "wmem_words", 0, int64_t(1) << 50))

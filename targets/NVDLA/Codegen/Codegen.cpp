@@ -38,6 +38,7 @@
 #include "onncf/IR/QuantOps.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/EmuDescriptors.h"
+#include "onncf/Targets/NVDLA/FaultBlob.h"
 #include "onncf/Targets/NVDLA/IoBlob.h"
 #include "onncf/Targets/NVDLA/LoadableWriter.h"
 #include "onncf/Targets/NVDLA/Lowering.h"
@@ -83,6 +84,7 @@ private:
   void link();
   Error emitSoftmax(const Op &O, const CubeDims &D, uint64_t OutBytes);
   Error emitEmuAdd(const Op &O);
+  Error addFaultBlob();
   void flushDLATask();
   EmuBufferDesc emuBuffer(const Location &L, const CubeDims &D);
   uint64_t lineStride(const CubeDims &D) const {
@@ -785,7 +787,45 @@ Expected<std::vector<uint8_t>> Codegen::run() {
                             DQ.getFloatAttr(Softmax ? "out_scale" : "scale", 1),
                             OutElem, OutBytes));
   W.addBlob(IoBlobName, writeIoBlob(Io));
+  if (Error E = addFaultBlob())
+    return std::move(E);
   return W.finish();
+}
+
+/// Fault-aware compilation: the read decoder of every placed conv weight
+/// range (their wmem faults are the map's at the range's bytes) and the MAC
+/// array geometry, in the onncf.fault blob (FaultBlob.h). A loadable
+/// compiled without a defect map has none.
+Error Codegen::addFaultBlob() {
+  FaultInfo FI;
+  for (const auto &OP : G.getOps()) {
+    const Op &O = *OP;
+    if (O.getKind() != nvdlaop::Conv || !O.hasAttr("wmem_offset"))
+      continue;
+    FaultWeightRange R;
+    R.Op = O.getStringAttr("fault_op", O.getName());
+    R.Memory = WMem;
+    R.Offset = uint64_t(O.getIntAttr("weight_offset", 0));
+    R.Bytes = uint64_t(O.getIntAttr("weight_bytes", 0));
+    R.WordBits = 8;
+    R.Decoder = O.getStringAttr("decoder", "none");
+    if (!isFaultBlobDecoder(R.Decoder))
+      return makeError(O.getDescription() + ": unknown decoder '" + R.Decoder +
+                       "'");
+    std::vector<int64_t> M = O.getIntsAttr("decoder_masks");
+    for (size_t I = 0; I + 1 < M.size(); I += 2)
+      R.Masks.emplace_back(uint64_t(M[I]), uint64_t(M[I + 1]));
+    // Masks come in weight-element order; the blob lists packed bytes.
+    llvm::sort(R.Masks);
+    FI.Weights.push_back(std::move(R));
+  }
+  if (FI.Weights.empty())
+    return Error::success();
+  FI.HasCmac = true;
+  FI.AtomK = Cfg.AtomicK;
+  FI.AtomC = Cfg.AtomicC;
+  W.addBlob(FaultBlobName, writeFaultBlob(FI));
+  return Error::success();
 }
 
 Expected<std::vector<uint8_t>> emitLoadable(const Graph &G,

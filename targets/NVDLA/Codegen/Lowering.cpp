@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Targets/NVDLA/Lowering.h"
+#include "onncf/Fault/Placement.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/ONNXOps.h"
 #include "onncf/IR/QuantOps.h"
@@ -52,6 +53,8 @@ private:
   }
   Expected<CubeDims> cubeOf(const Op &O, const Value *V);
   Error lowerConv(Op &O, bool IsFC);
+  Error copyFaultPlacement(const Op &O, const WeightLayout &L, int64_t InC,
+                           AttributeMap &A);
   Error lowerPool(Op &O);
   Error lowerLrn(Op &O);
   Error lowerSdp(Op &O);
@@ -248,9 +251,46 @@ Error Lowerer::lowerConv(Op &O, bool IsFC) {
     SD[2 * Ch] = static_cast<int16_t>(Bias[Ch] >> BiasShift);
     SD[2 * Ch + 1] = static_cast<int16_t>(Mul.size() == 1 ? Mul[0] : Mul[Ch]);
   }
+  if (Error E = copyFaultPlacement(O, *L, In->C, A))
+    return E;
   Value *PW = G.addConstantUnique(W->getName() + ".nvdla", std::move(PT));
   Value *SO = G.addConstantUnique(W->getName() + ".sdp", std::move(ST));
   return replace(O, nvdlaop::Conv, {X, PW, SO}, std::move(A));
+}
+
+/// A placed quant op (fault-aware compilation, FaultPlacement.cpp): its
+/// range and read decoder go to the nvdla.conv, the decoder masks re-indexed
+/// from weight elements (row-major KCRS) to bytes of the packed range, for
+/// the onncf.fault blob. The placement must describe the kernel packed here.
+Error Lowerer::copyFaultPlacement(const Op &O, const WeightLayout &L,
+                                  int64_t InC, AttributeMap &A) {
+  if (!O.hasAttr(fault::attr::WMemOffset))
+    return Error::success();
+  std::vector<int64_t> KCRS = O.getIntsAttr(fault::attr::WMemKCRS);
+  std::vector<int64_t> Groups = O.getIntsAttr(fault::attr::WMemGroups);
+  if (O.getStringAttr(fault::attr::WMemLayout, "") != fault::attr::NvdlaDirect ||
+      KCRS != std::vector<int64_t>{L.K, InC, L.R, L.S} ||
+      Groups != std::vector<int64_t>{int64_t(L.KernelsPerGroup),
+                                     int64_t(L.ChannelsPerGroup)})
+    return fail(O, "its weight placement (wmem_layout, wmem_kcrs, "
+                   "wmem_groups) is not this config's kernel layout; place "
+                   "the weights for this config");
+  A[fault::attr::WMemOffset] = O.getIntAttr(fault::attr::WMemOffset, 0);
+  A["fault_op"] = O.getName().empty() ? O.getDescription() : O.getName();
+  A[fault::attr::Decoder] = O.getStringAttr(fault::attr::Decoder, "none");
+  std::vector<int64_t> M = O.getIntsAttr(fault::attr::DecoderMasks);
+  if (M.empty())
+    return Error::success();
+  fault::GroupedKCRS Grp{L.K, L.C, L.R, L.S, L.KernelsPerGroup,
+                         L.ChannelsPerGroup};
+  for (size_t I = 0; I + 1 < M.size(); I += 2) {
+    if (M[I] < 0 || uint64_t(M[I]) >= Grp.count())
+      return fail(O, "decoder_masks names word " + Twine(M[I]) +
+                         " outside the weight");
+    M[I] = int64_t(Grp.offsetOfIndex(uint64_t(M[I])) * L.ElemBytes);
+  }
+  A[fault::attr::DecoderMasks] = std::move(M);
+  return Error::success();
 }
 
 Error Lowerer::lowerPool(Op &O) {

@@ -70,6 +70,12 @@ OpDef convDef() {
         "sdp_offset", "sdp_bytes", "data_bank", "weight_bank",
         "entry_per_slice", "split_kernels", "split_rows"})
     D.Attrs.push_back({N, AttrKind::Int});
+  // Fault-aware compilation (Lowering.cpp copyFaultPlacement): the quant
+  // op's wmem_offset, its name, read decoder and masks (packed bytes).
+  D.Attrs.push_back({"wmem_offset", AttrKind::Int});
+  D.Attrs.push_back({"fault_op", AttrKind::String});
+  D.Attrs.push_back({"decoder", AttrKind::String});
+  D.Attrs.push_back({"decoder_masks", AttrKind::Ints});
   D.Verify = [](const Op &O) -> Error {
     if (Error E = verifyCommon(O))
       return E;

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ConvSplit.h"
+#include "WeightRanges.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/QuantOps.h"
 #include "onncf/Support/Diagnostics.h"
@@ -34,7 +35,7 @@ using namespace llvm;
 namespace onncf {
 namespace nvdla {
 
-static uint64_t alignTo256(uint64_t X) { return (X + 255) & ~uint64_t(255); }
+static uint64_t alignTo256(uint64_t X) { return alignWeightRange(X); }
 
 static Error planActivations(Graph &G, const NvdlaConfig &Cfg);
 
@@ -49,12 +50,21 @@ Error planNvdla(Graph &G, const NvdlaConfig &Cfg) {
       continue;
     uint64_t WB = O.getOperand(1)->getType().getSizeInBytes();
     uint64_t SB = O.getOperand(2)->getType().getSizeInBytes();
-    O.setAttr("weight_offset", int64_t(WOff));
+    WeightRange R = allocateWeightRange(WOff, WB, SB);
+    // The fault placement (FaultPlacement.cpp) chose the stored words for
+    // the cells at wmem_offset: the weights must land there.
+    if (O.hasAttr("wmem_offset") &&
+        O.getIntAttr("wmem_offset", -1) != int64_t(R.WeightOffset))
+      return makeError(O.getDescription() + ": the fault placement put its "
+                                            "weights at byte " +
+                       Twine(O.getIntAttr("wmem_offset", -1)) +
+                       " of the weights blob, planning gives " +
+                       Twine(R.WeightOffset) + " on " + Cfg.Name);
+    O.setAttr("weight_offset", int64_t(R.WeightOffset));
     O.setAttr("weight_bytes", int64_t(WB));
-    WOff = alignTo256(WOff + WB);
-    O.setAttr("sdp_offset", int64_t(WOff));
+    O.setAttr("sdp_offset", int64_t(R.SdpOffset));
     O.setAttr("sdp_bytes", int64_t(SB));
-    WOff = alignTo256(WOff + SB);
+    WOff = R.End;
     if (Error E = planConvCbuf(O, Cfg))
       return E;
   }

@@ -297,6 +297,14 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
                         : V;
     };
     auto Id = [](int32_t V) -> int64_t { return V; };
+    // Weight-memory faults are already in *Dense: the VP applied the defect
+    // map and the onncf.fault decoders to the weights memory at load
+    // (WeightFaults.cpp). CMAC lane faults (per product, lib/Fault/MacFaults)
+    // belong here: the MAC cell of W[k][c][r][s] * X[c][..] is
+    // (k mod AtomicK) * AtomicC + (c mod AtomicC) (c: this op's input
+    // channel; the loadable's onncf.fault "cmac" section gives the cells and
+    // substitutions), applied to the weight operand in Wt and to every data
+    // operand, padding included, inside convolve().
     std::vector<int64_t> X, Wt;
     gather<int64_t>(G, *Src, *Dense, Raw, InCvt, Id, X, Wt);
     const unsigned Clip = D.out_cvt.truncate;

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "onncf/Targets/NVDLA/VirtualPlatform.h"
 #include "Scheduler.h"
+#include "WeightFaults.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
@@ -289,6 +290,55 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
         I.Order.push_back(It->second);
       }
     }
+  // The chip's weight reads (docs/FaultInjection.md, "NVDLA"): the defect
+  // map's wmem faults on every CONV op's weight_data bytes, then the
+  // onncf.fault decoders, written once into the initial memory contents.
+  // SDP operands and other SET memory contents are read fault-free.
+  Optional<FaultInfo> Faults;
+  if (const fl::Blob *B = F.blobByName(FaultBlobName)) {
+    ArrayRef<uint8_t> Data;
+    if (B->data())
+      Data = ArrayRef<uint8_t>(B->data()->data(), B->data()->size());
+    auto FI = parseFaultBlob(Data, F.name());
+    if (!FI)
+      return FI.takeError();
+    Faults = std::move(*FI);
+  }
+  if (Opts.Map || Faults) {
+    std::vector<vp::WeightRead> Reads;
+    for (const TaskInfo &T : I.Tasks)
+      for (const DecodedOp &D : T.Net.Ops) {
+        if (!T.IsDLA || D.common.op_type != OpCONV)
+          continue;
+        const ConvOpDesc &C = D.op.conv;
+        const DataCube &W = D.surface.conv.weight_data;
+        if (C.weight_format != 0 || C.in_precision > 2)
+          return Fail("task " + Twine(T.Id) +
+                      ": a defect map needs uncompressed weights");
+        if (W.address < 0 || unsigned(W.address) >= T.Addresses.size())
+          return Fail("task " + Twine(T.Id) + ": weight_data address index " +
+                      Twine(W.address) + " is not in its address list");
+        const AddressInfo &A = I.Addresses[T.Addresses[unsigned(W.address)]];
+        uint64_t Size = uint64_t(D.surface.conv.dst_data.channel) * W.channel *
+                        W.height * W.width *
+                        getPrecisionBytes(Precision(C.in_precision));
+        if (W.offset > A.Size || Size > A.Size - W.offset)
+          return Fail("task " + Twine(T.Id) + ": weight_data (" + Twine(Size) +
+                      " bytes at offset " + Twine(W.offset) +
+                      ") exceeds its address range");
+        Reads.push_back({A.Memory, A.Offset + W.offset, Size});
+      }
+    std::vector<int> IndexOfId;
+    for (auto &KV : MemIndex) {
+      if (KV.first >= IndexOfId.size())
+        IndexOfId.resize(KV.first + 1, -1);
+      IndexOfId[KV.first] = int(KV.second);
+    }
+    if (Error E = vp::applyWeightFaults(I.Memories, Reads, Opts.Map,
+                                        Opts.MapName, Faults ? &*Faults : nullptr,
+                                        IndexOfId, F.name()))
+      return std::move(E);
+  }
   VP->File = std::move(File);
   return VP;
 }

@@ -33,6 +33,13 @@ llvm::Error lowerToNvdla(Graph &G, const NvdlaConfig &Cfg);
 llvm::Error lowerToNvdla(Graph &G, const NvdlaConfig &Cfg,
                          bool AllowCpuFallback);
 llvm::Error planNvdla(Graph &G, const NvdlaConfig &Cfg);
+/// Fault-aware compilation: the weight placement on the QUANT graph
+/// (before lowerToNvdla): wmem_offset (= the weight_offset planNvdla will
+/// give), wmem_words, wmem_layout "nvdla-direct", wmem_kcrs, wmem_groups and
+/// cmac_cells on every quant.conv / quant.fc (onncf/Fault/Placement.h).
+/// Errors on weights other than constant int8. Returns the bytes of the
+/// weights blob.
+llvm::Expected<uint64_t> placeNvdlaWeights(Graph &G, const NvdlaConfig &Cfg);
 llvm::Expected<std::vector<uint8_t>> emitLoadable(const Graph &G,
                                                   const NvdlaConfig &Cfg);
 

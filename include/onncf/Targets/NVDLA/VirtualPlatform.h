@@ -29,6 +29,9 @@ class raw_ostream;
 
 namespace onncf {
 class Executor;
+namespace fault {
+class DefectMap;
+}
 class Tensor;
 
 namespace nvdla {
@@ -78,6 +81,13 @@ struct VPOptions {
   /// The hardware the loadable runs on. Null: the config named in the
   /// loadable's onncf.io blob, else nv_full.
   const NvdlaConfig *Config = nullptr;
+  /// The chip of a defect map (onnc-run --defect-map): its first wmem
+  /// memory's faults are applied, once at create(), to the bytes every CONV
+  /// op reads as weights (byte address = offset in the weights memory), then
+  /// the onncf.fault blob's decoders (which apply without a map too). Only
+  /// used by create().
+  const fault::DefectMap *Map = nullptr;
+  std::string MapName;
 };
 
 class VirtualPlatform {
