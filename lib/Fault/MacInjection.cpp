@@ -217,7 +217,9 @@ Expected<MacMitigationReport> mitigateMacLanes(Graph &G, const DefectMap &Map,
 Error applyMacFaults(Graph &G, const DefectMap *Map, StringRef MapName) {
   for (auto &OP : G.getOps()) {
     Op &O = *OP;
-    if (!isMacOp(O) || !O.hasAttr(attr::CMacCells))
+    // cmac_lanes: applied already (the substitutions are gone by now).
+    if (!isMacOp(O) || !O.hasAttr(attr::CMacCells) ||
+        O.hasAttr(attr::CMacLanes))
       continue;
     auto Geo = readCells(O);
     if (!Geo)
