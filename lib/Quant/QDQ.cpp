@@ -463,6 +463,8 @@ Error QDQLowering::run() {
       E = lowerAdd(O);
     else if (Kind == quantop::Requantize)
       E = lowerRequantize(O);
+    else if (Kind == quantop::Lrn)
+      E = lowerLrn(O);
     else if (Kind.startswith("onnx."))
       E = lowerONNXOp(O);
     else

@@ -283,5 +283,39 @@ Error QDQLowering::lowerRequantize(Op *O) {
   return replaceOp(O, *Y);
 }
 
+/// quant.lrn -> DequantizeLinear, onnx.LRN, QuantizeLinear. Not bit-exact:
+/// the CDP evaluates the LRN denominator through a lookup table designed
+/// for the scales (onncf/Quant/LrnLut.h: within 0.72 LSB of float LRN on
+/// the parameter sets tested), the export computes it in float.
+Error QDQLowering::lowerLrn(Op *O) {
+  auto ScaleY = outputScale(*O);
+  if (!ScaleY)
+    return ScaleY.takeError();
+  AttributeMap Attrs;
+  for (const char *A : {"alpha", "beta", "bias"}) {
+    const Attribute *V = O->getAttr(A);
+    if (!V)
+      return makeError(O->getDescription() + ": no '" + A +
+                       "' attribute: the LRN the CDP registers were designed "
+                       "from is unknown (recompile the model)");
+    Attrs[A] = *V;
+  }
+  Attrs["size"] = O->getIntAttr("size", 0);
+  Value *X = O->getOperand(0);
+  auto XF = dequantizeDeclared(X, *O);
+  if (!XF)
+    return XF.takeError();
+  const std::string &N = O->getResult(0)->getName();
+  auto F = create("onnx.LRN", {*XF}, floatType(O->getResult(0)->getType()),
+                  std::move(Attrs), N + ".float");
+  if (!F)
+    return F.takeError();
+  auto Y = quantize(*F, *ScaleY, O->getResult(0)->getType().getElementType(),
+                    N + ".q");
+  if (!Y)
+    return Y.takeError();
+  return replaceOp(O, *Y);
+}
+
 } // namespace qdq
 } // namespace onncf

@@ -68,6 +68,7 @@ private:
   llvm::Error lowerAvgPool(Op *O);
   llvm::Error lowerAdd(Op *O);
   llvm::Error lowerRequantize(Op *O);
+  llvm::Error lowerLrn(Op *O);
   llvm::Error lowerONNXOp(Op *O);
 
   llvm::Expected<float> outputScale(const Op &O);

@@ -35,15 +35,19 @@ Expected<bool> Quantizer::quantizeLrn(Op *O) {
     return OutScale.takeError();
   unsigned InBits = IX->getType().getElementType() == ElementType::I16 ? 16 : 8;
   unsigned OutBits = actElementType() == ElementType::I16 ? 16 : 8;
-  auto D = designLrnCdp(O->getFloatAttr("alpha", 1e-4f),
-                        O->getFloatAttr("beta", 0.75f),
-                        O->getFloatAttr("bias", 1.0f), Size, getScale(IX),
-                        InBits, *OutScale, OutBits);
+  const float Alpha = O->getFloatAttr("alpha", 1e-4f),
+              Beta = O->getFloatAttr("beta", 0.75f),
+              Bias = O->getFloatAttr("bias", 1.0f);
+  auto D = designLrnCdp(Alpha, Beta, Bias, Size, getScale(IX), InBits,
+                        *OutScale, OutBits);
   if (!D)
     return makeError("node '" + O->getName() + "' (" + O->getKind() +
                      "): " + toString(D.takeError()));
-  return replaceChain(quantop::Lrn, {IX}, makeQuantLrnAttrs(D->Params, D->Lut),
-                      Chain, *OutScale, O);
+  AttributeMap A = makeQuantLrnAttrs(D->Params, D->Lut);
+  A["alpha"] = Alpha; // for the QDQ export (onnx.LRN)
+  A["beta"] = Beta;
+  A["bias"] = Bias;
+  return replaceChain(quantop::Lrn, {IX}, std::move(A), Chain, *OutScale, O);
 }
 
 } // namespace quantize

@@ -93,7 +93,11 @@ OpDef lrnDef() {
       {"size", AttrKind::Int, true},     {"out_bits", AttrKind::Int},
       {"in_cvt", AttrKind::Ints, true},  {"out_cvt", AttrKind::Ints, true},
       {"lut_le", AttrKind::Ints, true},  {"lut_lo", AttrKind::Ints, true},
-      {"lut_regs", AttrKind::Ints, true}};
+      {"lut_regs", AttrKind::Ints, true},
+      // The float LRN the registers were designed from, kept so the QDQ
+      // export can write an onnx.LRN (optional: the CDP does not need them).
+      {"alpha", AttrKind::Float},        {"beta", AttrKind::Float},
+      {"bias", AttrKind::Float}};
   D.Verify = [](const Op &O) -> Error {
     if (const TensorType *T = operandType(O, 0)) {
       if (T->getElementType() != ElementType::I8 &&
