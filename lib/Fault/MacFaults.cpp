@@ -52,9 +52,9 @@ Expected<MacLaneModel> MacLaneModel::fromDefectMap(const DefectMap &Map,
                      "-bit operand lanes; the int8 MAC model needs bits=8");
   for (unsigned Cell = 0; Cell < G.cells(); ++Cell)
     for (Operand O : {Operand::Weight, Operand::Data})
-      M.setFaults(Cell, O,
-                  Map.faultsOfWord(unsigned(Mem), uint64_t(Cell) * 2 +
-                                                      unsigned(O)));
+      M.setFaults(
+          Cell, O,
+          Map.faultsOfWord(unsigned(Mem), uint64_t(Cell) * 2 + unsigned(O)));
   M.finalize();
   return M;
 }
@@ -86,9 +86,8 @@ Error MacLaneModel::applySubstitutions(ArrayRef<int64_t> Q) {
                      "quadruples, it has " +
                      Twine(Q.size()) + " entries");
   for (size_t I = 0; I < Q.size(); I += 4) {
-    if (Q[I] < 0 || Q[I] >= int64_t(cells()) || Q[I + 1] < 0 ||
-        Q[I + 1] > 1 || Q[I + 2] < 0 || Q[I + 2] > 127 || Q[I + 3] < 0 ||
-        Q[I + 3] > 1)
+    if (Q[I] < 0 || Q[I] >= int64_t(cells()) || Q[I + 1] < 0 || Q[I + 1] > 1 ||
+        Q[I + 2] < 0 || Q[I + 2] > 127 || Q[I + 3] < 0 || Q[I + 3] > 1)
       return makeError("cmac_substitute has the bad entry (" + Twine(Q[I]) +
                        ", " + Twine(Q[I + 1]) + ", " + Twine(Q[I + 2]) + ", " +
                        Twine(Q[I + 3]) + ") for " + Twine(cells()) +
@@ -103,8 +102,8 @@ std::vector<int64_t> MacLaneModel::substitutionQuads() const {
   std::vector<int64_t> Q;
   for (unsigned I = 0; I < Lanes.size(); ++I)
     if (Lanes[I].Mask)
-      Q.insert(Q.end(), {int64_t(I / 2), int64_t(I % 2),
-                         int64_t(Lanes[I].Mask), int64_t(Lanes[I].Mode)});
+      Q.insert(Q.end(), {int64_t(I / 2), int64_t(I % 2), int64_t(Lanes[I].Mask),
+                         int64_t(Lanes[I].Mode)});
   return Q;
 }
 

@@ -42,6 +42,21 @@ unsigned placeMacLanes(Graph &G, MacGeometry Geo) {
     O.setAttr(attr::CMacCells,
               std::vector<int64_t>{int64_t(Geo.AtomK), int64_t(Geo.AtomC)});
     ++N;
+    // An fc reading a flattened [N, C, H, W] cube reads it as one kernel of
+    // C channels, as the NVDLA placement records it.
+    const Op *P = O.getOperand(0)->getDefiningOp();
+    const TensorType &WT = W->getType();
+    if (O.getKind() != quantop::FC || O.hasAttr(attr::CMacKCRS) || !P ||
+        (P->getKind() != "onnx.Flatten" && P->getKind() != "onnx.Reshape") ||
+        P->getNumOperands() < 1 || WT.getRank() != 2)
+      continue;
+    const TensorType &In = P->getOperand(0)->getType();
+    if (In.getRank() == 4 && In.getDim(1) > 0 && In.getDim(2) > 0 &&
+        In.getDim(3) > 0 &&
+        In.getDim(1) * In.getDim(2) * In.getDim(3) == WT.getDim(1))
+      O.setAttr(attr::CMacKCRS,
+                std::vector<int64_t>{WT.getDim(0), In.getDim(1), In.getDim(2),
+                                     In.getDim(3)});
   }
   return N;
 }
@@ -50,8 +65,8 @@ unsigned placeMacLanes(Graph &G, MacGeometry Geo) {
 static Expected<MacGeometry> readCells(const Op &O) {
   const Attribute *A = O.getAttr(attr::CMacCells);
   if (!A || !A->is(AttrKind::Ints) || A->getInts().size() != 2 ||
-      A->getInts()[0] < 1 || A->getInts()[1] < 1 ||
-      A->getInts()[0] > 4096 || A->getInts()[1] > 4096)
+      A->getInts()[0] < 1 || A->getInts()[1] < 1 || A->getInts()[0] > 4096 ||
+      A->getInts()[1] > 4096)
     return makeError(O.getDescription() +
                      ": cmac_cells must be [atomK, atomC] (each 1..4096)");
   return MacGeometry{unsigned(A->getInts()[0]), unsigned(A->getInts()[1])};
@@ -64,11 +79,11 @@ static Expected<int64_t> readFcRS(const Op &O) {
     return 1;
   std::vector<int64_t> D = O.getIntsAttr(attr::CMacKCRS);
   const TensorType &WT = O.getOperand(1)->getType();
-  if (D.size() != 4 || WT.getRank() != 2 || D[0] != WT.getDim(0) ||
-      D[0] < 1 || D[1] < 1 || D[2] < 1 || D[3] < 1 ||
-      D[1] * D[2] * D[3] != WT.getDim(1))
-    return makeError(O.getDescription() + ": wmem_kcrs must be [K, C, R, S] "
-                                          "with K x (C*R*S) = the weight " +
+  if (D.size() != 4 || WT.getRank() != 2 || D[0] != WT.getDim(0) || D[0] < 1 ||
+      D[1] < 1 || D[2] < 1 || D[3] < 1 || D[1] * D[2] * D[3] != WT.getDim(1))
+    return makeError(O.getDescription() +
+                     ": wmem_kcrs must be [K, C, R, S] "
+                     "with K x (C*R*S) = the weight " +
                      WT.str());
   return D[2] * D[3];
 }
@@ -105,8 +120,8 @@ Expected<MacMitigationReport> mitigateMacLanes(Graph &G, const DefectMap &Map,
   const Policy &P = M.Fixed;
   bool None = !M.Auto && P.Enc == Encoder::Plain && P.Dec == Decoder::None;
   bool Sign = !M.Auto && P.Enc == Encoder::Plain && P.Dec == Decoder::SignBit;
-  bool Inv = !M.Auto && P.Enc == Encoder::Plain &&
-             P.Dec == Decoder::InverseSignBit;
+  bool Inv =
+      !M.Auto && P.Enc == Encoder::Plain && P.Dec == Decoder::InverseSignBit;
   bool Clamp =
       !M.Auto && P.Enc == Encoder::SignBitClamp && P.Dec == Decoder::SignBit;
   if (!None && !Sign && !Inv && !Clamp)
@@ -139,9 +154,9 @@ Expected<MacMitigationReport> mitigateMacLanes(Graph &G, const DefectMap &Map,
         Mo->substituteKnownFaults(Inv ? LaneMode::InverseSignBit
                                       : LaneMode::SignBit);
       Mo->finalize();
-      It = Models.emplace(std::make_pair(Geo->AtomK, Geo->AtomC),
-                          std::move(*Mo))
-               .first;
+      It =
+          Models.emplace(std::make_pair(Geo->AtomK, Geo->AtomC), std::move(*Mo))
+              .first;
     }
     const MacLaneModel &Mo = It->second;
     if (!Counted) {
@@ -188,8 +203,8 @@ Expected<MacMitigationReport> mitigateMacLanes(Graph &G, const DefectMap &Map,
       for (int64_t I = 0; I < int64_t(D.size()); ++I) {
         int64_t K, C;
         kcOf(WS, IsConv, *RS, I, K, C);
-        const LaneSetting &LS = Mo.lane(Mo.geometry().cellOf(K, C),
-                                        Operand::Weight);
+        const LaneSetting &LS =
+            Mo.lane(Mo.geometry().cellOf(K, C), Operand::Weight);
         if (!LS.faultyBelowSign())
           continue;
         WordFaults F{LS.Sa0, LS.Sa1};

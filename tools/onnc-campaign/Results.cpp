@@ -36,7 +36,7 @@ std::string formatDouble(double D) {
   return formatv("{0}", format("%.17g", D)).str();
 }
 
-static std::string ratio(int64_t Num, int64_t Den) {
+std::string ratio(int64_t Num, int64_t Den) {
   return Den ? formatv("{0}", format("%.6f", double(Num) / double(Den))).str()
              : std::string("0");
 }
@@ -54,14 +54,18 @@ static std::string provenanceLine(const Campaign &C) {
 
 Error writeRunsCSV(StringRef Path, const Campaign &C, ArrayRef<RunRow> Rows) {
   return writeFileAtomically(Path, [&](raw_ostream &OS) {
-    OS << CommentPrefix << provenanceLine(C) << "\n" << CSVHeader << "\n";
+    OS << CommentPrefix << provenanceLine(C) << "\n"
+       << (C.Cmac ? CmacCSVHeader : CSVHeader) << "\n";
     for (const RunRow &R : Rows)
-      OS << R.Index << "," << formatDouble(R.Rate) << "," << R.Map << ","
-         << R.Seed << "," << R.Mitigation << "," << R.WeightBits << ","
-         << R.FaultyWords << "," << R.Words1NonSilent << ","
-         << R.Words2PlusNonSilent << "," << ratio(R.Top1Correct, R.Count) << ","
-         << ratio(R.Top5Correct, R.Count) << "," << R.Count << ","
-         << R.Top1Correct << "," << R.Top5Correct << "," << R.MapHash << "\n";
+      if (C.Cmac)
+        writeCmacRow(OS, R);
+      else
+        OS << R.Index << "," << formatDouble(R.Rate) << "," << R.Map << ","
+           << R.Seed << "," << R.Mitigation << "," << R.WeightBits << ","
+           << R.FaultyWords << "," << R.Words1NonSilent << ","
+           << R.Words2PlusNonSilent << "," << ratio(R.Top1Correct, R.Count)
+           << "," << ratio(R.Top5Correct, R.Count) << "," << R.Count << ","
+           << R.Top1Correct << "," << R.Top5Correct << "," << R.MapHash << "\n";
     return Error::success();
   });
 }
@@ -80,6 +84,11 @@ static Error readProvenance(StringRef Path, StringRef Text, Campaign &C) {
     return makeError(Path + ":1: the provenance line lacks total_runs, "
                             "rates, mitigations or campaign_hash");
   C.TotalRuns = uint64_t(*Total);
+  auto Mem = O->getString("memory");
+  C.Cmac = Mem && *Mem == "cmac";
+  if (C.Cmac)
+    if (Error E = readCmacProvenance(*O, C))
+      return makeError(Path + ":1: " + toString(std::move(E)));
   C.Rates.clear();
   C.Mitigations.clear();
   for (const json::Value &R : *Rates)
@@ -109,7 +118,7 @@ Error readRunsCSV(StringRef Path, Campaign &C, std::vector<RunRow> &Rows) {
   if (Error E =
           readProvenance(Path, Lines[0].drop_front(strlen(CommentPrefix)), C))
     return E;
-  if (Lines[1].rtrim("\r") != CSVHeader)
+  if (Lines[1].rtrim("\r") != (C.Cmac ? CmacCSVHeader : CSVHeader))
     return makeError(Path + ":2: unexpected CSV header");
   for (size_t L = 2; L < Lines.size(); ++L) {
     SmallVector<StringRef, 16> F;
@@ -118,6 +127,15 @@ Error readRunsCSV(StringRef Path, Campaign &C, std::vector<RunRow> &Rows) {
     auto Bad = [&](const Twine &What) {
       return makeError(Path + ":" + Twine(L + 1) + ": bad " + What);
     };
+    if (C.Cmac) {
+      if (Error E = readCmacRow(F, R))
+        return makeError(Path + ":" + Twine(L + 1) + ": " +
+                         toString(std::move(E)));
+      if (R.Index >= C.TotalRuns)
+        return Bad("run index '" + F[0] + "'");
+      Rows.push_back(std::move(R));
+      continue;
+    }
     if (F.size() != 15)
       return Bad("row (expected 15 fields, got " + Twine(F.size()) + ")");
     if (F[0].getAsInteger(10, R.Index) || R.Index >= C.TotalRuns)
@@ -141,6 +159,13 @@ Error readRunsCSV(StringRef Path, Campaign &C, std::vector<RunRow> &Rows) {
 }
 
 Error writeSummary(StringRef Path, const Campaign &C, ArrayRef<RunRow> Rows) {
+  if (C.Cmac) {
+    json::Object Top = cmacSummary(C, Rows);
+    return writeFileAtomically(Path, [&](raw_ostream &OS) {
+      OS << formatv("{0:2}", json::Value(std::move(Top))) << "\n";
+      return Error::success();
+    });
+  }
   json::Array Points;
   for (double Rate : C.Rates)
     for (const std::string &Mit : C.Mitigations) {
@@ -183,6 +208,8 @@ Error writeSummary(StringRef Path, const Campaign &C, ArrayRef<RunRow> Rows) {
   });
 }
 
+static Error runGnuplot(StringRef Gp, StringRef Dat);
+
 Error writePlot(StringRef Path, const Campaign &C, ArrayRef<RunRow> Rows) {
   SmallString<256> Base(Path);
   sys::path::replace_extension(Base, "");
@@ -191,6 +218,25 @@ Error writePlot(StringRef Path, const Campaign &C, ArrayRef<RunRow> Rows) {
   // One data block per mitigation: rate in %, top-1, CI low, CI high.
   std::string Data;
   raw_string_ostream DS(Data);
+  if (C.Cmac) {
+    std::string Script;
+    raw_string_ostream GS(Script);
+    GS << "# onnc-campaign plot: top-1 vs faulty bit of a MAC operand lane "
+          "per stuck value and mitigation, Wilson 95 % error bars.\n"
+       << "set terminal svg size 1100,520\nset output '"
+       << sys::path::filename(Path) << "'\n";
+    std::string Body;
+    raw_string_ostream BS(Body);
+    cmacPlotData(C, Rows, DS, BS, sys::path::filename(Dat));
+    GS << BS.str() << "set terminal pngcairo size 1100,520\nset output '"
+       << sys::path::filename(Png) << "'\n"
+       << BS.str() << "unset output\n";
+    if (Error E = writeFileAtomically(Dat, DS.str()))
+      return E;
+    if (Error E = writeFileAtomically(Gp, GS.str()))
+      return E;
+    return runGnuplot(Gp, Dat);
+  }
   double Clean = -1;
   for (const RunRow &R : Rows)
     if (R.Rate == 0 && R.Count)
@@ -243,6 +289,11 @@ Error writePlot(StringRef Path, const Campaign &C, ArrayRef<RunRow> Rows) {
      << "replot\nunset output\n";
   if (Error E = writeFileAtomically(Gp, GS.str()))
     return E;
+  return runGnuplot(Gp, Dat);
+}
+
+/// Runs gnuplot on \p Gp in its folder (a missing gnuplot is a warning).
+static Error runGnuplot(StringRef Gp, StringRef Dat) {
   auto Gnuplot = sys::findProgramByName("gnuplot");
   if (!Gnuplot) {
     reportWarning("gnuplot not found: wrote " + Gp + " and " + Dat +

@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ struct RunRow {
   uint64_t FaultyWords = 0, Words1NonSilent = 0, Words2PlusNonSilent = 0;
   int64_t Top1Correct = 0, Top5Correct = 0, Count = 0;
   std::string MapHash; ///< 16 hex digits of the map's canonical text, or "-"
+  // --memory=cmac (seed 000's lane faults): the faulted operand lane ("-"
+  // for the fault-free run), bit and stuck value (-1 there), the lanes that
+  // change some value and the weights sign-bit-clamp changed.
+  std::string Operand = "-";
+  int Bit = -1, Stuck = -1;
+  uint64_t FaultyLanes = 0, Clamped = 0;
 };
 
 /// The campaign's identity: the settings that determine its rows (not -j,
@@ -39,6 +46,10 @@ struct Campaign {
   uint64_t TotalRuns = 0;
   std::vector<double> Rates;            ///< as given (0 = fault-free)
   std::vector<std::string> Mitigations; ///< as given
+  /// --memory=cmac: the sweep axes (the CSV and summary have their fields).
+  bool Cmac = false;
+  std::vector<std::string> Operands;
+  std::vector<int> Bits, Stucks;
 };
 
 /// Shortest decimal spelling of \p D that reads back as \p D.
@@ -61,6 +72,28 @@ llvm::Error writeSummary(llvm::StringRef Path, const Campaign &C,
 /// a warning, not an error.
 llvm::Error writePlot(llvm::StringRef Path, const Campaign &C,
                       llvm::ArrayRef<RunRow> Rows);
+
+//===-- --memory=cmac (CmacResults.cpp)
+//------------------------------------===//
+// The same files for a lane campaign: the CSV columns are run, operand,
+// bit, stuck, mitigation, faulty_lanes, clamped_weights, top1, top5, count,
+// top1_correct, top5_correct, map_hash; the summary has a fault_free object
+// and one point per (operand, bit, stuck, mitigation); the plot is top-1 vs
+// bit, one panel per operand.
+
+extern const char *CmacCSVHeader;
+void writeCmacRow(llvm::raw_ostream &OS, const RunRow &R);
+/// Parses one CSV line's fields (13) into \p R; the error says what.
+llvm::Error readCmacRow(llvm::ArrayRef<llvm::StringRef> F, RunRow &R);
+/// Reads the sweep axes of a cmac provenance into \p C.
+llvm::Error readCmacProvenance(const llvm::json::Object &O, Campaign &C);
+llvm::json::Object cmacSummary(const Campaign &C, llvm::ArrayRef<RunRow> Rows);
+/// The gnuplot data and plot command of a cmac campaign.
+void cmacPlotData(const Campaign &C, llvm::ArrayRef<RunRow> Rows,
+                  llvm::raw_ostream &Data, llvm::raw_ostream &Script,
+                  llvm::StringRef DatName);
+/// Runs "x.xxxxxx" for Num/Den (0 for Den 0).
+std::string ratio(int64_t Num, int64_t Den);
 
 } // namespace campaign
 } // namespace onncf

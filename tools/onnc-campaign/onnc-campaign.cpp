@@ -7,7 +7,9 @@
 // the map's faults and decoders (as onnc-run --defect-map does) and
 // evaluates the integer interpreter on the dataset. Runs are independent and
 // run on a thread pool, one run per thread, so results do not depend on -j.
-// `onnc-campaign merge` recombines --shard outputs. See
+// `onnc-campaign merge` recombines --shard outputs. --memory=cmac sweeps
+// seed 000's MAC lane faults instead (operand x bit x stuck value x lane
+// mitigation on chosen cells, onncf/Fault/MacFaults.h). See
 // docs/tools/onnc-campaign.md.
 //
 //===----------------------------------------------------------------------===//
@@ -16,6 +18,7 @@
 #include "onncf/Config/Version.h"
 #include "onncf/Data/Dataset.h"
 #include "onncf/Fault/DefectMap.h"
+#include "onncf/Fault/MacFaults.h"
 #include "onncf/Fault/Policy.h"
 #include "onncf/Fault/WeightFaults.h"
 #include "onncf/Frontend/ModelLoader.h"
@@ -85,9 +88,33 @@ static cl::opt<std::string> LabelsPath("labels", cl::desc("Test labels"),
 static cl::opt<int64_t> Limit("limit",
                               cl::desc("Use the first N images (0: all)"),
                               cl::init(0), cl::cat(Cat));
-static cl::opt<std::string> MemoryKind("memory",
-                                       cl::desc("Faulty memory: wmem"),
-                                       cl::init("wmem"), cl::cat(Cat));
+static cl::opt<std::string>
+    MemoryKind("memory", cl::desc("Faulty memory: wmem (default) or cmac"),
+               cl::init("wmem"), cl::cat(Cat));
+static cl::opt<std::string>
+    BitsStr("bits",
+            cl::desc("cmac: faulty bit positions, e.g. 0-7 or 2,4,6 "
+                     "(default 0-7)"),
+            cl::init("0-7"), cl::cat(Cat));
+static cl::opt<std::string>
+    StuckStr("stuck", cl::desc("cmac: stuck values, 0 and/or 1 (default 0,1)"),
+             cl::init("0,1"), cl::cat(Cat));
+static cl::opt<std::string>
+    OperandsStr("operands",
+                cl::desc("cmac: faulty operand lanes, weight and/or data "
+                         "(default weight,data)"),
+                cl::init("weight,data"), cl::cat(Cat));
+static cl::opt<std::string>
+    CellsStr("cells",
+             cl::desc("cmac: the MAC cells whose lane has the faulty bit, "
+                      "all at once (default 0,32: seed 000's CMAC_A and "
+                      "CMAC_B cell)"),
+             cl::init("0,32"), cl::cat(Cat));
+static cl::opt<std::string>
+    MacGeometryStr("mac-geometry",
+                   cl::desc("cmac: MAC array atomKxatomC (default 8x8, "
+                            "nv_small)"),
+                   cl::init("8x8"), cl::cat(Cat));
 static cl::opt<std::string>
     RatesStr("rates",
              cl::desc("Fault rates per cell, comma-separated: fractions "
@@ -141,6 +168,9 @@ struct RunSpec {
   double Rate;
   unsigned Map;
   unsigned Mitigation; ///< index into the mitigation list
+  // --memory=cmac: Bit < 0 is the fault-free run.
+  fault::Operand Operand = fault::Operand::Weight;
+  int Bit = -1, Stuck = 0;
 };
 
 /// What every run shares (read-only while the pool runs).
@@ -151,10 +181,109 @@ struct Shared {
   Dataset Data;
   EvaluateOptions EO;
   double Sa1Share = 0.8;
+  // --memory=cmac
+  fault::MacGeometry Geo;
+  std::vector<unsigned> Cells;
 };
 } // namespace
 
+/// A cmac run: explicit `cell` faults on bit Spec.Bit of the chosen cells'
+/// Spec.Operand lane, the lane mitigation, then the host interpreter.
+static Expected<RunRow> runCmac(const Shared &S, const RunSpec &Spec) {
+  RunRow Row;
+  Row.Index = Spec.Index;
+  Row.WeightBits = WeightBits;
+  Row.MapHash = "-";
+  Row.Mitigation =
+      Spec.Bit < 0 ? "none" : S.Mitigations[Spec.Mitigation].name();
+  auto G = parseGraph(S.PlacedText, "<placed model>");
+  if (!G)
+    return G.takeError();
+  std::optional<fault::DefectMap> Map;
+  std::string MapName;
+  if (Spec.Bit >= 0) {
+    Row.Operand = Spec.Operand == fault::Operand::Weight ? "weight" : "data";
+    Row.Bit = Spec.Bit;
+    Row.Stuck = Spec.Stuck;
+    Map.emplace();
+    fault::Memory M;
+    M.Kind = fault::MemoryKind::CMac;
+    M.Name = "cmac";
+    M.Entries = S.Geo.cells();
+    M.Width = 8;
+    unsigned Idx = Map->addMemory(M);
+    for (unsigned Cell : S.Cells) {
+      fault::ExplicitFault F;
+      F.Scope = fault::FaultScope::Cell;
+      F.Mem = Idx;
+      F.Index = uint64_t(Cell) * 2 + unsigned(Spec.Operand);
+      F.Bit = unsigned(Spec.Bit);
+      F.StuckAt1 = Spec.Stuck == 1;
+      Map->Faults.push_back(F);
+    }
+    MapName =
+        formatv("map({0},bit={1},sa{2})", Row.Operand, Spec.Bit, Spec.Stuck)
+            .str();
+    if (Error E = Map->finalize(MapName))
+      return E;
+    std::string Text;
+    raw_string_ostream OS(Text);
+    Map->print(OS);
+    Row.MapHash = hex64(xxHash64(OS.str()));
+    auto Rep = fault::mitigateMacLanes(**G, *Map,
+                                       S.Mitigations[Spec.Mitigation], MapName);
+    if (!Rep)
+      return Rep.takeError();
+    Row.Clamped = Rep->Clamped;
+    auto L = fault::MacLaneModel::fromDefectMap(*Map, S.Geo, MapName);
+    if (!L)
+      return L.takeError();
+    for (unsigned C = 0; C < S.Geo.cells(); ++C)
+      Row.FaultyLanes += L->faulty(C, fault::Operand::Weight) +
+                         L->faulty(C, fault::Operand::Data);
+  }
+  if (Error E = fault::applyMacFaults(**G, Map ? &*Map : nullptr, MapName))
+    return E;
+  InterpreterOptions IO;
+  IO.Threads = 1; // parallelism is across runs
+  auto I = Interpreter::create(**G, IO);
+  if (!I)
+    return I.takeError();
+  auto R = evaluateDataset(**I, S.Data, S.EO);
+  if (!R)
+    return R.takeError();
+  Row.Top1Correct = R->Top1;
+  Row.Top5Correct = R->Top5;
+  Row.Count = R->Count;
+  return Row;
+}
+
+/// Parses "0-7" / "2,4,6" / "0,3-5" into distinct integers in [0, Max].
+static std::vector<int> parseIntList(StringRef Opt, StringRef S, int Max) {
+  std::vector<int> R;
+  SmallVector<StringRef, 8> Items;
+  S.split(Items, ',');
+  for (StringRef It : Items) {
+    StringRef A, B;
+    std::tie(A, B) = It.trim().split('-');
+    int Lo, Hi;
+    if (A.getAsInteger(10, Lo) ||
+        (B.empty() ? (Hi = Lo, false) : B.getAsInteger(10, Hi)) || Lo < 0 ||
+        Hi > Max || Lo > Hi)
+      usageError("--" + Opt + ": '" + It + "' is not a number or range in 0.." +
+                 Twine(Max));
+    for (int V = Lo; V <= Hi; ++V) {
+      if (llvm::is_contained(R, V))
+        usageError("--" + Opt + ": " + Twine(V) + " is given twice");
+      R.push_back(V);
+    }
+  }
+  return R;
+}
+
 static Expected<RunRow> runOne(const Shared &S, const RunSpec &Spec) {
+  if (MemoryKind == "cmac")
+    return runCmac(S, Spec);
   RunRow Row;
   Row.Index = Spec.Index;
   Row.Rate = Spec.Rate;
@@ -320,10 +449,17 @@ int main(int argc, char **argv) {
     usageError("-march=" + March +
                ": only the host executor is supported "
                "by onnc-campaign so far");
-  if (MemoryKind != "wmem")
+  bool Cmac = MemoryKind == "cmac";
+  if (MemoryKind != "wmem" && !Cmac)
     usageError("--memory=" + MemoryKind +
-               ": only wmem (the host weight "
-               "memory) is supported so far");
+               ": only wmem (the host weight memory) and cmac (the MAC "
+               "array's operand lanes) are supported so far");
+  if (!Cmac &&
+      (BitsStr.getNumOccurrences() || StuckStr.getNumOccurrences() ||
+       OperandsStr.getNumOccurrences() || CellsStr.getNumOccurrences() ||
+       MacGeometryStr.getNumOccurrences()))
+    usageError("--bits, --stuck, --operands, --cells and --mac-geometry need "
+               "--memory=cmac");
   auto ActBits = parseQuantizeMode(QuantizeMode);
   if (!ActBits)
     usageError("--quantize: " + toString(ActBits.takeError()));
@@ -338,15 +474,50 @@ int main(int argc, char **argv) {
     usageError("give --images and --labels");
   if (Limit < 0 || Batch < 1)
     usageError("--limit must be >= 0 and --batch >= 1");
-  if (RatesStr.empty())
-    usageError("give --rates");
-  std::vector<double> Rates = parseRates();
+  std::vector<double> Rates;
+  Shared S;
+  std::vector<int> Bits, Stucks;
+  std::vector<fault::Operand> Operands;
+  std::vector<std::string> OperandNames;
+  if (Cmac) {
+    if (!RatesStr.empty() || Maps.getNumOccurrences() ||
+        Sa1ShareStr.getNumOccurrences())
+      usageError("--rates, --maps and --sa1-share do not apply to "
+                 "--memory=cmac (its sweep is --operands x --bits x --stuck "
+                 "on --cells)");
+    if (WeightBits != 8 || *ActBits != 8)
+      usageError("--memory=cmac models the int8 MAC array: use "
+                 "--weight-bits=8 and --quantize=int8");
+    auto Geo = fault::parseMacGeometry(MacGeometryStr);
+    if (!Geo)
+      usageError("--mac-geometry: " + toString(Geo.takeError()));
+    S.Geo = *Geo;
+    Bits = parseIntList("bits", BitsStr, 7);
+    Stucks = parseIntList("stuck", StuckStr, 1);
+    for (int C : parseIntList("cells", CellsStr, int(S.Geo.cells()) - 1))
+      S.Cells.push_back(unsigned(C));
+    SmallVector<StringRef, 2> Items;
+    StringRef(OperandsStr).split(Items, ',');
+    for (StringRef It : Items) {
+      StringRef T = It.trim();
+      if (T != "weight" && T != "data")
+        usageError("--operands: '" + It + "' is not weight or data");
+      if (llvm::is_contained(OperandNames, T.str()))
+        usageError("--operands: '" + T + "' is given twice");
+      OperandNames.push_back(T.str());
+      Operands.push_back(T == "weight" ? fault::Operand::Weight
+                                       : fault::Operand::Data);
+    }
+  } else {
+    if (RatesStr.empty())
+      usageError("give --rates");
+    Rates = parseRates();
+  }
   double Sa1;
   if (StringRef(Sa1ShareStr).getAsDouble(Sa1) || Sa1 < 0 || Sa1 > 1)
     usageError("--sa1-share: '" + Sa1ShareStr + "' is not in [0, 1]");
   if (Maps < 1)
     usageError("--maps must be >= 1");
-  Shared S;
   S.Sa1Share = Sa1;
   std::vector<std::string> MitNames;
   {
@@ -358,6 +529,12 @@ int main(int argc, char **argv) {
         usageError("--mitigations: " + toString(M.takeError()));
       if (llvm::is_contained(MitNames, M->name()))
         usageError("--mitigations: '" + It + "' is given twice");
+      static const StringRef LanePolicies[] = {
+          "none", "sign-bit", "inverse-sign-bit", "sign-bit-clamp"};
+      if (Cmac && !llvm::is_contained(LanePolicies, StringRef(M->name())))
+        usageError("--mitigations: '" + It +
+                   "' does not apply to MAC lanes (--memory=cmac takes none, "
+                   "sign-bit, inverse-sign-bit and sign-bit-clamp)");
       MitNames.push_back(M->name());
       S.Mitigations.push_back(*M);
     }
@@ -377,7 +554,16 @@ int main(int argc, char **argv) {
   Prep.Scale = *Scale;
 
   // The sweep, in run-index order: rate 0 once, then rate x map x mitigation.
+  // cmac: the fault-free run, then operand x bit x stuck x mitigation.
   std::vector<RunSpec> All;
+  if (Cmac) {
+    All.push_back({0, 0, 0, 0});
+    for (fault::Operand Op : Operands)
+      for (int B : Bits)
+        for (int St : Stucks)
+          for (unsigned M = 0; M < MitNames.size(); ++M)
+            All.push_back({All.size(), 0, 0, M, Op, B, St});
+  }
   for (double R : Rates)
     for (unsigned K = 0; K < (R == 0 ? 1u : unsigned(Maps)); ++K)
       for (unsigned M = 0; M < (R == 0 ? 1u : MitNames.size()); ++M)
@@ -388,6 +574,10 @@ int main(int argc, char **argv) {
   C.TotalRuns = All.size();
   C.Rates = Rates;
   C.Mitigations = MitNames;
+  C.Cmac = Cmac;
+  C.Operands = OperandNames;
+  C.Bits = Bits;
+  C.Stucks = Stucks;
   json::Array RatesJ, MitsJ;
   for (double R : Rates)
     RatesJ.push_back(R);
@@ -408,6 +598,23 @@ int main(int argc, char **argv) {
               ImagesPath, LabelsPath, Limit, MemoryKind, RatesStr, Sa1ShareStr,
               Maps, MitigationsStr, Seed, ScaleStr)
           .str();
+  if (Cmac)
+    Command =
+        formatv(
+            "onnc-campaign {0} --march={1} --quantize={2} "
+            "--weight-bits={3} {4} --images={5} --labels={6} "
+            "--limit={7} --memory=cmac --mac-geometry={8}x{9} "
+            "--cells={10} --operands={11} --bits={12} --stuck={13} "
+            "--mitigations={14} --scale={15}",
+            ModelPath, March, QuantizeMode, WeightBits,
+            CalibTable.empty()
+                ? "--calibration-data=" + CalibData +
+                      " --calibration-samples=" + std::to_string(CalibSamples) +
+                      " --calibration-method=" + CalibMethod
+                : "--calibration-table=" + CalibTable,
+            ImagesPath, LabelsPath, Limit, S.Geo.AtomK, S.Geo.AtomC, CellsStr,
+            OperandsStr, BitsStr, StuckStr, MitigationsStr, ScaleStr)
+            .str();
   json::Object P{
       {"tool", "onnc-campaign"},
       {"version", ONNCF_VERSION_STRING},
@@ -430,6 +637,34 @@ int main(int argc, char **argv) {
       {"seed", int64_t(Seed)},
       {"map_seed_rule", "seed = mix64(mix64(mix64(seed) ^ bits(rate)) ^ k) "
                         "(SplitMix64 finaliser; per-run seeds in the CSV)"}};
+  if (Cmac) {
+    // The wmem sweep's fields mean nothing here.
+    json::Object Q;
+    for (auto &KV : P) {
+      StringRef K = KV.first;
+      if (K != "rates" && K != "sa1_share" && K != "maps" && K != "seed" &&
+          K != "map_seed_rule")
+        Q[K] = KV.second;
+    }
+    P = std::move(Q);
+    json::Array Ops, BitsJ, StuckJ, CellsJ;
+    for (auto &O : OperandNames)
+      Ops.push_back(O);
+    for (int B : Bits)
+      BitsJ.push_back(B);
+    for (int St : Stucks)
+      StuckJ.push_back(St);
+    for (unsigned Ce : S.Cells)
+      CellsJ.push_back(int64_t(Ce));
+    P["operands"] = std::move(Ops);
+    P["bits"] = std::move(BitsJ);
+    P["stuck"] = std::move(StuckJ);
+    P["cells"] = std::move(CellsJ);
+    P["mac_geometry"] = json::Array{int64_t(S.Geo.AtomK), int64_t(S.Geo.AtomC)};
+    P["fault_model"] = "explicit cell faults: bit <bit> of the <operand> lane "
+                       "of every listed MAC cell stuck at <stuck> "
+                       "(docs/CmacFaults.md)";
+  }
 
   // Load, calibrate, quantize, lower and place once.
   std::unique_ptr<Graph> G = exitOnErr(loadModel(ModelPath));
@@ -470,12 +705,19 @@ int main(int argc, char **argv) {
     if (Error E = T->Lower(*G, TO))
       exitOnError(addFileContext(std::move(E), ModelPath));
   }
-  S.WMemBytes = fault::placeWeightsLinearly(*G);
-  if (S.WMemBytes == 0)
-    exitOnError(makeError(ModelPath + ": the quantized model stores no "
-                                      "weights (quant.conv / quant.fc)"));
+  if (Cmac) {
+    if (fault::placeMacLanes(*G, S.Geo) == 0)
+      exitOnError(makeError(ModelPath + ": the quantized model has no int8 "
+                                        "quant.conv / quant.fc for the MAC "
+                                        "array"));
+  } else {
+    S.WMemBytes = fault::placeWeightsLinearly(*G);
+    if (S.WMemBytes == 0)
+      exitOnError(makeError(ModelPath + ": the quantized model stores no "
+                                        "weights (quant.conv / quant.fc)"));
+    P["wmem_bytes"] = int64_t(S.WMemBytes);
+  }
   S.PlacedText = printGraphToString(*G);
-  P["wmem_bytes"] = int64_t(S.WMemBytes);
   // The calibrated, quantized model itself, so a changed calibration (data
   // or code) gives another campaign.
   P["quantized_model_hash"] = hex64(xxHash64(S.PlacedText));

@@ -1,4 +1,5 @@
-//===- MacFaults.h - Stuck-at faults of the MAC array's operand lanes -*- C++ -*-=//
+//===- MacFaults.h - Stuck-at faults of the MAC array's operand lanes -*- C++
+//-*-=//
 //
 // Part of onnc-fault. Seed 000's fault model (ALGORITHMS.md): a stuck-at bit
 // on an operand input of one MAC cell of the NVDLA CMAC, so every product
@@ -170,15 +171,16 @@ private:
 bool hasMacPlacement(const Graph &G);
 
 /// The host stand-in for the NVDLA placement: sets cmac_cells = [AtomK,
-/// AtomC] and wmem_kcrs (conv: the weight's dims; fc: [M, K, 1, 1]) on every
-/// quant.conv / quant.fc with an i8 weight that lacks them. Returns the
-/// number of ops it placed.
+/// AtomC] on every quant.conv / quant.fc with an i8 weight that lacks them,
+/// and wmem_kcrs = [M, C, H, W] on a quant.fc whose input is an
+/// onnx.Flatten / onnx.Reshape of an [N, C, H, W] tensor (the cube the NVDLA
+/// reads as one kernel). Returns the number of ops it placed.
 unsigned placeMacLanes(Graph &G, MacGeometry Geo);
 
 /// What the compile-time lane mitigation did.
 struct MacMitigationReport {
   std::string Mitigation;
-  unsigned Lanes = 0;         ///< lanes given a substitution
+  unsigned Lanes = 0;          ///< lanes given a substitution
   unsigned SignFaultLanes = 0; ///< faulty lanes whose bit 7 is faulty
   struct Layer {
     std::string Op;
@@ -215,7 +217,9 @@ llvm::Error applyMacFaults(Graph &G, const DefectMap *Map,
 
 /// The channel of the kernel (for the cell) that weight column \p I of a
 /// quant.fc reads: I / (R*S) of wmem_kcrs, or I without it.
-inline int64_t fcChannelOf(int64_t I, int64_t RS) { return RS > 1 ? I / RS : I; }
+inline int64_t fcChannelOf(int64_t I, int64_t RS) {
+  return RS > 1 ? I / RS : I;
+}
 
 } // namespace fault
 } // namespace onncf

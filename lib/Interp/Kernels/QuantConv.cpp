@@ -371,8 +371,7 @@ struct MacLanes {
   bool AnyWeight = false, AnyData = false;
 
   const int8_t *table(int64_t K, int64_t C, fault::Operand O) const {
-    return Tables.data() +
-           (size_t(Geo.cellOf(K, C)) * 2 + unsigned(O)) * 256;
+    return Tables.data() + (size_t(Geo.cellOf(K, C)) * 2 + unsigned(O)) * 256;
   }
   bool dataRow(int64_t K) const { return DataRow[size_t(K % Geo.AtomK)]; }
 };
@@ -464,15 +463,15 @@ void convDataLanes(const Tensor &X, const Tensor &W, const WindowGeometry &G,
           for (int64_t Ci = 0; Ci < Cg; ++Ci) {
             const int8_t *T = Tab[Ci];
             for (int64_t Kh = 0; Kh < KH; ++Kh) {
-              int64_t Ih = Oh * G.Stride[0] - G.PadBegin[0] + Kh * G.Dilation[0];
+              int64_t Ih =
+                  Oh * G.Stride[0] - G.PadBegin[0] + Kh * G.Dilation[0];
               for (int64_t Kw = 0; Kw < KW; ++Kw) {
                 int64_t Iw =
                     Ow * G.Stride[1] - G.PadBegin[1] + Kw * G.Dilation[1];
                 int8_t Xv = Ih >= 0 && Ih < H && Iw >= 0 && Iw < Wd
                                 ? XG[(Ci * H + Ih) * Wd + Iw]
                                 : int8_t(0);
-                Acc += int64_t(T[uint8_t(Xv)]) *
-                       WK[(Ci * KH + Kh) * KW + Kw];
+                Acc += int64_t(T[uint8_t(Xv)]) * WK[(Ci * KH + Kh) * KW + Kw];
               }
             }
           }
@@ -547,8 +546,8 @@ Error quantConvKernel(const Op &O, ArrayRef<const Tensor *> In,
   }
   dispatch3(X.getElementType(), W.getElementType(), Y.getElementType(),
             [&](auto XV, auto WV, auto YV) {
-              convTyped<decltype(XV), decltype(WV), decltype(YV)>(
-                  X, *WP, *G, Group, *S, Y);
+              convTyped<decltype(XV), decltype(WV), decltype(YV)>(X, *WP, *G,
+                                                                  Group, *S, Y);
             });
   if (*L && (*L)->AnyData) {
     if (Y.getElementType() == ElementType::I8)

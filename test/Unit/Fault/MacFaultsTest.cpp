@@ -44,8 +44,8 @@ int refLane(int V, int Sa0, int Sa1, int Mask, bool Inverse) {
 
 TEST(MacFaults, LaneValueMatchesBitReference) {
   // Every value under a spread of faults and substitutions.
-  int Cases[][3] = {{0, 0, 0},       {0x40, 0, 0x40}, {0, 0x40, 0x40},
-                    {0x08, 0x10, 0x18}, {0x80, 0, 0}, {0, 0x80, 0x01},
+  int Cases[][3] = {{0, 0, 0},          {0x40, 0, 0x40}, {0, 0x40, 0x40},
+                    {0x08, 0x10, 0x18}, {0x80, 0, 0},    {0, 0x80, 0x01},
                     {0x03, 0x0c, 0x0f}};
   for (auto &C : Cases)
     for (bool Inv : {false, true})
@@ -72,7 +72,8 @@ TEST(MacFaults, SignBitSubstitutionExactForSmallMagnitudes) {
   // outside the range is changed by some stuck value.
   for (unsigned K = 0; K < 7; ++K)
     for (bool Sa1 : {false, true}) {
-      uint8_t Sa0M = Sa1 ? 0 : uint8_t(1u << K), Sa1M = Sa1 ? uint8_t(1u << K) : 0;
+      uint8_t Sa0M = Sa1 ? 0 : uint8_t(1u << K),
+              Sa1M = Sa1 ? uint8_t(1u << K) : 0;
       for (int V = -128; V < 128; ++V) {
         int8_t E = laneValue(int8_t(V), Sa0M, Sa1M, uint8_t(1u << K),
                              LaneMode::SignBit);
@@ -157,8 +158,8 @@ TEST(MacFaults, FromDefectMapCellFaultsAndLanes) {
   M->substituteKnownFaults(LaneMode::SignBit);
   M->finalize();
   std::vector<int64_t> Q = M->substitutionQuads();
-  EXPECT_EQ(Q, (std::vector<int64_t>{0, 1, 0x40, 0, 5, 0, 0x7f, 0, 32, 0, 0x08,
-                                     0}));
+  EXPECT_EQ(
+      Q, (std::vector<int64_t>{0, 1, 0x40, 0, 5, 0, 0x7f, 0, 32, 0, 0x08, 0}));
   EXPECT_EQ(M->effectiveData(0, 0, 1), 1);  // exact for a small value
   EXPECT_EQ(M->effectiveData(0, 0, 0), 0);  // padding is fixed too
   EXPECT_EQ(M->effectiveData(0, 0, 64), 0); // but 64 loses its bit 6
@@ -193,13 +194,15 @@ TEST(MacFaults, FromDefectMapRandomAndErrors) {
   EXPECT_EQ(llvm::toString(E1.takeError()),
             "r.map: memory 'cmac' has 64 MAC cells but the array is 16x8 = "
             "128 cells");
-  DefectMap W16 = parseMap("onncf-defect-map 1\nmemory cmac cells=64 bits=16\n");
+  DefectMap W16 =
+      parseMap("onncf-defect-map 1\nmemory cmac cells=64 bits=16\n");
   auto E2 = MacLaneModel::fromDefectMap(W16, MacGeometry{8, 8}, "w.map");
   ASSERT_FALSE(bool(E2));
   EXPECT_NE(llvm::toString(E2.takeError()).find("needs bits=8"),
             std::string::npos);
   // No cmac memory: a fault-free array.
-  DefectMap WMem = parseMap("onncf-defect-map 1\nmemory wmem words=16 width=8\n");
+  DefectMap WMem =
+      parseMap("onncf-defect-map 1\nmemory wmem words=16 width=8\n");
   auto F = MacLaneModel::fromDefectMap(WMem, MacGeometry{8, 8});
   ASSERT_TRUE(bool(F));
   EXPECT_FALSE(F->anyFaulty(Operand::Weight));

@@ -58,12 +58,13 @@ std::string convText(const ConvCase &C, const std::vector<int64_t> &W) {
   int64_t OH = outDim(C.H, C.KH, C.Stride[0], C.Dil[0], C.Pads[0], C.Pads[2]);
   int64_t OW = outDim(C.W, C.KW, C.Stride[1], C.Dil[1], C.Pads[1], C.Pads[3]);
   auto S = [](int64_t V) { return std::to_string(V); };
-  return "graph @t {\n  input %x : i8[" + S(C.N) + "," + S(C.C) + "," +
-         S(C.H) + "," + S(C.W) + "]{q8 scales=[0.1]}\n  const %w : i8[" +
-         S(C.M) + "," + S(C.C / C.Group) + "," + S(C.KH) + "," + S(C.KW) +
+  return "graph @t {\n  input %x : i8[" + S(C.N) + "," + S(C.C) + "," + S(C.H) +
+         "," + S(C.W) + "]{q8 scales=[0.1]}\n  const %w : i8[" + S(C.M) + "," +
+         S(C.C / C.Group) + "," + S(C.KH) + "," + S(C.KW) +
          "]{q8 scales=[0.1]} = dense<[" + list(W) +
          "]>\n  %y = quant.conv(%x, %w) {dilations = [" + S(C.Dil[0]) + ", " +
-         S(C.Dil[1]) + "], group = " + S(C.Group) + ", mul = [1], out_bits = "
+         S(C.Dil[1]) + "], group = " + S(C.Group) +
+         ", mul = [1], out_bits = "
          "16, pads = [" +
          S(C.Pads[0]) + ", " + S(C.Pads[1]) + ", " + S(C.Pads[2]) + ", " +
          S(C.Pads[3]) + "], shift = 0, strides = [" + S(C.Stride[0]) + ", " +
@@ -71,7 +72,9 @@ std::string convText(const ConvCase &C, const std::vector<int64_t> &W) {
          "," + S(OW) + "]{q16 scales=[0.01]}\n  return %y\n}\n";
 }
 
-int64_t sat16(int64_t V) { return std::max<int64_t>(-32768, std::min<int64_t>(32767, V)); }
+int64_t sat16(int64_t V) {
+  return std::max<int64_t>(-32768, std::min<int64_t>(32767, V));
+}
 
 /// The direct computation: every product through its cell's two lanes.
 std::vector<int64_t> convRef(const ConvCase &C, const std::vector<int64_t> &X,
@@ -189,7 +192,8 @@ void checkConv(const ConvCase &C, const char *Mit) {
 
 TEST(MacInjection, ConvStride1Pads) {
   ConvCase C{2, 5, 6, 6, 9, 3, 3, 1, {1, 1}, {1, 1}, {1, 1, 1, 1}};
-  for (const char *M : {"none", "sign-bit", "inverse-sign-bit", "sign-bit-clamp"})
+  for (const char *M :
+       {"none", "sign-bit", "inverse-sign-bit", "sign-bit-clamp"})
     checkConv(C, M);
 }
 
@@ -242,11 +246,12 @@ TEST(MacInjection, SignBitClampMakesWeightLanesExact) {
 TEST(MacInjection, FcChannelsFromKCRS) {
   // fc over a flattened [6, 2, 2] cube: input element i is channel i / 4.
   std::vector<int64_t> W = lcg(5 * 24, 40, 3), X = lcg(3 * 24, 60, 4);
-  std::string Text = "graph @t {\n  input %x : i8[3,24]{q8 scales=[0.1]}\n"
-                     "  const %w : i8[5,24]{q8 scales=[0.1]} = dense<[" +
-                     list(W) +
-                     "]>\n  %y = quant.fc(%x, %w) {mul = [1], out_bits = 16, "
-                     "shift = 0} : i16[3,5]{q16 scales=[0.01]}\n  return %y\n}\n";
+  std::string Text =
+      "graph @t {\n  input %x : i8[3,24]{q8 scales=[0.1]}\n"
+      "  const %w : i8[5,24]{q8 scales=[0.1]} = dense<[" +
+      list(W) +
+      "]>\n  %y = quant.fc(%x, %w) {mul = [1], out_bits = 16, "
+      "shift = 0} : i16[3,5]{q16 scales=[0.01]}\n  return %y\n}\n";
   for (bool KCRS : {false, true}) {
     auto G = parseGraph(Text, "fc.ir");
     ASSERT_TRUE(bool(G));
@@ -296,15 +301,18 @@ TEST(MacInjection, Errors) {
                   "sign-bit-clamp");
   }
   DefectMap NoCmac = map("memory wmem words=8 width=8\n");
-  auto E1 = mitigateMacLanes(**G, NoCmac, *parseMitigation("sign-bit"), "w.map");
+  auto E1 =
+      mitigateMacLanes(**G, NoCmac, *parseMitigation("sign-bit"), "w.map");
   ASSERT_FALSE(bool(E1));
-  EXPECT_EQ(toString(E1.takeError()), "w.map: the defect map has no cmac memory");
+  EXPECT_EQ(toString(E1.takeError()),
+            "w.map: the defect map has no cmac memory");
   // A geometry the map does not have.
   (*G)->getOps().front()->setAttr(attr::CMacCells, std::vector<int64_t>{8, 8});
   Error E2 = applyMacFaults(**G, &Map, "test.map");
   ASSERT_TRUE(bool(E2));
-  EXPECT_NE(toString(std::move(E2)).find("has 8 MAC cells but the array is 8x8"),
-            std::string::npos);
+  EXPECT_NE(
+      toString(std::move(E2)).find("has 8 MAC cells but the array is 8x8"),
+      std::string::npos);
   (*G)->getOps().front()->setAttr(attr::CMacCells, std::vector<int64_t>{0, 8});
   Error E3 = applyMacFaults(**G, &Map, "test.map");
   ASSERT_TRUE(bool(E3));
@@ -312,8 +320,8 @@ TEST(MacInjection, Errors) {
             std::string::npos);
   // A bad cmac_lanes attribute is an error of the kernel, not a crash.
   (*G)->getOps().front()->setAttr(attr::CMacCells, std::vector<int64_t>{4, 2});
-  (*G)->getOps().front()->setAttr(attr::CMacLanes,
-                                  std::vector<int64_t>{4, 2, 1, 9, 0, 0, 0, 0, 0});
+  (*G)->getOps().front()->setAttr(
+      attr::CMacLanes, std::vector<int64_t>{4, 2, 1, 9, 0, 0, 0, 0, 0});
   InterpreterOptions IO;
   auto I = Interpreter::create(**G, IO);
   ASSERT_TRUE(bool(I));
