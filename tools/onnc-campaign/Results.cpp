@@ -80,12 +80,15 @@ static Error readProvenance(StringRef Path, StringRef Text, Campaign &C) {
   auto Total = O ? O->getInteger("total_runs") : None;
   json::Array *Rates = O ? O->getArray("rates") : nullptr;
   json::Array *Mits = O ? O->getArray("mitigations") : nullptr;
+  auto Mem = O ? O->getString("memory") : None;
+  C.Cmac = Mem && *Mem == "cmac";
+  json::Array NoRates;
+  if (C.Cmac && !Rates)
+    Rates = &NoRates; // a lane sweep has no rates
   if (!Total || !Rates || !Mits || !O->getString("campaign_hash"))
     return makeError(Path + ":1: the provenance line lacks total_runs, "
                             "rates, mitigations or campaign_hash");
   C.TotalRuns = uint64_t(*Total);
-  auto Mem = O->getString("memory");
-  C.Cmac = Mem && *Mem == "cmac";
   if (C.Cmac)
     if (Error E = readCmacProvenance(*O, C))
       return makeError(Path + ":1: " + toString(std::move(E)));
