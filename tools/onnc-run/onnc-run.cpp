@@ -13,6 +13,7 @@
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/TensorProtoIO.h"
 #include "onncf/Fault/DefectMap.h"
+#include "onncf/Fault/MacFaults.h"
 #include "onncf/Fault/WeightFaults.h"
 #include "onncf/Frontend/ModelLoader.h"
 #include "onncf/Frontend/ONNX/ONNXImporter.h"
@@ -423,9 +424,23 @@ int main(int argc, char **argv) {
                                       "stored integer weights (quant.conv / "
                                       "quant.fc); compile it with onnc-fault "
                                       "first"));
-  if (Map || fault::hasStoredWeightAttrs(*G))
-    if (Error E =
-            fault::applyWeightFaults(*G, Map ? &*Map : nullptr, DefectMapPath))
+  // MAC lane faults (docs/CmacFaults.md): cmac_lanes for the kernels,
+  // written while wmem_kcrs is still there; a lanes-only map has no weight
+  // memory to inject.
+  const fault::DefectMap *WMap = Map ? &*Map : nullptr;
+  if (Map && Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0) {
+    if (!fault::hasMacPlacement(*G))
+      fault::placeMacLanes(*G, fault::nvSmallMacGeometry());
+    if (Error E = fault::applyMacFaults(*G, &*Map, DefectMapPath))
+      exitOnError(addFileContext(std::move(E), ModelPath));
+    if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
+      WMap = nullptr;
+  } else if (fault::hasMacPlacement(*G)) {
+    if (Error E = fault::applyMacFaults(*G, nullptr))
+      exitOnError(addFileContext(std::move(E), ModelPath));
+  }
+  if (WMap || fault::hasStoredWeightAttrs(*G))
+    if (Error E = fault::applyWeightFaults(*G, WMap, DefectMapPath))
       exitOnError(addFileContext(std::move(E), ModelPath));
   InterpreterOptions IO;
   IO.Threads = Threads;
