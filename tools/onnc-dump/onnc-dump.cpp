@@ -4,13 +4,15 @@
 // prints its tables and, for every DLA1 task, the decoded network: the
 // network descriptor and per op its common, op and surface descriptors, and
 // for every EMU1 task its EMU network: the network descriptor, the ops
-// (POWER, SOFTMAX, ONNCF_ADD) and the buffer descriptors they use.
+// (POWER, SOFTMAX, ONNCF_ADD) and the buffer descriptors they use, and the
+// onncf.fault blob's document if there is one.
 // --json prints one JSON object whose "loadable" member equals flatc's
 // --json --strict-json --defaults-json output. See docs/tools/onnc-dump.md.
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Config/Version.h"
 #include "onncf/Support/Diagnostics.h"
+#include "onncf/Targets/NVDLA/FaultBlob.h"
 #include "onncf/Targets/NVDLA/LoadableJSON.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
@@ -154,6 +156,16 @@ int main(int argc, char **argv) {
                    {"loadable", onncf::nvdla::loadableToJSON(*F, AsJSON)},
                    {"dla_networks", std::move(Networks)},
                    {"emu_networks", std::move(EmuNetworks)}};
+  // The onncf.fault blob (fault-aware compilation), validated and shown
+  // as its JSON document.
+  if (const auto *B = F->blobByName(onncf::nvdla::FaultBlobName)) {
+    ArrayRef<uint8_t> Data;
+    if (B->data())
+      Data = ArrayRef<uint8_t>(B->data()->data(), B->data()->size());
+    exitOnErr(onncf::nvdla::parseFaultBlob(Data, F->name()));
+    StringRef Text(reinterpret_cast<const char *>(Data.data()), Data.size());
+    Out["onncf_fault"] = exitOnErr(json::parse(Text));
+  }
   if (AsJSON) {
     outs() << formatv("{0:2}", json::Value(std::move(Out))) << "\n";
     return 0;
