@@ -8,6 +8,7 @@
 // loadable gives exactly the integer interpreter's results.
 //
 //===----------------------------------------------------------------------===//
+#include "onncf/Fault/Placement.h"
 #include "onncf/IR/Builder.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/Interp/Interpreter.h"
@@ -661,3 +662,137 @@ TEST(NVDLACodegen, BitExactWithInterpreterFullWithAdd) {
 }
 
 } // namespace
+
+//===-- Fault-aware compilation: placement on the quant graph -------------===//
+
+/// The placement of the quant graph (before lowering) gives every conv and
+/// fc the offset Planning later gives its nvdla.conv, the NVDLA kernel
+/// (the fc reads the 12x3x3 cube) and a layout lib/Fault reads back.
+TEST(NVDLACodegen, FaultPlacementMatchesPlanning) {
+  for (StringRef Name :
+       {"nvdla-small", "nvdla-small-256", "nvdla-large", "nvdla-full"}) {
+    SCOPED_TRACE(Name.str());
+    Net N = makeNet(3, false);
+    const NvdlaConfig &Cfg = config(Name);
+    auto Bytes = placeNvdlaWeights(*N.G, Cfg);
+    ASSERT_VALUE(Bytes);
+    ASSERT_OK(verifyGraph(*N.G));
+    auto Ts = fault::listStoredWeights(*N.G);
+    ASSERT_VALUE(Ts);
+    ASSERT_EQ(Ts->size(), 3u);
+    std::vector<int64_t> Placed;
+    for (const fault::StoredTensor &T : *Ts) {
+      EXPECT_TRUE(T.IsGrouped);
+      EXPECT_EQ(T.Grouped.KPerGroup, int64_t(Cfg.AtomicK));
+      EXPECT_EQ(T.Grouped.CPerGroup, int64_t(Cfg.AtomicC));
+      EXPECT_EQ(T.Owner->getIntsAttr(fault::attr::CmacCells),
+                (std::vector<int64_t>{Cfg.AtomicK, Cfg.AtomicC}));
+      Placed.push_back(int64_t(T.FirstByte));
+    }
+    EXPECT_EQ((*Ts)[2].Owner->getIntsAttr(fault::attr::WMemKCRS),
+              (std::vector<int64_t>{7, 12, 3, 3}));
+    ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+    ASSERT_OK(planNvdla(*N.G, Cfg));
+    std::vector<int64_t> Planned;
+    uint64_t End = 0;
+    for (Op *O : nvdlaOps(*N.G))
+      if (O->getKind() == "nvdla.conv") {
+        Planned.push_back(O->getIntAttr("weight_offset", -1));
+        EXPECT_EQ(O->getIntAttr("wmem_offset", -1), Planned.back());
+        EXPECT_EQ(O->getStringAttr("decoder", ""), "none");
+        End = std::max<uint64_t>(End, O->getIntAttr("sdp_offset", 0) +
+                                          O->getIntAttr("sdp_bytes", 0));
+      }
+    EXPECT_EQ(Placed, Planned);
+    EXPECT_EQ(alignTo(End, 256), *Bytes);
+  }
+}
+
+TEST(NVDLACodegen, PlanningRefusesAMovedFaultPlacement) {
+  Net N = makeNet(3, false);
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_VALUE(placeNvdlaWeights(*N.G, Cfg));
+  for (auto &O : N.G->getOps())
+    if (O->getName() == "conv2")
+      O->setAttr(fault::attr::WMemOffset,
+                 O->getIntAttr(fault::attr::WMemOffset, 0) + 256);
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  Error E = planNvdla(*N.G, Cfg);
+  ASSERT_TRUE(bool(E));
+  EXPECT_NE(toString(std::move(E)).find("the fault placement put its weights "
+                                        "at byte 1024 of the weights blob, "
+                                        "planning gives 768"),
+            std::string::npos);
+}
+
+TEST(NVDLACodegen, LoweringRefusesAnotherConfigsPlacement) {
+  Net N = makeNet(3, false);
+  ASSERT_VALUE(placeNvdlaWeights(*N.G, config("nvdla-full")));
+  Error E = lowerToNvdla(*N.G, config("nvdla-small"));
+  ASSERT_TRUE(bool(E));
+  EXPECT_NE(toString(std::move(E)).find("is not this config's kernel layout"),
+            std::string::npos);
+}
+
+/// Decoder masks travel from weight elements (KCRS order) to bytes of the
+/// packed range.
+TEST(NVDLACodegen, DecoderMasksAreReindexedToPackedBytes) {
+  Net N = makeNet(3, false);
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_VALUE(placeNvdlaWeights(*N.G, Cfg));
+  for (auto &O : N.G->getOps())
+    if (O->getName() == "conv2") {
+      O->setAttr(fault::attr::Decoder, std::string("sign-bit"));
+      // Element (k=9, c=2, r=1, s=0) of the 12x10x3x3 kernel, and element 0.
+      O->setAttr(fault::attr::DecoderMasks,
+                 std::vector<int64_t>{((9 * 10 + 2) * 3 + 1) * 3 + 0, 5, 0, 3});
+    }
+  ASSERT_OK(verifyGraph(*N.G));
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  auto L = makeWeightLayout(Cfg, 12, 10, 3, 3, 1);
+  ASSERT_VALUE(L);
+  for (Op *O : nvdlaOps(*N.G))
+    if (O->getName() == "conv2") {
+      EXPECT_EQ(O->getStringAttr("decoder", ""), "sign-bit");
+      EXPECT_EQ(O->getIntsAttr("decoder_masks"),
+                (std::vector<int64_t>{int64_t(L->getWeightOffset(9, 2, 1, 0)),
+                                      5, 0, 3}));
+    }
+}
+
+/// lib/Fault reads hand-edited nvdla-direct attributes with errors naming
+/// the op instead of addressing nonsense.
+TEST(NVDLACodegen, BadNvdlaDirectAttributesAreErrors) {
+  auto ErrorWith = [](void (*Edit)(Op &)) {
+    Net N = makeNet(3, false);
+    cantFail(placeNvdlaWeights(*N.G, config("nvdla-small")));
+    for (auto &O : N.G->getOps())
+      if (O->getName() == "conv1")
+        Edit(*O);
+    auto Ts = fault::listStoredWeights(*N.G);
+    return Ts ? std::string() : toString(Ts.takeError());
+  };
+  EXPECT_NE(ErrorWith([](Op &O) {
+              O.setAttr(fault::attr::WMemKCRS, std::vector<int64_t>{10, 3, 3});
+            }).find("quant.conv 'conv1': wmem_layout nvdla-direct needs "
+                    "wmem_kcrs = [K, C, R, S]"),
+            std::string::npos);
+  EXPECT_NE(ErrorWith([](Op &O) {
+              O.setAttr(fault::attr::WMemKCRS,
+                        std::vector<int64_t>{10, 3, 3, 2});
+            }).find("does not match its 270-element weight"),
+            std::string::npos);
+  EXPECT_NE(ErrorWith([](Op &O) {
+              O.setAttr(fault::attr::WMemGroups, std::vector<int64_t>{0, 8});
+            }).find("wmem_groups"),
+            std::string::npos);
+  EXPECT_NE(ErrorWith([](Op &O) {
+              O.setAttr(fault::attr::WMemLayout, std::string("linear"));
+            }).find("wmem_layout must be \"nvdla-direct\""),
+            std::string::npos);
+  // Two ranges that overlap once conv1 is moved onto conv2's bytes.
+  EXPECT_NE(ErrorWith([](Op &O) {
+              O.setAttr(fault::attr::WMemOffset, int64_t(700));
+            }).find("overlap in the weight memory"),
+            std::string::npos);
+}
