@@ -798,10 +798,28 @@ Expected<std::vector<uint8_t>> Codegen::run() {
 /// compiled without a defect map has none.
 Error Codegen::addFaultBlob() {
   FaultInfo FI;
+  // One MAC array: every op must carry the same substitution settings
+  // (cmac_substitute quadruples: cell, operand 0 weight / 1 data, mask,
+  // mode 0 sign-bit / 1 inverse-sign-bit).
+  const Op *SubOwner = nullptr;
+  std::vector<int64_t> Sub;
   for (const auto &OP : G.getOps()) {
     const Op &O = *OP;
     if (O.getKind() != nvdlaop::Conv || !O.hasAttr("wmem_offset"))
       continue;
+    if (O.hasAttr("cmac_substitute")) {
+      std::vector<int64_t> Q = O.getIntsAttr("cmac_substitute");
+      if (SubOwner && Q != Sub)
+        return makeError(O.getDescription() + ": its cmac_substitute differs "
+                                              "from that of " +
+                         SubOwner->getDescription() +
+                         " (the chip has one MAC array)");
+      if (Q.size() % 4)
+        return makeError(O.getDescription() +
+                         ": cmac_substitute must hold quadruples");
+      SubOwner = &O;
+      Sub = std::move(Q);
+    }
     FaultWeightRange R;
     R.Op = O.getStringAttr("fault_op", O.getName());
     R.Memory = WMem;
@@ -824,6 +842,21 @@ Error Codegen::addFaultBlob() {
   FI.HasCmac = true;
   FI.AtomK = Cfg.AtomicK;
   FI.AtomC = Cfg.AtomicC;
+  for (size_t I = 0; I + 3 < Sub.size(); I += 4) {
+    int64_t Cell = Sub[I], Opnd = Sub[I + 1], Mask = Sub[I + 2],
+            Mode = Sub[I + 3];
+    if (Cell < 0 || Cell >= int64_t(Cfg.AtomicK) * Cfg.AtomicC ||
+        (Opnd != 0 && Opnd != 1) || Mask < 0 || Mask > 0x7f ||
+        (Mode != 0 && Mode != 1))
+      return makeError(SubOwner->getDescription() +
+                       ": bad cmac_substitute entry (" + Twine(Cell) + ", " +
+                       Twine(Opnd) + ", " + Twine(Mask) + ", " + Twine(Mode) +
+                       ") for the " + Twine(Cfg.AtomicK) + "x" +
+                       Twine(Cfg.AtomicC) + " MAC array of " + Cfg.Name);
+    FI.Substitutes.push_back({unsigned(Cell), Opnd ? "data" : "weight",
+                              uint64_t(Mask),
+                              Mode ? "inverse-sign-bit" : "sign-bit"});
+  }
   W.addBlob(FaultBlobName, writeFaultBlob(FI));
   return Error::success();
 }

@@ -278,6 +278,10 @@ Error Lowerer::copyFaultPlacement(const Op &O, const WeightLayout &L,
   A[fault::attr::WMemOffset] = O.getIntAttr(fault::attr::WMemOffset, 0);
   A["fault_op"] = O.getName().empty() ? O.getDescription() : O.getName();
   A[fault::attr::Decoder] = O.getStringAttr(fault::attr::Decoder, "none");
+  // The MAC array's read-path substitutions (lib/Fault/MacFaults.h), for
+  // the blob's cmac section.
+  if (const Attribute *Sub = O.getAttr("cmac_substitute"))
+    A["cmac_substitute"] = *Sub;
   std::vector<int64_t> M = O.getIntsAttr(fault::attr::DecoderMasks);
   if (M.empty())
     return Error::success();

@@ -13,6 +13,7 @@
 #include "onncf/IR/Graph.h"
 #include "onncf/Interp/Interpreter.h"
 #include "onncf/Quant/FixedPoint.h"
+#include "onncf/Targets/NVDLA/FaultBlob.h"
 #include "onncf/Targets/NVDLA/Layout.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
@@ -794,5 +795,76 @@ TEST(NVDLACodegen, BadNvdlaDirectAttributesAreErrors) {
   EXPECT_NE(ErrorWith([](Op &O) {
               O.setAttr(fault::attr::WMemOffset, int64_t(700));
             }).find("overlap in the weight memory"),
+            std::string::npos);
+}
+
+/// The loadable's onncf.fault blob: one range per placed conv at its
+/// weight_offset, the decoders, and the MAC array's substitutions.
+TEST(NVDLACodegen, FaultBlobInTheLoadable) {
+  Net N = makeNet(3, false);
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_VALUE(placeNvdlaWeights(*N.G, Cfg));
+  const std::vector<int64_t> Quads{5, 0, 0x21, 0, 63, 1, 0x40, 1};
+  for (auto &O : N.G->getOps())
+    if (O->hasAttr(fault::attr::WMemOffset)) {
+      O->setAttr("cmac_substitute", Quads);
+      if (O->getName() == "fc")
+        O->setAttr(fault::attr::Decoder, std::string("c1"));
+    }
+  ASSERT_OK(verifyGraph(*N.G));
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  ASSERT_OK(planNvdla(*N.G, Cfg));
+  auto Bytes = emitLoadable(*N.G, Cfg);
+  ASSERT_VALUE(Bytes);
+  auto F = parseLoadable(*Bytes, "m.nvdla");
+  ASSERT_VALUE(F);
+  const auto *B = (*F)->blobByName(FaultBlobName);
+  ASSERT_NE(B, nullptr);
+  auto FI = parseFaultBlob(
+      ArrayRef<uint8_t>(B->data()->data(), B->data()->size()), "m.nvdla");
+  ASSERT_VALUE(FI);
+  ASSERT_EQ(FI->Weights.size(), 3u);
+  EXPECT_EQ(FI->Weights[0].Op, "conv1");
+  EXPECT_EQ(FI->Weights[0].Offset, 0u);
+  EXPECT_EQ(FI->Weights[0].Bytes, 272u);
+  EXPECT_EQ(FI->Weights[0].Decoder, "none");
+  EXPECT_EQ(FI->Weights[1].Offset, 768u);
+  EXPECT_EQ(FI->Weights[2].Op, "fc");
+  EXPECT_EQ(FI->Weights[2].Decoder, "c1");
+  EXPECT_TRUE(FI->HasCmac);
+  EXPECT_EQ(FI->AtomK, 8u);
+  EXPECT_EQ(FI->AtomC, 8u);
+  ASSERT_EQ(FI->Substitutes.size(), 2u);
+  EXPECT_EQ(FI->Substitutes[0].Cell, 5u);
+  EXPECT_EQ(FI->Substitutes[0].Operand, "weight");
+  EXPECT_EQ(FI->Substitutes[0].Mask, 0x21u);
+  EXPECT_EQ(FI->Substitutes[0].Mode, "sign-bit");
+  EXPECT_EQ(FI->Substitutes[1].Operand, "data");
+  EXPECT_EQ(FI->Substitutes[1].Mode, "inverse-sign-bit");
+
+  // Without a placement, no blob.
+  Net P = makeNet(3, false);
+  ASSERT_OK(lowerToNvdla(*P.G, Cfg));
+  ASSERT_OK(planNvdla(*P.G, Cfg));
+  auto PB = emitLoadable(*P.G, Cfg);
+  ASSERT_VALUE(PB);
+  auto PF = parseLoadable(*PB, "p.nvdla");
+  ASSERT_VALUE(PF);
+  EXPECT_EQ((*PF)->blobByName(FaultBlobName), nullptr);
+}
+
+TEST(NVDLACodegen, FaultBlobNeedsOneMacArraySetting) {
+  Net N = makeNet(3, false);
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_VALUE(placeNvdlaWeights(*N.G, Cfg));
+  for (auto &O : N.G->getOps())
+    if (O->hasAttr(fault::attr::WMemOffset))
+      O->setAttr("cmac_substitute",
+                 std::vector<int64_t>{O->getName() == "fc" ? 6 : 5, 0, 1, 0});
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  ASSERT_OK(planNvdla(*N.G, Cfg));
+  auto Bytes = emitLoadable(*N.G, Cfg);
+  ASSERT_FALSE(bool(Bytes));
+  EXPECT_NE(toString(Bytes.takeError()).find("the chip has one MAC array"),
             std::string::npos);
 }
