@@ -13,6 +13,7 @@
 #include "onncf/Targets/NVDLA/VirtualPlatform.h"
 #include "Scheduler.h"
 #include "WeightFaults.h"
+#include "onncf/Fault/DefectMap.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
@@ -304,6 +305,12 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
       return FI.takeError();
     Faults = std::move(*FI);
   }
+  // MAC lane faults are not modelled here yet: refusing beats computing
+  // without them while the host interpreter applies them.
+  if (Opts.Map && Opts.Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0)
+    return makeError(Opts.MapName +
+                     ": the virtual platform does not model cmac (MAC "
+                     "lane) faults yet; give a map without a cmac memory");
   if (Opts.Map || Faults) {
     std::vector<vp::WeightRead> Reads;
     for (const TaskInfo &T : I.Tasks)
