@@ -18,7 +18,7 @@ namespace onncf {
 namespace fault {
 
 uint64_t GroupedKCRS::offsetOf(int64_t Kk, int64_t Ch, int64_t Rr,
-                              int64_t Ss) const {
+                               int64_t Ss) const {
   // Kernel group, then channel group inside it, then (r, s, k, c) over the
   // (possibly partial) group sizes.
   int64_t Kg = Kk / KPerGroup, Kl = Kk % KPerGroup;
@@ -58,9 +58,9 @@ static Error readLayout(const Op &O, StoredTensor &T) {
   T.IsGrouped = true;
   T.Grouped = GroupedKCRS{D[0], D[1], D[2], D[3], Gs[0], Gs[1]};
   if (T.Grouped.count() != T.Count)
-    return makeError(O.getDescription() + ": wmem_kcrs [" + Twine(D[0]) +
-                     ", " + Twine(D[1]) + ", " + Twine(D[2]) + ", " +
-                     Twine(D[3]) + "] does not match its " + Twine(T.Count) +
+    return makeError(O.getDescription() + ": wmem_kcrs [" + Twine(D[0]) + ", " +
+                     Twine(D[1]) + ", " + Twine(D[2]) + ", " + Twine(D[3]) +
+                     "] does not match its " + Twine(T.Count) +
                      "-element weight");
   return Error::success();
 }

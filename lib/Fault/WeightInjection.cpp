@@ -113,10 +113,9 @@ Error StoredWeights::apply(const DefectMap *Map, StringRef MapName) const {
 
 void removeStoredWeightAttrs(Graph &G) {
   for (auto &O : G.getOps())
-    for (const char *A :
-         {attr::WMemOffset, attr::WMemWords, attr::Mitigation, attr::Decoder,
-          attr::DecoderMasks, attr::WMemLayout, attr::WMemKCRS,
-          attr::WMemGroups})
+    for (const char *A : {attr::WMemOffset, attr::WMemWords, attr::Mitigation,
+                          attr::Decoder, attr::DecoderMasks, attr::WMemLayout,
+                          attr::WMemKCRS, attr::WMemGroups})
       O->removeAttr(A);
 }
 

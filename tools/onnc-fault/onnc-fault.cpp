@@ -472,10 +472,9 @@ int main(int argc, char **argv) {
   if (!DefectMapPath.empty()) {
     Map = exitOnErr(fault::readDefectMap(DefectMapPath));
     if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
-      exitOnError(makeError(DefectMapPath +
-                            ": the defect map has no wmem memory (the " +
-                            Target->Name +
-                            " target stores its weights in one)"));
+      exitOnError(makeError(
+          DefectMapPath + ": the defect map has no wmem memory (the " +
+          Target->Name + " target stores its weights in one)"));
   }
   std::optional<Tensor> Samples;
   std::optional<CalibrationTable> Given;

@@ -810,8 +810,9 @@ Error Codegen::addFaultBlob() {
     if (O.hasAttr("cmac_substitute")) {
       std::vector<int64_t> Q = O.getIntsAttr("cmac_substitute");
       if (SubOwner && Q != Sub)
-        return makeError(O.getDescription() + ": its cmac_substitute differs "
-                                              "from that of " +
+        return makeError(O.getDescription() +
+                         ": its cmac_substitute differs "
+                         "from that of " +
                          SubOwner->getDescription() +
                          " (the chip has one MAC array)");
       if (Q.size() % 4)

@@ -71,8 +71,9 @@ Expected<uint64_t> placeNvdlaWeights(Graph &G, const NvdlaConfig &Cfg) {
     if (O.getKind() != quantop::Conv && O.getKind() != quantop::FC)
       continue;
     if (!fault::hasStoredWeight(O))
-      return makeError(O.getDescription() + ": the weight is not a constant "
-                                            "integer tensor on " +
+      return makeError(O.getDescription() +
+                       ": the weight is not a constant "
+                       "integer tensor on " +
                        Cfg.Name);
     // The chip stores int8 bytes: a narrower word would be sign-extended
     // into bits the fault model would call unused.

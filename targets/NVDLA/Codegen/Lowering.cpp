@@ -268,7 +268,8 @@ Error Lowerer::copyFaultPlacement(const Op &O, const WeightLayout &L,
     return Error::success();
   std::vector<int64_t> KCRS = O.getIntsAttr(fault::attr::WMemKCRS);
   std::vector<int64_t> Groups = O.getIntsAttr(fault::attr::WMemGroups);
-  if (O.getStringAttr(fault::attr::WMemLayout, "") != fault::attr::NvdlaDirect ||
+  if (O.getStringAttr(fault::attr::WMemLayout, "") !=
+          fault::attr::NvdlaDirect ||
       KCRS != std::vector<int64_t>{L.K, InC, L.R, L.S} ||
       Groups != std::vector<int64_t>{int64_t(L.KernelsPerGroup),
                                      int64_t(L.ChannelsPerGroup)})
@@ -285,8 +286,8 @@ Error Lowerer::copyFaultPlacement(const Op &O, const WeightLayout &L,
   std::vector<int64_t> M = O.getIntsAttr(fault::attr::DecoderMasks);
   if (M.empty())
     return Error::success();
-  fault::GroupedKCRS Grp{L.K, L.C, L.R, L.S, L.KernelsPerGroup,
-                         L.ChannelsPerGroup};
+  fault::GroupedKCRS Grp{
+      L.K, L.C, L.R, L.S, L.KernelsPerGroup, L.ChannelsPerGroup};
   for (size_t I = 0; I + 1 < M.size(); I += 2) {
     if (M[I] < 0 || uint64_t(M[I]) >= Grp.count())
       return fail(O, "decoder_masks names word " + Twine(M[I]) +

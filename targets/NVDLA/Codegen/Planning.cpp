@@ -55,8 +55,9 @@ Error planNvdla(Graph &G, const NvdlaConfig &Cfg) {
     // the cells at wmem_offset: the weights must land there.
     if (O.hasAttr("wmem_offset") &&
         O.getIntAttr("wmem_offset", -1) != int64_t(R.WeightOffset))
-      return makeError(O.getDescription() + ": the fault placement put its "
-                                            "weights at byte " +
+      return makeError(O.getDescription() +
+                       ": the fault placement put its "
+                       "weights at byte " +
                        Twine(O.getIntAttr("wmem_offset", -1)) +
                        " of the weights blob, planning gives " +
                        Twine(R.WeightOffset) + " on " + Cfg.Name);

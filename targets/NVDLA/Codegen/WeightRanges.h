@@ -1,4 +1,5 @@
-//===- WeightRanges.h - Where each conv's weights go in the blob -*- C++ -*-===//
+//===- WeightRanges.h - Where each conv's weights go in the blob -*- C++
+//-*-===//
 //
 // Part of onnc-fault. The one rule both the fault placement on the quant IR
 // (FaultPlacement.cpp, before lowering) and the planner (Planning.cpp, after

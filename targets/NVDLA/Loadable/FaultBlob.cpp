@@ -136,8 +136,8 @@ static Error readRange(const json::Value &V, const std::string &Where,
                        "] must be a pair of integers");
     if (*B < 0 || uint64_t(*B) >= W.Bytes || *X < 0 || *X > 0x7f)
       return makeError(Where + ": masks[" + Twine(K) + "] = [" + Twine(*B) +
-                       ", " + Twine(*X) + "] is outside the " +
-                       Twine(W.Bytes) + "-byte range or not a 7-bit mask");
+                       ", " + Twine(*X) + "] is outside the " + Twine(W.Bytes) +
+                       "-byte range or not a 7-bit mask");
     if (!W.Masks.empty() && uint64_t(*B) <= W.Masks.back().first)
       return makeError(Where + ": masks[" + Twine(K) +
                        "]: byte indices must increase");
@@ -152,10 +152,10 @@ static Error readCmac(const json::Value &V, const std::string &Where,
   if (!O)
     return makeError(Where + ": expected an object");
   const json::Array *Cells = O->getArray("cells");
-  Optional<int64_t> K = Cells && Cells->size() == 2 ? (*Cells)[0].getAsInteger()
-                                                     : None;
-  Optional<int64_t> C = Cells && Cells->size() == 2 ? (*Cells)[1].getAsInteger()
-                                                     : None;
+  Optional<int64_t> K =
+      Cells && Cells->size() == 2 ? (*Cells)[0].getAsInteger() : None;
+  Optional<int64_t> C =
+      Cells && Cells->size() == 2 ? (*Cells)[1].getAsInteger() : None;
   if (!K || !C || *K < 1 || *K > 4096 || *C < 1 || *C > 4096)
     return makeError(Where + ": 'cells' must be [atomK, atomC] (1..4096)");
   Info.HasCmac = true;

@@ -341,9 +341,9 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
         IndexOfId.resize(KV.first + 1, -1);
       IndexOfId[KV.first] = int(KV.second);
     }
-    if (Error E = vp::applyWeightFaults(I.Memories, Reads, Opts.Map,
-                                        Opts.MapName, Faults ? &*Faults : nullptr,
-                                        IndexOfId, F.name()))
+    if (Error E = vp::applyWeightFaults(
+            I.Memories, Reads, Opts.Map, Opts.MapName,
+            Faults ? &*Faults : nullptr, IndexOfId, F.name()))
       return std::move(E);
   }
   VP->File = std::move(File);

@@ -58,19 +58,18 @@ Error applyWeightFaults(std::vector<std::vector<uint8_t>> &Memories,
       for (size_t I = 0; I < Marked[K].size(); ++I)
         if (Marked[K][I]) {
           uint8_t &V = Memories[K][I];
-          V = uint8_t(
-              Map->faultsAtBitAddress(unsigned(Mem), 8 * uint64_t(I), 8).read(
-                  V) &
-              0xff);
+          V = uint8_t(Map->faultsAtBitAddress(unsigned(Mem), 8 * uint64_t(I), 8)
+                          .read(V) &
+                      0xff);
         }
   }
   if (!Blob)
     return Error::success();
   for (size_t RI = 0; RI < Blob->Weights.size(); ++RI) {
     const FaultWeightRange &R = Blob->Weights[RI];
-    std::string What = (Where + ": onncf.fault weights[" + Twine(RI) + "] (" +
-                        R.Op + ")")
-                           .str();
+    std::string What =
+        (Where + ": onncf.fault weights[" + Twine(RI) + "] (" + R.Op + ")")
+            .str();
     auto D = decoderOf(R.Decoder);
     if (!D)
       return makeError(What + ": unknown decoder '" + R.Decoder + "'");

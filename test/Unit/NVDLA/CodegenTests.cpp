@@ -720,9 +720,10 @@ TEST(NVDLACodegen, PlanningRefusesAMovedFaultPlacement) {
   ASSERT_OK(lowerToNvdla(*N.G, Cfg));
   Error E = planNvdla(*N.G, Cfg);
   ASSERT_TRUE(bool(E));
-  EXPECT_NE(toString(std::move(E)).find("the fault placement put its weights "
-                                        "at byte 1024 of the weights blob, "
-                                        "planning gives 768"),
+  EXPECT_NE(toString(std::move(E))
+                .find("the fault placement put its weights "
+                      "at byte 1024 of the weights blob, "
+                      "planning gives 768"),
             std::string::npos);
 }
 
@@ -775,14 +776,15 @@ TEST(NVDLACodegen, BadNvdlaDirectAttributesAreErrors) {
   };
   EXPECT_NE(ErrorWith([](Op &O) {
               O.setAttr(fault::attr::WMemKCRS, std::vector<int64_t>{10, 3, 3});
-            }).find("quant.conv 'conv1': wmem_layout nvdla-direct needs "
-                    "wmem_kcrs = [K, C, R, S]"),
+            })
+                .find("quant.conv 'conv1': wmem_layout nvdla-direct needs "
+                      "wmem_kcrs = [K, C, R, S]"),
             std::string::npos);
-  EXPECT_NE(ErrorWith([](Op &O) {
-              O.setAttr(fault::attr::WMemKCRS,
-                        std::vector<int64_t>{10, 3, 3, 2});
-            }).find("does not match its 270-element weight"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorWith([](Op &O) {
+        O.setAttr(fault::attr::WMemKCRS, std::vector<int64_t>{10, 3, 3, 2});
+      }).find("does not match its 270-element weight"),
+      std::string::npos);
   EXPECT_NE(ErrorWith([](Op &O) {
               O.setAttr(fault::attr::WMemGroups, std::vector<int64_t>{0, 8});
             }).find("wmem_groups"),

@@ -112,12 +112,11 @@ TEST(NVDLAFaultBlob, CorruptBlobsAreErrors) {
             std::string::npos);
   EXPECT_NE(errorOf(Blob("sign-bit", "[[3]]")).find("pair of integers"),
             std::string::npos);
-  EXPECT_NE(
-      errorOf(R"({"version": 1, "weights": [{"op": "c", "memory": 3,
+  EXPECT_NE(errorOf(R"({"version": 1, "weights": [{"op": "c", "memory": 3,
       "offset": 0, "bytes": 8, "word_bits": 16, "decoder": "none",
       "masks": []}]})")
-          .find("'word_bits' is 16"),
-      std::string::npos);
+                .find("'word_bits' is 16"),
+            std::string::npos);
   EXPECT_NE(errorOf(R"({"version": 1, "weights": [],
       "cmac": {"cells": [8], "substitute": []}})")
                 .find("'cells' must be"),

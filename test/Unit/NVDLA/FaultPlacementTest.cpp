@@ -24,8 +24,8 @@ struct Shape {
 
 TEST(NVDLAFaultPlacement, GroupedKCRSMatchesLayout) {
   // Whole and partial kernel / channel groups, 1x1 and fc-like kernels.
-  const Shape Shapes[] = {{6, 1, 5, 5, 8, 8},    {16, 6, 5, 5, 8, 8},
-                          {10, 16, 5, 5, 8, 8},  {120, 400, 1, 1, 8, 8},
+  const Shape Shapes[] = {{6, 1, 5, 5, 8, 8},     {16, 6, 5, 5, 8, 8},
+                          {10, 16, 5, 5, 8, 8},   {120, 400, 1, 1, 8, 8},
                           {20, 33, 3, 3, 16, 64}, {17, 70, 3, 2, 16, 64},
                           {64, 64, 3, 3, 32, 32}, {3, 5, 7, 1, 2, 4}};
   for (const Shape &X : Shapes) {
@@ -40,8 +40,8 @@ TEST(NVDLAFaultPlacement, GroupedKCRSMatchesLayout) {
           for (int64_t S = 0; S < X.S; ++S, ++I) {
             uint64_t Want = L->getWeightOffset(K, C, R, S);
             ASSERT_EQ(G.offsetOf(K, C, R, S), Want)
-                << X.K << "x" << X.C << "x" << X.R << "x" << X.S << " at ("
-                << K << ", " << C << ", " << R << ", " << S << ")";
+                << X.K << "x" << X.C << "x" << X.R << "x" << X.S << " at (" << K
+                << ", " << C << ", " << R << ", " << S << ")";
             ASSERT_EQ(G.offsetOfIndex(I), Want);
             Seen.insert(Want);
           }
