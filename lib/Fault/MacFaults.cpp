@@ -15,6 +15,18 @@ using namespace llvm;
 namespace onncf {
 namespace fault {
 
+StringRef laneModeName(LaneMode M) {
+  return M == LaneMode::SignBit ? "sign-bit" : "inverse-sign-bit";
+}
+
+std::optional<LaneMode> parseLaneMode(StringRef S) {
+  if (S == "sign-bit")
+    return LaneMode::SignBit;
+  if (S == "inverse-sign-bit")
+    return LaneMode::InverseSignBit;
+  return std::nullopt;
+}
+
 Expected<MacGeometry> parseMacGeometry(StringRef S) {
   std::string Low = S.trim().lower();
   StringRef A, B;

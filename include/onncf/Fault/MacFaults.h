@@ -31,6 +31,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,11 @@ constexpr const char *CMacLanes = "cmac_lanes";
 
 /// Substitution modes (the values recorded in cmac_substitute).
 enum class LaneMode : unsigned { SignBit = 0, InverseSignBit = 1 };
+
+/// "sign-bit" / "inverse-sign-bit" (the onncf.fault blob's spelling).
+llvm::StringRef laneModeName(LaneMode M);
+/// Parses laneModeName's spellings.
+std::optional<LaneMode> parseLaneMode(llvm::StringRef S);
 
 /// The value a lane computes with for the 8-bit operand \p V (see the file
 /// comment). \p Mask's bit 7 is ignored.

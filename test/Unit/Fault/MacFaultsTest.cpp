@@ -126,6 +126,10 @@ TEST(MacFaults, CellIndexing) {
   ASSERT_TRUE(bool(P));
   EXPECT_EQ(P->AtomK, 16u);
   EXPECT_EQ(P->AtomC, 64u);
+  EXPECT_EQ(laneModeName(LaneMode::SignBit), "sign-bit");
+  EXPECT_EQ(parseLaneMode("inverse-sign-bit"), LaneMode::InverseSignBit);
+  EXPECT_EQ(parseLaneMode(laneModeName(LaneMode::SignBit)), LaneMode::SignBit);
+  EXPECT_FALSE(parseLaneMode("c1"));
   for (const char *Bad : {"8", "0x8", "8x", "ax8", "8x5000"}) {
     auto E = parseMacGeometry(Bad);
     EXPECT_FALSE(bool(E)) << Bad;
