@@ -5,10 +5,10 @@
 #  1. run the float model (reference interpreter);
 #  2. compile it to INT8 for NVDLA nv_small (KL calibration on 500 training
 #     images) and run the loadable on the bit-true virtual platform;
-#  3. compile it for the host target for the chip described by the bundled
-#     defect map docs/examples/maps/chip42.map (1 % stuck-at cells in the
-#     weight memory), without and with the Count-One mitigation, and run
-#     both with the chip's faults injected.
+#  3. compile it for nv_small for the chip described by the bundled defect
+#     map docs/examples/maps/chip42.map (1 % stuck-at cells in the weight
+#     memory), without and with the Count-One mitigation, and run both
+#     loadables on the virtual platform with the chip's faults injected.
 # Prints each accuracy; JSON reports land in the build folder.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,13 +40,14 @@ echo "== nvdla-small: onnc-run $build/$stem.nvdla (virtual platform)"
   --report="$build/quickstart-nvdla.json"
 
 for policy in none c1; do
-  echo "== chip $(basename "$map" .map), mitigation $policy: onnc-fault -march=host --defect-map=$map"
-  "$bin/onnc-fault" -march=host "$model" \
+  echo "== chip $(basename "$map" .map), mitigation $policy: onnc-fault -march=nvdla-small --defect-map=$map"
+  "$bin/onnc-fault" -march=nvdla-small "$model" \
     --calibration-table="$build/$stem.calib.json" \
     --defect-map="$map" --mitigation="$policy" \
     --report="$build/quickstart-$policy.mitigation.json" \
-    -o "$build/$stem.$policy.ir"
-  "$bin/onnc-run" "$build/$stem.$policy.ir" --defect-map="$map" "${test_set[@]}" \
+    -o "$build/$stem.$policy.nvdla"
+  echo "== chip $(basename "$map" .map), mitigation $policy: onnc-run $build/$stem.$policy.nvdla --defect-map=$map (virtual platform)"
+  "$bin/onnc-run" "$build/$stem.$policy.nvdla" --defect-map="$map" "${test_set[@]}" \
     --report="$build/quickstart-chip-$policy.json"
 done
 echo "reports: $build/quickstart-*.json"
