@@ -124,11 +124,20 @@ Expected<MacMitigationReport> mitigateMacLanes(Graph &G, const DefectMap &Map,
       !M.Auto && P.Enc == Encoder::Plain && P.Dec == Decoder::InverseSignBit;
   bool Clamp =
       !M.Auto && P.Enc == Encoder::SignBitClamp && P.Dec == Decoder::SignBit;
+  // optimal:sign-bit / optimal:inverse-sign-bit: every weight on a faulty
+  // weight lane becomes the value nearest to it that the substitution
+  // reproduces exactly (clamping is one such value, rarely the nearest).
+  bool Optimal = !M.Auto && P.Enc == Encoder::Optimal &&
+                 (P.Dec == Decoder::SignBit || P.Dec == Decoder::InverseSignBit);
+  if (Optimal)
+    (P.Dec == Decoder::SignBit ? Sign : Inv) = true;
+  bool Rewrite = Clamp || Optimal;
   if (!None && !Sign && !Inv && !Clamp)
     return makeError("--mitigation=" + M.name() +
                      " does not apply to MAC lanes (cmac): a lane has no "
                      "stored word to encode; use none, sign-bit, "
-                     "inverse-sign-bit or sign-bit-clamp");
+                     "inverse-sign-bit, sign-bit-clamp, optimal:sign-bit or "
+                     "optimal:inverse-sign-bit");
   if (Map.findMemoryOfKind(MemoryKind::CMac) < 0)
     return makeError(MapName + ": the defect map has no cmac memory");
   if (!hasMacPlacement(G))
@@ -179,17 +188,16 @@ Expected<MacMitigationReport> mitigateMacLanes(Graph &G, const DefectMap &Map,
     L.Op = O.getName().empty() ? O.getDescription() : O.getName();
     Value *W = O.getOperand(1);
     L.Weights = uint64_t(W->getType().getNumElements());
-    if (Clamp) {
+    if (Rewrite) {
       if (!W->isConstant() || W->getType().getElementType() != ElementType::I8)
-        return makeError(O.getDescription() +
-                         ": sign-bit-clamp for MAC lanes needs a constant i8 "
-                         "weight");
+        return makeError(O.getDescription() + ": " + M.name() +
+                         " for MAC lanes needs a constant i8 weight");
       if (O.getStringAttr("decoder", "none") != "none")
-        return makeError(O.getDescription() +
-                         ": sign-bit-clamp for MAC lanes cannot clamp stored "
-                         "words of a weight-memory decoder ('" +
+        return makeError(O.getDescription() + ": " + M.name() +
+                         " for MAC lanes cannot rewrite stored words of a "
+                         "weight-memory decoder ('" +
                          O.getStringAttr("decoder", "") +
-                         "'); clamp the lanes first");
+                         "'); rewrite the lanes first");
       auto RS = readFcRS(O);
       if (!RS)
         return RS.takeError();
@@ -205,10 +213,15 @@ Expected<MacMitigationReport> mitigateMacLanes(Graph &G, const DefectMap &Map,
         kcOf(WS, IsConv, *RS, I, K, C);
         const LaneSetting &LS =
             Mo.lane(Mo.geometry().cellOf(K, C), Operand::Weight);
-        if (!LS.faultyBelowSign())
+        // The clamp only helps a substituted bit; the optimum also moves a
+        // weight whose lane has a stuck sign to the nearest value of that
+        // sign.
+        if (Clamp ? !LS.faultyBelowSign() : (LS.Sa0 | LS.Sa1) == 0)
           continue;
         WordFaults F{LS.Sa0, LS.Sa1};
-        int8_t V = int8_t(Fmt.toValue(encodeSignBitClamp(D[I], F, Fmt)));
+        int8_t V = int8_t(Fmt.toValue(
+            Clamp ? encodeSignBitClamp(D[I], F, Fmt)
+                  : encodeOptimal(D[I], F, Fmt, P.Dec)));
         if (V != D[I]) {
           D[I] = V;
           ++L.Clamped;

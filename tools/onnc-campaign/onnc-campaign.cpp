@@ -530,11 +530,13 @@ int main(int argc, char **argv) {
       if (llvm::is_contained(MitNames, M->name()))
         usageError("--mitigations: '" + It + "' is given twice");
       static const StringRef LanePolicies[] = {
-          "none", "sign-bit", "inverse-sign-bit", "sign-bit-clamp"};
+          "none",           "sign-bit",          "inverse-sign-bit",
+          "sign-bit-clamp", "optimal:sign-bit", "optimal:inverse-sign-bit"};
       if (Cmac && !llvm::is_contained(LanePolicies, StringRef(M->name())))
         usageError("--mitigations: '" + It +
                    "' does not apply to MAC lanes (--memory=cmac takes none, "
-                   "sign-bit, inverse-sign-bit and sign-bit-clamp)");
+                   "sign-bit, inverse-sign-bit, sign-bit-clamp, "
+                   "optimal:sign-bit and optimal:inverse-sign-bit)");
       MitNames.push_back(M->name());
       S.Mitigations.push_back(*M);
     }

@@ -193,7 +193,8 @@ void checkConv(const ConvCase &C, const char *Mit) {
 TEST(MacInjection, ConvStride1Pads) {
   ConvCase C{2, 5, 6, 6, 9, 3, 3, 1, {1, 1}, {1, 1}, {1, 1, 1, 1}};
   for (const char *M :
-       {"none", "sign-bit", "inverse-sign-bit", "sign-bit-clamp"})
+       {"none", "sign-bit", "inverse-sign-bit", "sign-bit-clamp",
+        "optimal:sign-bit", "optimal:inverse-sign-bit"})
     checkConv(C, M);
 }
 
@@ -241,6 +242,57 @@ TEST(MacInjection, SignBitClampMakesWeightLanesExact) {
   EXPECT_EQ(Rep->Weights, uint64_t(W.size()));
   EXPECT_EQ(Rep->Lanes, 4u);
   EXPECT_EQ(Rep->SignFaultLanes, 1u);
+}
+
+// optimal:sign-bit stores, per weight on a faulty weight lane, the value
+// whose value after the lane (faults, then substitution) is nearest to it:
+// as near as any stored word gets, never farther than the clamp or plain
+// substitution.
+TEST(MacInjection, OptimalSignBitIsNearestExactValue) {
+  ConvCase C{1, 4, 4, 4, 8, 3, 3, 1, {1, 1}, {1, 1}, {1, 1, 1, 1}};
+  std::vector<int64_t> W = lcg(8 * 4 * 9, 60, 5);
+  MacGeometry Geo{4, 2};
+  DefectMap Map = map(Faults);
+  auto Stored = [&](const char *Mit) {
+    auto G = parseGraph(convText(C, W), "conv.ir");
+    EXPECT_TRUE(bool(G));
+    placeMacLanes(**G, Geo);
+    auto Rep = mitigateMacLanes(**G, Map, *parseMitigation(Mit), "test.map");
+    EXPECT_TRUE(bool(Rep)) << toString(Rep.takeError());
+    const Tensor &WT =
+        (*G)->getOps().front()->getOperand(1)->getConstantData();
+    std::vector<int64_t> V;
+    for (int64_t J = 0; J < WT.getNumElements(); ++J)
+      V.push_back(WT.getAsInt(J));
+    return V;
+  };
+  std::vector<int64_t> Opt = Stored("optimal:sign-bit"),
+                       Clamp = Stored("sign-bit-clamp");
+  auto L = MacLaneModel::fromDefectMap(Map, Geo);
+  ASSERT_TRUE(bool(L));
+  L->substituteKnownFaults(LaneMode::SignBit);
+  L->finalize();
+  uint64_t DevOpt = 0, DevClamp = 0, DevSub = 0, Moved = 0;
+  for (size_t J = 0; J < W.size(); ++J) {
+    int64_t K = J / 36, Ci = J % 36 / 9;
+    int64_t EOpt = L->effectiveWeight(K, Ci, int8_t(Opt[J]));
+    int64_t EClamp = L->effectiveWeight(K, Ci, int8_t(Clamp[J]));
+    int64_t ESub = L->effectiveWeight(K, Ci, int8_t(W[J]));
+    EXPECT_LE(std::abs(EOpt - W[J]), std::abs(EClamp - W[J])) << J;
+    EXPECT_LE(std::abs(EOpt - W[J]), std::abs(ESub - W[J])) << J;
+    int64_t Best = 256; // the nearest any stored word can get
+    for (int S = -128; S < 128; ++S)
+      Best = std::min<int64_t>(
+          Best, std::abs(L->effectiveWeight(K, Ci, int8_t(S)) - W[J]));
+    EXPECT_EQ(std::abs(EOpt - W[J]), Best) << J;
+    DevOpt += std::abs(EOpt - W[J]);
+    DevClamp += std::abs(EClamp - W[J]);
+    DevSub += std::abs(ESub - W[J]);
+    Moved += Opt[J] != W[J];
+  }
+  EXPECT_GT(Moved, 0u);
+  EXPECT_LT(DevOpt, DevClamp);
+  EXPECT_LT(DevOpt, DevSub);
 }
 
 TEST(MacInjection, FcChannelsFromKCRS) {
@@ -291,14 +343,15 @@ TEST(MacInjection, Errors) {
   EXPECT_NE(toString(E0.takeError()).find("carries cmac_cells"),
             std::string::npos);
   placeMacLanes(**G, MacGeometry{4, 2});
-  for (const char *P : {"c1", "add-sub", "lsb", "optimal:sign-bit", "auto"}) {
+  for (const char *P : {"c1", "add-sub", "lsb", "optimal:c1", "auto"}) {
     auto E = mitigateMacLanes(**G, Map, *parseMitigation(P), "m");
     ASSERT_FALSE(bool(E)) << P;
     EXPECT_EQ(toString(E.takeError()),
               std::string("--mitigation=") + P +
                   " does not apply to MAC lanes (cmac): a lane has no stored "
-                  "word to encode; use none, sign-bit, inverse-sign-bit or "
-                  "sign-bit-clamp");
+                  "word to encode; use none, sign-bit, inverse-sign-bit, "
+                  "sign-bit-clamp, optimal:sign-bit or "
+                  "optimal:inverse-sign-bit");
   }
   DefectMap NoCmac = map("memory wmem words=8 width=8\n");
   auto E1 =
