@@ -15,7 +15,8 @@
 # Protocol (seed 000, section III): the same faulty bit in CMAC_A and CMAC_B,
 # i.e. 2 of the 64 MACs of the 8x8 array (cells 0 and 32, 3.1 %), bits 0-7,
 # stuck at 0 and at 1, weight and data operand, mitigations none, sign-bit,
-# inverse-sign-bit, sign-bit-clamp; int8 weights and activations, KL
+# inverse-sign-bit, sign-bit-clamp (our extension) and optimal:sign-bit (the
+# nearest value the substitution reproduces); int8 weights and activations, KL
 # calibration on the first 500 training images (one table per model).
 #   lenet5   all 10000 Fashion-MNIST test images
 #   vgg_bn   first $BIG_LIMIT test images
@@ -39,7 +40,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 MODELS_TO_RUN=${MODELS_TO_RUN:-"lenet5 vgg_bn"}
 CELLS=${CELLS:-0,32}
 MODELS=docs/examples/models
-MITIGATIONS=none,sign-bit,inverse-sign-bit,sign-bit-clamp
+MITIGATIONS=none,sign-bit,inverse-sign-bit,sign-bit-clamp,optimal:sign-bit
 
 for t in onnc-campaign onnc-fault; do
   [ -x "$BUILD/bin/$t" ] || { echo "seed000_cmac.sh: $BUILD/bin/$t not found (build it first)" >&2; exit 1; }
