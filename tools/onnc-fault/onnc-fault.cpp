@@ -16,6 +16,7 @@
 #include "onncf/Config/Version.h"
 #include "onncf/Data/Dataset.h"
 #include "onncf/Fault/DefectMap.h"
+#include "onncf/Fault/MacFaults.h"
 #include "onncf/Fault/Policy.h"
 #include "onncf/Fault/WeightFaults.h"
 #include "onncf/Frontend/ModelLoader.h"
@@ -288,6 +289,44 @@ private:
   bool PlaceLinearly;
 };
 
+/// MAC lane mitigation (docs/CmacFaults.md) for the map's cmac memory:
+/// the read-path substitutions, and for sign-bit-clamp the clamped weights,
+/// which therefore run before mitigate-weights stores them. The host
+/// target, which has no MAC placement, gets its linear weight placement
+/// (which wmem_kcrs needs) and nv_small's 8x8 array as onnc-run gives it.
+class MitigateMacLanesPass : public Pass {
+public:
+  MitigateMacLanesPass(const fault::DefectMap &Map, fault::Mitigation M,
+                       std::string MapName, fault::MacMitigationReport &Out,
+                       bool PlaceLinearly)
+      : Map(Map), M(M), MapName(std::move(MapName)), Out(Out),
+        PlaceLinearly(PlaceLinearly) {}
+  StringRef getName() const override { return "mitigate-mac-lanes"; }
+  StringRef getDescription() const override {
+    return "set the MAC lane substitutions for the defect map's chip";
+  }
+  Error run(Graph &G, PassContext &Ctx) override {
+    if (PlaceLinearly)
+      fault::placeWeightsLinearly(G);
+    if (!fault::hasMacPlacement(G))
+      fault::placeMacLanes(G, fault::nvSmallMacGeometry());
+    auto R = fault::mitigateMacLanes(G, Map, M, MapName);
+    if (!R)
+      return R.takeError();
+    Out = std::move(*R);
+    Ctx.recordChange("MAC lanes substituted", Out.Lanes);
+    Ctx.recordChange("weights clamped for MAC lanes", Out.Clamped);
+    return Error::success();
+  }
+
+private:
+  const fault::DefectMap &Map;
+  fault::Mitigation M;
+  std::string MapName;
+  fault::MacMitigationReport &Out;
+  bool PlaceLinearly;
+};
+
 /// NVDLA: places the weights of the quant graph where the loadable's
 /// weights blob will hold them (before lowering, so mitigation and the
 /// host interpreter work on quant ops).
@@ -471,11 +510,19 @@ int main(int argc, char **argv) {
   std::optional<fault::DefectMap> Map;
   if (!DefectMapPath.empty()) {
     Map = exitOnErr(fault::readDefectMap(DefectMapPath));
-    if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
+    // nvdla-*: a map of MAC lanes alone is a chip too; the host target
+    // compiles for its weight memory (onnc-run places the lanes).
+    if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0 &&
+        (Target->Name == "host" ||
+         Map->findMemoryOfKind(fault::MemoryKind::CMac) < 0))
       exitOnError(makeError(
           DefectMapPath + ": the defect map has no wmem memory (the " +
           Target->Name + " target stores its weights in one)"));
   }
+  const bool MapWMem =
+      Map && Map->findMemoryOfKind(fault::MemoryKind::WMem) >= 0;
+  const bool MapCMac =
+      Map && Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0;
   std::optional<Tensor> Samples;
   std::optional<CalibrationTable> Given;
   if (HaveTable) {
@@ -513,23 +560,34 @@ int main(int argc, char **argv) {
     PM.addPass(std::make_unique<WriteTablePass>(WriteCalibTable, Table));
   PM.addPass(std::make_unique<QuantizeWithTablePass>(Table, QO));
   fault::WeightMitigationReport FaultReport;
+  fault::MacMitigationReport MacReport;
   // NVDLA: the weights are placed and mitigated on the quant graph, before
-  // lowering packs the stored words (docs/FaultInjection.md, "NVDLA").
+  // lowering packs the stored words (docs/FaultInjection.md, "NVDLA"). MAC
+  // lanes first: sign-bit-clamp changes weights, which are then stored.
   const bool IsNvdla = StringRef(Target->Name).startswith("nvdla-");
   if (Map && IsNvdla) {
     auto Cfg = nvdla::lookupNvdlaConfig(Target->Name);
     if (!Cfg)
       exitOnError(Cfg.takeError()); // a registry bug, not the user's
     PM.addPass(std::make_unique<NvdlaPlacePass>(**Cfg));
-    PM.addPass(std::make_unique<MitigateWeightsPass>(
-        *Map, *Mitig, DefectMapPath.getValue(), FaultReport,
-        /*PlaceLinearly=*/false));
+    if (MapCMac)
+      PM.addPass(std::make_unique<MitigateMacLanesPass>(
+          *Map, *Mitig, DefectMapPath.getValue(), MacReport,
+          /*PlaceLinearly=*/false));
+    if (MapWMem)
+      PM.addPass(std::make_unique<MitigateWeightsPass>(
+          *Map, *Mitig, DefectMapPath.getValue(), FaultReport,
+          /*PlaceLinearly=*/false));
   }
   if (Emit == EmitKind::ONNX)
     PM.addPass(std::make_unique<QDQPass>());
   else if (Emit != EmitKind::QuantIR)
     PM.addPass(std::make_unique<TargetLowerPass>(*Target, TO));
-  if (Map && !IsNvdla)
+  if (Map && !IsNvdla && MapCMac)
+    PM.addPass(std::make_unique<MitigateMacLanesPass>(
+        *Map, *Mitig, DefectMapPath.getValue(), MacReport,
+        /*PlaceLinearly=*/true));
+  if (Map && !IsNvdla && MapWMem)
     PM.addPass(std::make_unique<MitigateWeightsPass>(
         *Map, *Mitig, DefectMapPath.getValue(), FaultReport,
         /*PlaceLinearly=*/true));
@@ -543,8 +601,11 @@ int main(int argc, char **argv) {
                    {"defect_map", DefectMapPath.getValue()},
                    {"chip", Map->Chip},
                    {"weight_bits", int64_t(WeightBits)}};
-    for (auto &KV : FaultReport.toJSON())
-      J[KV.first] = std::move(KV.second);
+    if (MapWMem)
+      for (auto &KV : FaultReport.toJSON())
+        J[KV.first] = std::move(KV.second);
+    if (MapCMac)
+      J["cmac"] = MacReport.toJSON();
     exitOnErr(writeFileAtomically(FaultReportPath, [&](raw_ostream &OS) {
       OS << formatv("{0:2}", json::Value(std::move(J))) << "\n";
       return Error::success();

@@ -69,18 +69,17 @@ static void gather(const ConvGeom &G, const FeatureView &Src,
         }
 }
 
-/// Sums products over the kernel window of every output; a window position
-/// outside the input holds \p PadVal, so it adds PadVal times the kernel's
-/// channel sum there (no padded copy of the input is made).
-template <typename T, typename FinishFn>
-static void convolve(const ConvGeom &G, const std::vector<T> &X,
-                     const std::vector<T> &Wt, T PadVal, FinishFn Finish) {
-  std::vector<T> WSum(uint64_t(G.K) * G.R * G.S, T());
-  for (uint64_t I = 0; I < WSum.size(); ++I)
-    for (int64_t Ch = 0; Ch < G.C; ++Ch)
-      WSum[I] += Wt[I * G.C + Ch];
+/// Sums products over the kernel window of every output. \p XOf(k) is the
+/// input kernel k multiplies (the same X unless MAC data lanes are faulty);
+/// a window position outside the input adds \p PadSum[(k*R + r)*S + s], the
+/// pad value's products over the channels there (no padded copy of the
+/// input is made).
+template <typename T, typename XOfFn, typename FinishFn>
+static void convolve(const ConvGeom &G, XOfFn XOf, const std::vector<T> &Wt,
+                     const std::vector<T> &PadSum, FinishFn Finish) {
   uint64_t Out = 0;
-  for (int64_t K = 0; K < G.K; ++K)
+  for (int64_t K = 0; K < G.K; ++K) {
+    const std::vector<T> &X = XOf(K);
     for (int64_t Oy = 0; Oy < G.OH; ++Oy)
       for (int64_t Ox = 0; Ox < G.OW; ++Ox, ++Out) {
         T Acc = T();
@@ -90,7 +89,7 @@ static void convolve(const ConvGeom &G, const std::vector<T> &X,
             int64_t Ix = Ox * G.StrideX + S * G.Dx - G.PadL;
             uint64_t WI = (K * G.R + R) * G.S + S;
             if (Iy < 0 || Iy >= G.H || Ix < 0 || Ix >= G.W) {
-              Acc += PadVal * WSum[WI];
+              Acc += PadSum[WI];
               continue;
             }
             const T *Xp = &X[(Iy * G.W + Ix) * G.C];
@@ -101,6 +100,79 @@ static void convolve(const ConvGeom &G, const std::vector<T> &X,
         }
         Finish(Out, Acc);
       }
+  }
+}
+
+/// PadVal times each kernel position's channel sum of \p Wt.
+template <typename T>
+static std::vector<T> padSums(const ConvGeom &G, const std::vector<T> &Wt,
+                              T PadVal) {
+  std::vector<T> Sum(uint64_t(G.K) * G.R * G.S, T());
+  for (uint64_t I = 0; I < Sum.size(); ++I) {
+    T WSum = T();
+    for (int64_t Ch = 0; Ch < G.C; ++Ch)
+      WSum += Wt[I * G.C + Ch];
+    Sum[I] = PadVal * WSum;
+  }
+  return Sum;
+}
+
+/// MAC lane faults (onncf/Fault/MacFaults.h) on an int8 convolution: the
+/// product W[k][c][..] * X[c][..] runs on cell (k mod AtomK) * AtomC +
+/// (c mod AtomC). k is the kernel within this op: a split convolution's
+/// parts start at whole kernel groups (multiples of atomic K, ConvSplit.cpp),
+/// so it is the original kernel index modulo AtomK; c is the input cube's
+/// channel (for an fc, the channel of its C x H x W kernel, as wmem_kcrs
+/// gives the host). Weight lanes rewrite \p Wt in place; for every cell row
+/// with a faulty data lane, \p XRows gets a copy of \p X through that row's
+/// data lanes and \p PadSum the pad value's products through them.
+static void applyMacLanes(const ConvGeom &G, const fault::MacLaneModel &Mac,
+                          const std::vector<int64_t> &X,
+                          std::vector<int64_t> &Wt, int64_t PadVal,
+                          std::vector<int64_t> &PadSum,
+                          std::vector<std::vector<int64_t>> &XRows,
+                          std::vector<int> &RowOf) {
+  using fault::Operand;
+  const fault::MacGeometry &Geo = Mac.geometry();
+  if (Mac.anyFaulty(Operand::Weight))
+    for (int64_t K = 0; K < G.K; ++K)
+      for (int64_t Ch = 0; Ch < G.C; ++Ch) {
+        unsigned Cell = Geo.cellOf(K, Ch);
+        if (!Mac.faulty(Cell, Operand::Weight))
+          continue;
+        const int8_t *T = Mac.table(Cell, Operand::Weight);
+        for (int64_t RS = 0; RS < G.R * G.S; ++RS) {
+          int64_t &V = Wt[(K * G.R * G.S + RS) * G.C + Ch];
+          V = T[uint8_t(V)];
+        }
+      }
+  PadSum = padSums<int64_t>(G, Wt, PadVal);
+  RowOf.assign(Geo.AtomK, -1);
+  if (!Mac.anyFaulty(Operand::Data))
+    return;
+  for (unsigned Row = 0; Row < Geo.AtomK && Row < G.K; ++Row) {
+    bool Any = false;
+    for (unsigned Col = 0; Col < Geo.AtomC && !Any; ++Col)
+      Any = Mac.faulty(Row * Geo.AtomC + Col, Operand::Data);
+    if (!Any)
+      continue;
+    std::vector<const int8_t *> Tab(G.C);
+    for (int64_t Ch = 0; Ch < G.C; ++Ch)
+      Tab[Ch] = Mac.table(Geo.cellOf(Row, Ch), Operand::Data);
+    std::vector<int64_t> XR(X.size());
+    for (uint64_t I = 0; I < X.size(); ++I)
+      XR[I] = Tab[I % G.C][uint8_t(X[I])];
+    RowOf[Row] = int(XRows.size());
+    XRows.push_back(std::move(XR));
+    for (int64_t K = Row; K < G.K; K += Geo.AtomK)
+      for (int64_t RS = 0; RS < G.R * G.S; ++RS) {
+        uint64_t WI = K * G.R * G.S + RS;
+        int64_t Sum = 0;
+        for (int64_t Ch = 0; Ch < G.C; ++Ch)
+          Sum += Wt[WI * G.C + Ch] * Tab[Ch][uint8_t(PadVal)];
+        PadSum[WI] = Sum;
+      }
+  }
 }
 
 /// Compressed weights (weight_format 1) back to the packed stream. The
@@ -258,6 +330,11 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
                 Twine(C) + "x" + Twine(R) + "x" + Twine(Sx) +
                 " MACs each exceed what the model runs");
 
+  if (Ctx.Mac && Eb != 1)
+    return Fail("MAC lane (cmac) faults are modelled for int8 convolutions "
+                "only, this one is " +
+                Twine(Fp16 ? "FP16" : "INT16"));
+
   ConvGeom G;
   G.K = K, G.C = C, G.H = H, G.W = W, G.R = R, G.S = Sx, G.OH = OH;
   G.OW = OW, G.Dx = Dx, G.Dy = Dy, G.StrideX = D.conv_stride_x;
@@ -280,7 +357,9 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
     auto Half = [](int32_t V) { return double(halfToFloat(uint16_t(V))); };
     std::vector<double> X, Wt;
     gather<double>(G, *Src, *Dense, Raw, Half, Half, X, Wt);
-    convolve<double>(G, X, Wt, Half(D.pad_val), [&](uint64_t I, double A) {
+    auto XOf = [&](int64_t) -> const std::vector<double> & { return X; };
+    convolve<double>(G, XOf, Wt, padSums<double>(G, Wt, Half(D.pad_val)),
+                     [&](uint64_t I, double A) {
       float F = float(A);
       uint32_t Bits;
       std::memcpy(&Bits, &F, 4);
@@ -299,18 +378,31 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
     auto Id = [](int32_t V) -> int64_t { return V; };
     // Weight-memory faults are already in *Dense: the VP applied the defect
     // map and the onncf.fault decoders to the weights memory at load
-    // (WeightFaults.cpp). CMAC lane faults (per product, lib/Fault/MacFaults)
-    // belong here: the MAC cell of W[k][c][r][s] * X[c][..] is
-    // (k mod AtomicK) * AtomicC + (c mod AtomicC) (c: this op's input
-    // channel; the loadable's onncf.fault "cmac" section gives the cells and
-    // substitutions), applied to the weight operand in Wt and to every data
-    // operand, padding included, inside convolve().
-    std::vector<int64_t> X, Wt;
+    // (WeightFaults.cpp). MAC lane faults (Ctx.Mac) act per product on the
+    // int8 operands the MAC sees: the weights after the memory, the data
+    // after in_cvt, padding included.
+    const fault::MacLaneModel *Mac = Ctx.Mac;
+    std::vector<int64_t> X, Wt, PadSum;
     gather<int64_t>(G, *Src, *Dense, Raw, InCvt, Id, X, Wt);
     const unsigned Clip = D.out_cvt.truncate;
-    convolve<int64_t>(G, X, Wt, D.pad_val, [&](uint64_t I, int64_t A) {
+    auto Finish = [&](uint64_t I, int64_t A) {
       Out.Data[I] = fixp::caccOutput(A, Clip);
-    });
+    };
+    if (!Mac) {
+      auto XOf = [&](int64_t) -> const std::vector<int64_t> & { return X; };
+      convolve<int64_t>(G, XOf, Wt, padSums<int64_t>(G, Wt, D.pad_val),
+                        Finish);
+    } else {
+      std::vector<std::vector<int64_t>> XRows;
+      std::vector<int> RowOf;
+      applyMacLanes(G, *Mac, X, Wt, D.pad_val, PadSum, XRows, RowOf);
+      const unsigned AtomK = Mac->geometry().AtomK;
+      auto XOf = [&](int64_t K) -> const std::vector<int64_t> & {
+        int Row = RowOf[size_t(K % AtomK)];
+        return Row < 0 ? X : XRows[size_t(Row)];
+      };
+      convolve<int64_t>(G, XOf, Wt, PadSum, Finish);
+    }
   }
 
   EngineStats &St = Ctx.Stats.Engines[OpCONV];

@@ -12,6 +12,7 @@
 #ifndef ONNCF_TARGETS_NVDLA_VP_ENGINES_H
 #define ONNCF_TARGETS_NVDLA_VP_ENGINES_H
 
+#include "onncf/Fault/MacFaults.h"
 #include "onncf/Targets/NVDLA/Descriptors.h"
 #include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
@@ -104,6 +105,9 @@ struct EngineContext {
   OnTheFlyPipe ConvToSdp; ///< CONV (CACC) -> SDP
   OnTheFlyPipe SdpToPdp;  ///< SDP -> PDP
   VPStats &Stats;
+  /// The MAC lane faults and substitutions (defect map cmac memory +
+  /// onncf.fault cmac section); null: a fault-free array.
+  const fault::MacLaneModel *Mac = nullptr;
   EngineContext(const TaskMemory &Mem, const NvdlaConfig &Cfg, DescLayout L,
                 llvm::ArrayRef<LutParam> Luts, VPStats &Stats)
       : Mem(Mem), Cfg(Cfg), Layout(L), Luts(Luts), Stats(Stats) {}

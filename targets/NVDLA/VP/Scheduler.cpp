@@ -268,8 +268,10 @@ Error Scheduler::run() {
 }
 
 Error runDLANetwork(const DLANetwork &Net, const TaskMemory &Mem,
-                    const NvdlaConfig &Cfg, VPStats &Stats, const Twine &What) {
+                    const NvdlaConfig &Cfg, VPStats &Stats, const Twine &What,
+                    const fault::MacLaneModel *Mac) {
   EngineContext Ctx(Mem, Cfg, Net.Layout, Net.Luts, Stats);
+  Ctx.Mac = Mac;
   return Scheduler(Net, Ctx, What).run();
 }
 

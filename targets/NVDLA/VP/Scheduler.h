@@ -20,7 +20,8 @@ namespace vp {
 /// be met is reported as a deadlock listing the ops still waiting.
 llvm::Error runDLANetwork(const DLANetwork &Net, const TaskMemory &Mem,
                           const NvdlaConfig &Cfg, VPStats &Stats,
-                          const llvm::Twine &What);
+                          const llvm::Twine &What,
+                          const fault::MacLaneModel *Mac = nullptr);
 
 /// The engines \p Cfg lacks that \p Net uses, as an error (or success).
 llvm::Error checkNetworkEngines(const DLANetwork &Net, const NvdlaConfig &Cfg,

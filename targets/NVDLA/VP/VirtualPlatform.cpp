@@ -14,6 +14,7 @@
 #include "Scheduler.h"
 #include "WeightFaults.h"
 #include "onncf/Fault/DefectMap.h"
+#include "onncf/Fault/MacFaults.h"
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Targets/NVDLA/EmuDescriptors.h"
 #include "onncf/Targets/NVDLA/Loadable_generated.h"
@@ -52,6 +53,8 @@ struct VirtualPlatform::Impl {
   std::vector<TaskInfo> Tasks;
   std::vector<unsigned> Order; ///< Task indices in submit order.
   std::vector<unsigned> InputMemories, OutputMemories; ///< By bind id.
+  /// MAC lane faults + substitutions; absent: a fault-free array.
+  Optional<fault::MacLaneModel> Mac;
   mutable std::mutex StatsLock;
 };
 
@@ -305,13 +308,54 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
       return FI.takeError();
     Faults = std::move(*FI);
   }
-  // MAC lane faults are not modelled here yet: refusing beats computing
-  // without them while the host interpreter applies them.
-  if (Opts.Map && Opts.Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0)
-    return makeError(Opts.MapName +
-                     ": the virtual platform does not model cmac (MAC "
-                     "lane) faults yet; give a map without a cmac memory");
-  if (Opts.Map || Faults) {
+  // MAC lane faults (docs/CmacFaults.md): the map's cmac memory on the
+  // array of the blob's cmac.cells (else the config's atomics), with the
+  // blob's read-path substitutions, which apply without a map too (a
+  // substituted fault-free lane still rewrites its bits). ConvEngine looks
+  // each operand up in the lane tables (the host kernels' very tables).
+  const bool MapCmac =
+      Opts.Map && Opts.Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0;
+  if (MapCmac || (Faults && Faults->HasCmac && !Faults->Substitutes.empty())) {
+    fault::MacGeometry Geo{VP->Config->AtomicK, VP->Config->AtomicC};
+    if (Faults && Faults->HasCmac)
+      Geo = fault::MacGeometry{Faults->AtomK, Faults->AtomC};
+    if (Geo.AtomK < 1 || Geo.AtomC < 1 || Geo.AtomK > 4096 ||
+        Geo.AtomC > 4096)
+      return Fail("onncf.fault: cmac cells " + Twine(Geo.AtomK) + "x" +
+                  Twine(Geo.AtomC) + " are not a MAC array");
+    fault::MacLaneModel Mo(Geo);
+    if (MapCmac) {
+      auto M = fault::MacLaneModel::fromDefectMap(*Opts.Map, Geo, Opts.MapName);
+      if (!M)
+        return M.takeError();
+      Mo = std::move(*M);
+    }
+    if (Faults && Faults->HasCmac) {
+      std::vector<int64_t> Quads;
+      for (const FaultCmacSubstitute &S : Faults->Substitutes) {
+        if ((S.Operand != "weight" && S.Operand != "data") ||
+            (S.Mode != "sign-bit" && S.Mode != "inverse-sign-bit"))
+          return Fail("onncf.fault: cmac substitute of cell " +
+                      Twine(S.Cell) + ": operand '" + S.Operand +
+                      "' / mode '" + S.Mode + "'");
+        Quads.insert(Quads.end(),
+                     {int64_t(S.Cell), S.Operand == "data" ? 1 : 0,
+                      int64_t(S.Mask), S.Mode == "inverse-sign-bit" ? 1 : 0});
+      }
+      if (Error E = Mo.applySubstitutions(Quads))
+        return Fail("onncf.fault: cmac: " + toString(std::move(E)));
+    }
+    Mo.finalize();
+    if (Mo.anyFaulty(fault::Operand::Weight) ||
+        Mo.anyFaulty(fault::Operand::Data))
+      I.Mac = std::move(Mo);
+  }
+  // A map with a cmac memory and no wmem memory injects no weight faults;
+  // any other map needs its wmem memory (applyWeightFaults says so).
+  const fault::DefectMap *WMap = Opts.Map;
+  if (MapCmac && Opts.Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
+    WMap = nullptr;
+  if (WMap || Faults) {
     std::vector<vp::WeightRead> Reads;
     for (const TaskInfo &T : I.Tasks)
       for (const DecodedOp &D : T.Net.Ops) {
@@ -342,7 +386,7 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
       IndexOfId[KV.first] = int(KV.second);
     }
     if (Error E = vp::applyWeightFaults(
-            I.Memories, Reads, Opts.Map, Opts.MapName,
+            I.Memories, Reads, WMap, Opts.MapName,
             Faults ? &*Faults : nullptr, IndexOfId, F.name()))
       return std::move(E);
   }
@@ -388,7 +432,8 @@ VirtualPlatform::runRaw(ArrayRef<std::vector<uint8_t>> InputSurfaces,
     vp::TaskMemory TM(std::move(Bases));
     std::string What = (File->name() + ": task " + Twine(T.Id)).str();
     if (T.IsDLA) {
-      if (Error E = vp::runDLANetwork(T.Net, TM, *Config, Run, What))
+      if (Error E = vp::runDLANetwork(T.Net, TM, *Config, Run, What,
+                                      I.Mac ? &*I.Mac : nullptr))
         return E;
     } else {
       if (Error E = vp::runEmuTask(TM, T.EmuLayout, Run))
