@@ -104,6 +104,29 @@ def table3_rows(summary, csv_path):
     return rows
 
 
+def worst_table(items):
+    """Per config and mitigation: the worst chip's top-1 at each rate (the
+    spread between chips that the pooled interval does not show)."""
+    out = io.StringIO()
+    out.write("### Worst of the maps: lowest top-1 (%) over the chips of each point\n\n")
+    for summary, csv_path in items:
+        prov = summary["provenance"]
+        rates = [r for r in prov["rates"] if r != 0]
+        runs = read_runs(csv_path)
+        out.write("%s:\n\n" % config_name(prov))
+        out.write("| mitigation | " + " | ".join(pct_rate(r) for r in rates) + " |\n")
+        out.write("|---|" + "---|" * len(rates) + "\n")
+        for m in prov["mitigations"]:
+            cells = []
+            for r in rates:
+                v = [float(x["top1"]) for x in runs
+                     if x["mitigation"] == m and abs(float(x["rate"]) - r) < 1e-15]
+                cells.append("%.2f" % (100 * min(v)) if v else "-")
+            out.write("| %s | %s |\n" % (m, " | ".join(cells)))
+        out.write("\n")
+    return out.getvalue()
+
+
 def binomial(q, rate):
     p = rate / 2
     p0 = (1 - p) ** q
@@ -177,6 +200,7 @@ def main():
     with_csv = [(s, c) for s, c in items if os.path.exists(c)]
     if with_csv:
         parts.append(table3(with_csv))
+        parts.append(worst_table(with_csv))
     if args.times and os.path.exists(args.times):
         parts.append(times_table(args.times))
     text = "".join(parts)
