@@ -13,6 +13,7 @@
 // docs/tools/onnc-campaign.md.
 //
 //===----------------------------------------------------------------------===//
+#include "NvdlaRun.h"
 #include "Results.h"
 #include "onncf/Campaign/Stats.h"
 #include "onncf/Config/Version.h"
@@ -35,6 +36,8 @@
 #include "onncf/Support/Diagnostics.h"
 #include "onncf/Support/FileUtils.h"
 #include "onncf/Target/Target.h"
+#include "onncf/Targets/NVDLA/Lowering.h"
+#include "onncf/Targets/NVDLA/NvdlaConfig.h"
 #include "onncf/Transforms/Passes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -59,8 +62,18 @@ static cl::list<std::string> Positional(cl::Positional, cl::ZeroOrMore,
                                         cl::desc("<model.onnx> | merge "
                                                  "<runs.csv>..."),
                                         cl::cat(Cat));
-static cl::opt<std::string> March("march", cl::desc("Executor: host"),
-                                  cl::init("host"), cl::cat(Cat));
+static cl::opt<std::string>
+    March("march",
+          cl::desc("Target whose weight placement the chips get: host "
+                   "(default) or nvdla-small, nvdla-small-256, nvdla-large, "
+                   "nvdla-full"),
+          cl::init("host"), cl::cat(Cat));
+static cl::opt<std::string>
+    ExecutorName("executor",
+                 cl::desc("nvdla-*: host (the integer interpreter on the "
+                          "NVDLA-placed quant IR, default) or vp (each run's "
+                          "loadable on the virtual platform)"),
+                 cl::init("host"), cl::cat(Cat));
 static cl::opt<std::string>
     QuantizeMode("quantize", cl::desc("Activation type: int8 (default)"),
                  cl::init("int8"), cl::cat(Cat));
@@ -184,8 +197,53 @@ struct Shared {
   // --memory=cmac
   fault::MacGeometry Geo;
   std::vector<unsigned> Cells;
+  // -march=nvdla-*: the config, its target and options; VP: --executor=vp.
+  const nvdla::NvdlaConfig *Cfg = nullptr;
+  const TargetInfo *Target = nullptr;
+  TargetOptions TO;
+  bool VP = false;
 };
 } // namespace
+
+/// Evaluates the chip \p Map (null: fault-free) on the placed, mitigated
+/// graph \p G (consumed) and fills \p Row's accuracy fields. Host target:
+/// the faults injected as before (weight memory, or MAC lanes for cmac).
+/// NVDLA: the injection of onnc-run --defect-map and the interpreter, or
+/// the loadable on the virtual platform.
+static Error evaluateChip(const Shared &S, Graph &G,
+                          const fault::DefectMap *Map, StringRef MapName,
+                          RunRow &Row) {
+  std::unique_ptr<Executor> Exec;
+  if (S.VP) {
+    auto E = compileForVP(G, *S.Target, S.TO, *S.Cfg, Map, MapName);
+    if (!E)
+      return E.takeError();
+    Exec = std::move(*E);
+  } else {
+    if (S.Cfg) {
+      if (Error E = injectAsOnncRun(G, Map, MapName))
+        return E;
+    } else if (MemoryKind == "cmac") {
+      if (Error E = fault::applyMacFaults(G, Map, MapName))
+        return E;
+    } else if (Error E = fault::applyWeightFaults(G, Map, MapName)) {
+      return E;
+    }
+    InterpreterOptions IO;
+    IO.Threads = 1; // parallelism is across runs
+    auto I = Interpreter::create(G, IO);
+    if (!I)
+      return I.takeError();
+    Exec = std::move(*I);
+  }
+  auto R = evaluateDataset(*Exec, S.Data, S.EO);
+  if (!R)
+    return R.takeError();
+  Row.Top1Correct = R->Top1;
+  Row.Top5Correct = R->Top5;
+  Row.Count = R->Count;
+  return Error::success();
+}
 
 /// A cmac run: explicit `cell` faults on bit Spec.Bit of the chosen cells'
 /// Spec.Operand lane, the lane mitigation, then the host interpreter.
@@ -242,19 +300,8 @@ static Expected<RunRow> runCmac(const Shared &S, const RunSpec &Spec) {
       Row.FaultyLanes += L->faulty(C, fault::Operand::Weight) +
                          L->faulty(C, fault::Operand::Data);
   }
-  if (Error E = fault::applyMacFaults(**G, Map ? &*Map : nullptr, MapName))
+  if (Error E = evaluateChip(S, **G, Map ? &*Map : nullptr, MapName, Row))
     return E;
-  InterpreterOptions IO;
-  IO.Threads = 1; // parallelism is across runs
-  auto I = Interpreter::create(**G, IO);
-  if (!I)
-    return I.takeError();
-  auto R = evaluateDataset(**I, S.Data, S.EO);
-  if (!R)
-    return R.takeError();
-  Row.Top1Correct = R->Top1;
-  Row.Top5Correct = R->Top5;
-  Row.Count = R->Count;
   return Row;
 }
 
@@ -328,19 +375,8 @@ static Expected<RunRow> runOne(const Shared &S, const RunSpec &Spec) {
     Row.Words1NonSilent = Rep->Totals.Words1NonSilent;
     Row.Words2PlusNonSilent = Rep->Totals.Words2PlusNonSilent;
   }
-  if (Error E = fault::applyWeightFaults(**G, Map ? &*Map : nullptr, MapName))
+  if (Error E = evaluateChip(S, **G, Map ? &*Map : nullptr, MapName, Row))
     return E;
-  InterpreterOptions IO;
-  IO.Threads = 1; // parallelism is across runs
-  auto I = Interpreter::create(**G, IO);
-  if (!I)
-    return I.takeError();
-  auto R = evaluateDataset(**I, S.Data, S.EO);
-  if (!R)
-    return R.takeError();
-  Row.Top1Correct = R->Top1;
-  Row.Top5Correct = R->Top5;
-  Row.Count = R->Count;
   return Row;
 }
 
@@ -445,14 +481,34 @@ int main(int argc, char **argv) {
   std::string ModelPath = Positional[0];
 
   // Usage checks, before reading anything.
-  if (March != "host")
-    usageError("-march=" + March +
-               ": only the host executor is supported "
-               "by onnc-campaign so far");
+  // -march: host, or an NVDLA config (its placement; executor host or vp).
+  const nvdla::NvdlaConfig *Cfg = nullptr;
+  if (March != "host") {
+    auto C = nvdla::lookupNvdlaConfig(March);
+    if (!StringRef(March).startswith("nvdla-") || !C) {
+      if (!C)
+        consumeError(C.takeError());
+      usageError("--march=" + March +
+                 ": not a campaign target (host, nvdla-small, "
+                 "nvdla-small-256, nvdla-large or nvdla-full)");
+    }
+    Cfg = *C;
+  }
+  if (ExecutorName != "host" && ExecutorName != "vp")
+    usageError("--executor=" + ExecutorName + ": not host or vp");
+  if (ExecutorName == "vp" && !Cfg)
+    usageError("--executor=vp runs NVDLA loadables: it needs "
+               "--march=nvdla-*");
   bool Cmac = MemoryKind == "cmac";
+  if (MemoryKind == "cbuf" && !Cfg)
+    usageError("--memory=cbuf: the host target has no CBUF (use "
+               "--march=nvdla-*)");
+  if (MemoryKind == "cbuf")
+    usageError("--memory=cbuf needs random CBUF maps in onnc-campaign "
+               "(not yet; use wmem or cmac)");
   if (MemoryKind != "wmem" && !Cmac)
     usageError("--memory=" + MemoryKind +
-               ": only wmem (the host weight memory) and cmac (the MAC "
+               ": only wmem (the weight memory) and cmac (the MAC "
                "array's operand lanes) are supported so far");
   if (!Cmac &&
       (BitsStr.getNumOccurrences() || StuckStr.getNumOccurrences() ||
@@ -492,6 +548,17 @@ int main(int argc, char **argv) {
     if (!Geo)
       usageError("--mac-geometry: " + toString(Geo.takeError()));
     S.Geo = *Geo;
+    if (Cfg) {
+      // The config's MAC array; --mac-geometry may only repeat it.
+      fault::MacGeometry CG{Cfg->AtomicK, Cfg->AtomicC};
+      if (MacGeometryStr.getNumOccurrences() &&
+          (Geo->AtomK != CG.AtomK || Geo->AtomC != CG.AtomC))
+        usageError("--mac-geometry=" + MacGeometryStr + ": " + March +
+                   "'s MAC array is " + Twine(CG.AtomK) + "x" +
+                   Twine(CG.AtomC) +
+                   " (atomic K x atomic C); leave --mac-geometry out");
+      S.Geo = CG;
+    }
     Bits = parseIntList("bits", BitsStr, 7);
     Stucks = parseIntList("stuck", StuckStr, 1);
     for (int C : parseIntList("cells", CellsStr, int(S.Geo.cells()) - 1))
@@ -585,13 +652,17 @@ int main(int argc, char **argv) {
     RatesJ.push_back(R);
   for (auto &M : MitNames)
     MitsJ.push_back(M);
+  // The march as the command spells it: nvdla-* with its executor (host
+  // campaigns keep their earlier command line).
+  std::string MarchArg = Cfg ? (Cfg->Name + " --executor=" + ExecutorName).str()
+                             : March.getValue();
   std::string Command =
       formatv("onnc-campaign {0} --march={1} --quantize={2} "
               "--weight-bits={3} {4} --images={5} "
               "--labels={6} --limit={7} --memory={8} "
               "--rates={9} --sa1-share={10} --maps={11} "
               "--mitigations={12} --seed={13} --scale={14}",
-              ModelPath, March, QuantizeMode, WeightBits,
+              ModelPath, MarchArg, QuantizeMode, WeightBits,
               CalibTable.empty() ? "--calibration-data=" + CalibData +
                                        " --calibration-samples=" +
                                        std::to_string(CalibSamples) +
@@ -608,7 +679,7 @@ int main(int argc, char **argv) {
             "--limit={7} --memory=cmac --mac-geometry={8}x{9} "
             "--cells={10} --operands={11} --bits={12} --stuck={13} "
             "--mitigations={14} --scale={15}",
-            ModelPath, March, QuantizeMode, WeightBits,
+            ModelPath, MarchArg, QuantizeMode, WeightBits,
             CalibTable.empty()
                 ? "--calibration-data=" + CalibData +
                       " --calibration-samples=" + std::to_string(CalibSamples) +
@@ -629,7 +700,8 @@ int main(int argc, char **argv) {
       {"images", ImagesPath},
       {"labels", LabelsPath},
       {"limit", Limit.getValue()},
-      {"march", March},
+      {"march", Cfg ? Cfg->Name.str() : March.getValue()},
+      {"executor", ExecutorName.getValue()},
       {"memory", MemoryKind},
       {"weight_bits", int64_t(WeightBits)},
       {"rates", std::move(RatesJ)},
@@ -700,14 +772,38 @@ int main(int argc, char **argv) {
     QO.WeightBits = WeightBits;
     if (Error E = quantizeGraph(*G, Table, QO))
       exitOnError(addFileContext(std::move(E), ModelPath));
-    const TargetInfo *T = exitOnErr(TargetRegistry::get().find("host"));
     TargetOptions TO;
     TO.ActivationBits = *ActBits;
     TO.WeightBits = WeightBits;
-    if (Error E = T->Lower(*G, TO))
-      exitOnError(addFileContext(std::move(E), ModelPath));
+    TO.Threads = 1; // parallelism is across runs
+    if (Cfg) {
+      // NVDLA: onnc-fault's nvdla-place-weights on the quant graph; each
+      // run mitigates it (and for the VP lowers it) as onnc-fault does.
+      S.Cfg = Cfg;
+      S.Target = exitOnErr(TargetRegistry::get().find(Cfg->Name));
+      S.TO = TO;
+      S.VP = ExecutorName == "vp";
+      auto Bytes = nvdla::placeNvdlaWeights(*G, *Cfg);
+      if (!Bytes)
+        exitOnError(addFileContext(Bytes.takeError(), ModelPath));
+      S.WMemBytes = *Bytes;
+      if (S.WMemBytes == 0)
+        exitOnError(makeError(ModelPath + ": the quantized model stores no "
+                                          "weights (quant.conv / quant.fc)"));
+    } else {
+      const TargetInfo *T = exitOnErr(TargetRegistry::get().find("host"));
+      if (Error E = T->Lower(*G, TO))
+        exitOnError(addFileContext(std::move(E), ModelPath));
+    }
   }
-  if (Cmac) {
+  if (Cfg) {
+    if (Cmac && !fault::hasMacPlacement(*G))
+      exitOnError(makeError(ModelPath + ": the quantized model has no int8 "
+                                        "quant.conv / quant.fc for the MAC "
+                                        "array"));
+    if (!Cmac)
+      P["wmem_bytes"] = int64_t(S.WMemBytes);
+  } else if (Cmac) {
     if (fault::placeMacLanes(*G, S.Geo) == 0)
       exitOnError(makeError(ModelPath + ": the quantized model has no int8 "
                                         "quant.conv / quant.fc for the MAC "
