@@ -510,14 +510,23 @@ int main(int argc, char **argv) {
   std::optional<fault::DefectMap> Map;
   if (!DefectMapPath.empty()) {
     Map = exitOnErr(fault::readDefectMap(DefectMapPath));
-    // nvdla-*: a map of MAC lanes alone is a chip too; the host target
-    // compiles for its weight memory (onnc-run places the lanes).
+    // nvdla-*: a map of MAC lanes or CBUF cells alone is a chip too; the
+    // host target compiles for its weight memory (onnc-run places the
+    // lanes).
+    const bool Other = Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0 ||
+                       Map->findMemoryOfKind(fault::MemoryKind::CBuf) >= 0;
     if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0 &&
-        (Target->Name == "host" ||
-         Map->findMemoryOfKind(fault::MemoryKind::CMac) < 0))
+        (Target->Name == "host" || !Other))
       exitOnError(makeError(
           DefectMapPath + ": the defect map has no wmem memory (the " +
           Target->Name + " target stores its weights in one)"));
+    // CBUF faults have no mitigation: a policy needs a wmem or cmac memory.
+    if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0 &&
+        Map->findMemoryOfKind(fault::MemoryKind::CMac) < 0 &&
+        Mitig->name() != "none")
+      exitOnError(makeError(DefectMapPath + ": --mitigation=" + Mitig->name() +
+                            " needs a wmem or cmac memory; CBUF faults "
+                            "(cbuf) have no mitigation"));
   }
   const bool MapWMem =
       Map && Map->findMemoryOfKind(fault::MemoryKind::WMem) >= 0;
@@ -569,6 +578,21 @@ int main(int argc, char **argv) {
     auto Cfg = nvdla::lookupNvdlaConfig(Target->Name);
     if (!Cfg)
       exitOnError(Cfg.takeError()); // a registry bug, not the user's
+    // A cbuf memory must be this config's CBUF (the VP and onnc-run check
+    // it per convolution too).
+    int CbufMem = Map->findMemoryOfKind(fault::MemoryKind::CBuf);
+    if (CbufMem >= 0) {
+      const fault::Memory &CM = Map->Memories[unsigned(CbufMem)];
+      const nvdla::NvdlaConfig &C = **Cfg;
+      if (CM.Banks != C.CbufBanks || CM.Entries != C.CbufBankDepth ||
+          CM.Width != 8 * C.CbufEntryBytes)
+        exitOnError(makeError(
+            DefectMapPath + ": memory '" + CM.Name + "' is " + Twine(CM.Banks) +
+            " banks x " + Twine(CM.Entries) + " entries x " + Twine(CM.Width) +
+            " bits, but the CBUF of " + Target->Name + " is " +
+            Twine(C.CbufBanks) + " x " + Twine(C.CbufBankDepth) + " x " +
+            Twine(8 * C.CbufEntryBytes)));
+    }
     PM.addPass(std::make_unique<NvdlaPlacePass>(**Cfg));
     if (MapCMac)
       PM.addPass(std::make_unique<MitigateMacLanesPass>(

@@ -12,6 +12,7 @@
 #include "onncf/Data/Dataset.h"
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/TensorProtoIO.h"
+#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/DefectMap.h"
 #include "onncf/Fault/MacFaults.h"
 #include "onncf/Fault/WeightFaults.h"
@@ -433,14 +434,31 @@ int main(int argc, char **argv) {
       fault::placeMacLanes(*G, fault::nvSmallMacGeometry());
     if (Error E = fault::applyMacFaults(*G, &*Map, DefectMapPath))
       exitOnError(addFileContext(std::move(E), ModelPath));
-    if (Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
-      WMap = nullptr;
   } else if (fault::hasMacPlacement(*G)) {
     if (Error E = fault::applyMacFaults(*G, nullptr))
       exitOnError(addFileContext(std::move(E), ModelPath));
   }
+  // CBUF faults (docs/CbufFaults.md): found while the NVDLA weight layout
+  // is still on the ops, applied after the weight memory (order per weight:
+  // wmem -> decoder -> CBUF -> MAC lane, the lanes act in the kernels).
+  std::vector<fault::CbufOpFaults> Cbuf;
+  if (Map && Map->findMemoryOfKind(fault::MemoryKind::CBuf) >= 0) {
+    auto F = fault::findCbufFaults(*G, *Map, DefectMapPath);
+    if (!F)
+      exitOnError(addFileContext(F.takeError(), ModelPath));
+    Cbuf = std::move(*F);
+  }
+  // A map without a wmem memory injects no weight-memory faults (unless it
+  // has nothing else either: then applyWeightFaults says what is missing).
+  if (Map && Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0 &&
+      (Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0 ||
+       Map->findMemoryOfKind(fault::MemoryKind::CBuf) >= 0))
+    WMap = nullptr;
   if (WMap || fault::hasStoredWeightAttrs(*G))
     if (Error E = fault::applyWeightFaults(*G, WMap, DefectMapPath))
+      exitOnError(addFileContext(std::move(E), ModelPath));
+  if (!Cbuf.empty())
+    if (Error E = fault::applyCbufFaults(*G, Cbuf))
       exitOnError(addFileContext(std::move(E), ModelPath));
   InterpreterOptions IO;
   IO.Threads = Threads;

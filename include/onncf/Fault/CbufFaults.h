@@ -30,7 +30,23 @@
 #include <vector>
 
 namespace onncf {
+class Graph;
+class Op;
+
 namespace fault {
+
+/// The IR attributes of the CBUF model on quant.conv / quant.fc (written by
+/// the NVDLA placement; docs/CbufFaults.md).
+namespace attr {
+constexpr const char *CbufBanks = "cbuf_banks"; ///< [data banks, weight banks]
+/// [entries per bank, bytes per entry, channels per feature atom]
+constexpr const char *CbufGeometry = "cbuf_geometry";
+constexpr const char *CbufParts = "cbuf_parts"; ///< parts the planner runs
+/// Ints (index, sa0, sa1) per faulty input element of one image (index in
+/// the C x H x W cube the op reads): written by applyCbufFaults, applied by
+/// the host kernels to each image's input.
+constexpr const char *CbufDataHits = "cbuf_data_hits";
+} // namespace attr
 
 /// Where one convolution's operands sit in the CBUF. Data: the C x H x W
 /// cube of the rows loaded, in banks [0, DataBanks), one atom (AtomC
@@ -101,6 +117,34 @@ void applyCbufHits(llvm::ArrayRef<CbufHit> Hits,
 /// The same for bytes (packed weights).
 void applyCbufHits(llvm::ArrayRef<CbufHit> Hits,
                    llvm::MutableArrayRef<uint8_t> V);
+
+//===-- Graph level (host) ------------------------------------------------===//
+
+/// The CBUF faults of one quant.conv / quant.fc on the host.
+struct CbufOpFaults {
+  Op *O = nullptr;
+  /// Index = (c * H + h) * W + w of the C x H x W input cube of one image.
+  std::vector<CbufHit> Data;
+  /// Index = row-major element of the weight tensor (8-bit masks).
+  std::vector<CbufHit> Weights;
+};
+
+/// Host, step 1: the faulty elements of every quant.conv / quant.fc's CBUF
+/// operands under the first cbuf memory of \p Map, from the NVDLA placement
+/// (cbuf_banks, cbuf_geometry, cbuf_parts, wmem_layout / wmem_kcrs /
+/// wmem_groups). Runs BEFORE applyWeightFaults, which drops the weight
+/// layout. Errors (naming the op / \p MapName): no cbuf memory, an op
+/// without the placement, a convolution the planner splits (the host
+/// models unsplit ones only), a map whose geometry is not the placement's.
+llvm::Expected<std::vector<CbufOpFaults>>
+findCbufFaults(Graph &G, const DefectMap &Map, llvm::StringRef MapName = "");
+
+/// Host, step 2 (after applyWeightFaults: the constants hold the decoded
+/// weights, which is what the CBUF receives): the weight hits corrupt the
+/// weight constants (a shared constant gets a private copy), the data hits
+/// become cbuf_data_hits, which the host quant.conv / quant.fc kernels
+/// apply to each image's input.
+llvm::Error applyCbufFaults(Graph &G, llvm::ArrayRef<CbufOpFaults> Faults);
 
 } // namespace fault
 } // namespace onncf

@@ -131,7 +131,14 @@ std::vector<AttrSpec> storedWeightAttrs() {
           // host kernels route operands through.
           {"cmac_mitigation", AttrKind::String},
           {"cmac_substitute", AttrKind::Ints},
-          {"cmac_lanes", AttrKind::Ints}};
+          {"cmac_lanes", AttrKind::Ints},
+          // CBUF faults (onncf/Fault/CbufFaults.h, docs/CbufFaults.md): the
+          // banks and geometry of the NVDLA placement, the parts the
+          // planner splits the op into, the host's per-image input hits.
+          {"cbuf_banks", AttrKind::Ints},
+          {"cbuf_geometry", AttrKind::Ints},
+          {"cbuf_parts", AttrKind::Int},
+          {"cbuf_data_hits", AttrKind::Ints}};
 }
 
 Error verifyStoredWeightAttrs(const Op &O) {

@@ -21,9 +21,15 @@
 // padding zeros included, goes through the data lane of cell
 // (k mod atomK, c mod atomC).
 //
+// CBUF faults (cbuf_data_hits, onncf/Fault/CbufFaults.h,
+// docs/CbufFaults.md): the listed elements of each image's input cube are
+// corrupted in a copy of the input before anything else reads it (the
+// weights' CBUF faults are in the weight constants already).
+//
 //===----------------------------------------------------------------------===//
 #include "KernelUtils.h"
 #include "QuantKernels.h"
+#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/MacFaults.h"
 #include "onncf/IR/QuantOps.h"
 #include "onncf/Interp/Kernels.h"
@@ -513,9 +519,55 @@ Error checkLaneOperands(const Tensor &X, const Tensor &W) {
   return Error::success();
 }
 
+/// The input with the op's cbuf_data_hits applied to every image (index
+/// within one image's C x H x W cube), or \p X itself without them.
+Expected<const Tensor *> cbufInput(const Op &O, const Tensor &X, Tensor &Copy) {
+  const Attribute *A = O.getAttr(fault::attr::CbufDataHits);
+  if (!A)
+    return &X;
+  ElementType E = X.getElementType();
+  int64_t N = X.getShape().empty() ? 0 : X.getShape()[0];
+  int64_t Per = N ? int64_t(X.getNumElements()) / N : 0;
+  if (!A->is(AttrKind::Ints) || A->getInts().size() % 3 ||
+      (E != ElementType::I8 && E != ElementType::I16))
+    return makeError("attribute 'cbuf_data_hits' must be (index, sa0, sa1) "
+                     "triples on an int8 / int16 input");
+  const std::vector<int64_t> &V = A->getInts();
+  std::vector<fault::CbufHit> Hits;
+  for (size_t I = 0; I < V.size(); I += 3) {
+    if (V[I] < 0 || V[I] >= Per || V[I + 1] < 0 || V[I + 1] > 0xffff ||
+        V[I + 2] < 0 || V[I + 2] > 0xffff)
+      return makeError("attribute 'cbuf_data_hits' has a bad entry at index " +
+                       Twine(I) + " for an input of " + Twine(Per) +
+                       " elements per image");
+    Hits.push_back({uint64_t(V[I]), uint16_t(V[I + 1]), uint16_t(V[I + 2])});
+  }
+  // (v & ~sa0) | sa1 on the element's bits, as fault::applyCbufHits (kept
+  // inline: the interpreter does not link the fault library).
+  Copy = X;
+  auto Apply = [&](auto *D) {
+    using T = std::remove_pointer_t<decltype(D)>;
+    using U = std::make_unsigned_t<T>;
+    for (int64_t Ni = 0; Ni < N; ++Ni)
+      for (const fault::CbufHit &H : Hits) {
+        T &Val = D[Ni * Per + int64_t(H.Index)];
+        Val = T(U((U(Val) & U(~H.Sa0)) | U(H.Sa1)));
+      }
+  };
+  if (E == ElementType::I8)
+    Apply(Copy.mutableData<int8_t>().data());
+  else
+    Apply(Copy.mutableData<int16_t>().data());
+  return &Copy;
+}
+
 Error quantConvKernel(const Op &O, ArrayRef<const Tensor *> In,
                       MutableArrayRef<Tensor> Out) {
-  const Tensor &X = *In[0], &W = *In[1];
+  Tensor XCopy;
+  auto XP = cbufInput(O, *In[0], XCopy);
+  if (!XP)
+    return XP.takeError();
+  const Tensor &X = **XP, &W = *In[1];
   const Tensor *B = In.size() > 2 ? In[2] : nullptr;
   Tensor &Y = Out[0];
   if (Error E = checkOperands(X, W, 4))
@@ -639,7 +691,11 @@ void fcTyped(const Tensor &X, const Tensor &Wt, const OutputStage &S,
 
 Error quantFCKernel(const Op &O, ArrayRef<const Tensor *> In,
                     MutableArrayRef<Tensor> Out) {
-  const Tensor &X = *In[0], &W = *In[1];
+  Tensor XCopy;
+  auto XP = cbufInput(O, *In[0], XCopy);
+  if (!XP)
+    return XP.takeError();
+  const Tensor &X = **XP, &W = *In[1];
   const Tensor *B = In.size() > 2 ? In[2] : nullptr;
   Tensor &Y = Out[0];
   if (Error E = checkOperands(X, W, 2))

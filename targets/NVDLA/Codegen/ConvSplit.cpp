@@ -26,47 +26,28 @@ namespace onncf {
 namespace nvdla {
 
 namespace {
-struct Geometry {
-  CubeDims In, Out;
-  int64_t R = 1, Stride = 1, PadTop = 0;
-  uint64_t Eps = 0, GroupBytes = 0, TotalWeightBytes = 0;
-  int64_t Groups = 1, KernelsPerGroup = 8;
-};
-
-Geometry geometry(const Op &O, const NvdlaConfig &Cfg) {
-  Geometry G;
-  G.In = getInCube(O);
-  G.Out = getOutCube(O);
-  G.R = O.getIntsAttr("kernel", {1, 1})[0];
-  int64_t S = O.getIntsAttr("kernel", {1, 1})[1];
-  G.Stride = O.getIntsAttr("strides", {1, 1})[0];
-  G.PadTop = O.getIntsAttr("pads", {0, 0, 0, 0})[0];
-  G.Eps =
-      (uint64_t(G.In.C) + Cfg.CbufEntryBytes - 1) / Cfg.CbufEntryBytes * G.In.W;
-  G.KernelsPerGroup = Cfg.getKernelsPerGroup(1);
-  G.Groups = (G.Out.C + G.KernelsPerGroup - 1) / G.KernelsPerGroup;
-  G.GroupBytes = uint64_t(G.KernelsPerGroup) * G.In.C * G.R * S;
-  G.TotalWeightBytes = O.getIntAttr("weight_bytes", 0);
-  return G;
-}
-
 uint64_t ceilDiv(uint64_t A, uint64_t B) { return (A + B - 1) / B; }
 } // namespace
 
-Error planConvCbuf(Op &O, const NvdlaConfig &Cfg) {
-  Geometry G = geometry(O, Cfg);
+Expected<CbufPlan> planCbuf(const CbufShape &Sh, const NvdlaConfig &Cfg,
+                            const Twine &What) {
+  const uint64_t Eps = (uint64_t(Sh.In.C) + Cfg.CbufEntryBytes - 1) /
+                       Cfg.CbufEntryBytes * Sh.In.W;
+  const int64_t KernelsPerGroup = Cfg.getKernelsPerGroup(1);
+  const int64_t Groups = (Sh.Out.C + KernelsPerGroup - 1) / KernelsPerGroup;
+  const uint64_t GroupBytes = uint64_t(KernelsPerGroup) * Sh.In.C * Sh.R * Sh.S;
   const uint64_t Banks = Cfg.CbufBanks;
   auto WB = [&](int64_t Kg) {
-    return ceilDiv(std::min(G.GroupBytes * Kg, G.TotalWeightBytes),
+    return ceilDiv(std::min(GroupBytes * Kg, Sh.WeightBytes),
                    Cfg.getCbufBankBytes());
   };
   auto InRows = [&](int64_t Rows) {
-    return std::min<int64_t>((Rows - 1) * G.Stride + G.R, G.In.H);
+    return std::min<int64_t>((Rows - 1) * Sh.Stride + Sh.R, Sh.In.H);
   };
   auto DB = [&](int64_t Rows) {
-    return ceilDiv(G.Eps * InRows(Rows), Cfg.CbufBankDepth);
+    return ceilDiv(Eps * InRows(Rows), Cfg.CbufBankDepth);
   };
-  int64_t Kg = G.Groups, Rows = G.Out.H;
+  int64_t Kg = Groups, Rows = Sh.Out.H;
   if (DB(Rows) + WB(Kg) > Banks) {
     if (DB(Rows) + WB(1) <= Banks) {
       while (DB(Rows) + WB(Kg) > Banks)
@@ -78,19 +59,48 @@ Error planConvCbuf(Op &O, const NvdlaConfig &Cfg) {
         --Rows;
     }
   }
-  if (Rows < 1 || Kg < 1 || G.Eps > 0xffff)
-    return makeError(O.getDescription() + ": one output row (" +
-                     Twine(InRows(1)) + " input rows of " + Twine(G.In.C) +
-                     "x" + Twine(G.In.W) + ", " + Twine(DB(1)) +
-                     " banks) and one kernel group (" + Twine(G.GroupBytes) +
-                     " bytes, " + Twine(WB(1)) + " banks) do not fit the " +
-                     Twine(Banks) + " CBUF banks of " + Cfg.Name);
-  O.setAttr("entry_per_slice", int64_t(G.Eps));
-  O.setAttr("data_bank", int64_t(DB(Rows)));
-  O.setAttr("weight_bank", int64_t(WB(Kg)));
-  O.setAttr("split_kernels",
-            std::min<int64_t>(Kg * G.KernelsPerGroup, G.Out.C));
-  O.setAttr("split_rows", Rows);
+  if (Rows < 1 || Kg < 1 || Eps > 0xffff)
+    return makeError(What + ": one output row (" + Twine(InRows(1)) +
+                     " input rows of " + Twine(Sh.In.C) + "x" + Twine(Sh.In.W) +
+                     ", " + Twine(DB(1)) + " banks) and one kernel group (" +
+                     Twine(GroupBytes) + " bytes, " + Twine(WB(1)) +
+                     " banks) do not fit the " + Twine(Banks) +
+                     " CBUF banks of " + Cfg.Name);
+  CbufPlan P;
+  P.EntryPerSlice = Eps;
+  P.DataBanks = int64_t(DB(Rows));
+  P.WeightBanks = int64_t(WB(Kg));
+  P.SplitKernels = std::min<int64_t>(Kg * KernelsPerGroup, Sh.Out.C);
+  P.SplitRows = Rows;
+  return P;
+}
+
+Error planConvCbuf(Op &O, const NvdlaConfig &Cfg) {
+  CbufShape Sh;
+  Sh.In = getInCube(O);
+  Sh.Out = getOutCube(O);
+  Sh.R = O.getIntsAttr("kernel", {1, 1})[0];
+  Sh.S = O.getIntsAttr("kernel", {1, 1})[1];
+  Sh.Stride = O.getIntsAttr("strides", {1, 1})[0];
+  Sh.WeightBytes = uint64_t(O.getIntAttr("weight_bytes", 0));
+  auto P = planCbuf(Sh, Cfg, O.getDescription());
+  if (!P)
+    return P.takeError();
+  // The fault placement recorded the banks for the CBUF fault model
+  // (cbuf_banks, by this rule on the quant op): they must be these.
+  if (O.hasAttr("cbuf_banks") &&
+      O.getIntsAttr("cbuf_banks") !=
+          std::vector<int64_t>{P->DataBanks, P->WeightBanks})
+    return makeError(O.getDescription() +
+                     ": its CBUF fault placement (cbuf_banks) is not the "
+                     "planner's " +
+                     Twine(P->DataBanks) + " data / " + Twine(P->WeightBanks) +
+                     " weight banks");
+  O.setAttr("entry_per_slice", int64_t(P->EntryPerSlice));
+  O.setAttr("data_bank", P->DataBanks);
+  O.setAttr("weight_bank", P->WeightBanks);
+  O.setAttr("split_kernels", P->SplitKernels);
+  O.setAttr("split_rows", P->SplitRows);
   return Error::success();
 }
 

@@ -11,6 +11,7 @@
 #ifndef ONNCF_TARGETS_NVDLA_CODEGEN_CONVSPLIT_H
 #define ONNCF_TARGETS_NVDLA_CODEGEN_CONVSPLIT_H
 
+#include "onncf/Targets/NVDLA/Lowering.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
 #include <vector>
@@ -33,6 +34,36 @@ struct ConvPart {
 /// split_kernels (kernels per part, a multiple of atomic K) and split_rows
 /// (output rows per part). An error names the op when even one kernel
 /// group next to the input rows of one output row does not fit.
+/// What the CBUF planning of one convolution depends on: the input and
+/// output cubes, the kernel, the vertical stride and the packed weight
+/// bytes (an fc: its C x H x W input cube read by an H x W kernel).
+struct CbufShape {
+  CubeDims In, Out;
+  int64_t R = 1, S = 1, Stride = 1;
+  uint64_t WeightBytes = 0;
+};
+
+/// The banks and split of one convolution (the attributes entry_per_slice,
+/// data_bank, weight_bank, split_kernels, split_rows).
+struct CbufPlan {
+  uint64_t EntryPerSlice = 0;
+  int64_t DataBanks = 0, WeightBanks = 0;
+  int64_t SplitKernels = 0, SplitRows = 0;
+  /// Parts the convolution runs in (1: not split).
+  int64_t parts(const CbufShape &Sh) const {
+    return (Sh.Out.C + SplitKernels - 1) / SplitKernels *
+           ((Sh.Out.H + SplitRows - 1) / SplitRows);
+  }
+};
+
+/// The planning rule (the file comment of ConvSplit.cpp), shared by
+/// planConvCbuf and the fault placement (cbuf_banks) so both give the same
+/// banks. Errors name \p What.
+llvm::Expected<CbufPlan> planCbuf(const CbufShape &Sh, const NvdlaConfig &Cfg,
+                                  const llvm::Twine &What);
+
+/// Sets the CBUF attributes of nvdla.conv \p O by planCbuf; errors when
+/// it does not fit or differs from the op's cbuf_banks.
 llvm::Error planConvCbuf(Op &O, const NvdlaConfig &Cfg);
 
 /// The parts recorded by planConvCbuf, kernel slices outermost.

@@ -11,11 +11,17 @@
 //  * wmem_layout "nvdla-direct", wmem_kcrs, wmem_groups: the grouped KCRS
 //    order of targets/NVDLA/Layout inside the range.
 //  * cmac_cells: the MAC array (atomic K x atomic C) of the config.
+//  * cbuf_banks [data banks, weight banks], cbuf_geometry [bank depth,
+//    entry bytes, atomic C], cbuf_parts: the CBUF the convolution uses, by
+//    the planner's rule (planCbuf, ConvSplit.h; planConvCbuf checks the
+//    banks), for the CBUF fault model (docs/CbufFaults.md).
 // The NVDLA kernel of an fc is the cube its Flatten/Reshape viewed (the
 // lowering reads that cube), else [K, N, 1, 1].
 //
 //===----------------------------------------------------------------------===//
+#include "ConvSplit.h"
 #include "WeightRanges.h"
+#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/Placement.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/IR/QuantOps.h"
@@ -108,6 +114,38 @@ Expected<uint64_t> placeNvdlaWeights(Graph &G, const NvdlaConfig &Cfg) {
                                    int64_t(L->ChannelsPerGroup)});
     O.setAttr(fault::attr::CmacCells,
               std::vector<int64_t>{int64_t(Cfg.AtomicK), int64_t(Cfg.AtomicC)});
+    // The CBUF banks the planner will give this convolution.
+    CbufShape Sh;
+    Sh.R = (*D)[2];
+    Sh.S = (*D)[3];
+    Sh.WeightBytes = L->getPackedBytes();
+    if (O.getKind() == quantop::Conv) {
+      const TensorType &XT = O.getOperand(0)->getType();
+      const TensorType &YT = O.getResult()->getType();
+      auto Cube = [](const TensorType &T) {
+        return T.getRank() == 4 && T.getDim(1) > 0 && T.getDim(2) > 0 &&
+               T.getDim(3) > 0;
+      };
+      if (!Cube(XT) || !Cube(YT))
+        return makeError(O.getDescription() + ": input " + XT.str() +
+                         " / output " + YT.str() + " are not static cubes");
+      Sh.In = CubeDims{XT.getDim(1), XT.getDim(2), XT.getDim(3)};
+      Sh.Out = CubeDims{YT.getDim(1), YT.getDim(2), YT.getDim(3)};
+      Sh.Stride = O.getIntsAttr("strides", {1, 1})[0];
+    } else {
+      Sh.In = CubeDims{(*D)[1], (*D)[2], (*D)[3]};
+      Sh.Out = CubeDims{(*D)[0], 1, 1};
+    }
+    auto P = planCbuf(Sh, Cfg, O.getDescription());
+    if (!P)
+      return P.takeError();
+    O.setAttr(fault::attr::CbufBanks,
+              std::vector<int64_t>{P->DataBanks, P->WeightBanks});
+    O.setAttr(fault::attr::CbufGeometry,
+              std::vector<int64_t>{int64_t(Cfg.CbufBankDepth),
+                                   int64_t(Cfg.CbufEntryBytes),
+                                   int64_t(Cfg.AtomicC)});
+    O.setAttr(fault::attr::CbufParts, P->parts(Sh));
     Next = R.End;
   }
   return Next;

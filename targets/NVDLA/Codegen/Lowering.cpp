@@ -283,6 +283,9 @@ Error Lowerer::copyFaultPlacement(const Op &O, const WeightLayout &L,
   // the blob's cmac section.
   if (const Attribute *Sub = O.getAttr("cmac_substitute"))
     A["cmac_substitute"] = *Sub;
+  // The CBUF banks of the fault placement, checked by the planner.
+  if (const Attribute *Banks = O.getAttr("cbuf_banks"))
+    A["cbuf_banks"] = *Banks;
   std::vector<int64_t> M = O.getIntsAttr(fault::attr::DecoderMasks);
   if (M.empty())
     return Error::success();

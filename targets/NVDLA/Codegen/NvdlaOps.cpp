@@ -77,6 +77,7 @@ OpDef convDef() {
   D.Attrs.push_back({"decoder", AttrKind::String});
   D.Attrs.push_back({"decoder_masks", AttrKind::Ints});
   D.Attrs.push_back({"cmac_substitute", AttrKind::Ints});
+  D.Attrs.push_back({"cbuf_banks", AttrKind::Ints});
   D.Verify = [](const Op &O) -> Error {
     if (Error E = verifyCommon(O))
       return E;

@@ -318,6 +318,17 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
       return WBytes.takeError();
     Packed = *WBytes;
   }
+  // CBUF faults of this op (docs/CbufFaults.md): the packed weights it
+  // loads into its weight banks, after the weight memory and decoders.
+  const fault::CbufConvFaults *Cbuf =
+      Index < Ctx.Cbuf.size() && !Ctx.Cbuf[Index].empty() ? &Ctx.Cbuf[Index]
+                                                          : nullptr;
+  std::vector<uint8_t> CbufWeights;
+  if (Cbuf && !Cbuf->Weights.empty()) {
+    CbufWeights.assign(Packed.begin(), Packed.end());
+    fault::applyCbufHits(Cbuf->Weights, MutableArrayRef<uint8_t>(CbufWeights));
+    Packed = CbufWeights;
+  }
   auto Dense = unpackWeights(*L, Packed);
   if (!Dense)
     return Fail(toString(Dense.takeError()));
@@ -384,6 +395,20 @@ Error runConv(const DecodedOp &Op, unsigned Index, EngineContext &Ctx) {
     const fault::MacLaneModel *Mac = Ctx.Mac;
     std::vector<int64_t> X, Wt, PadSum;
     gather<int64_t>(G, *Src, *Dense, Raw, InCvt, Id, X, Wt);
+    // CBUF data faults: the converted input as its data banks hold it
+    // (Eb-byte elements; padding is generated later and never stored).
+    if (Cbuf)
+      for (const fault::CbufHit &Hit : Cbuf->Data) {
+        if (Hit.Index >= uint64_t(C) * H * W)
+          continue;
+        int64_t Ch = int64_t(Hit.Index / (uint64_t(H) * W));
+        int64_t Y = int64_t(Hit.Index / W % H), Xx = int64_t(Hit.Index % W);
+        int64_t &V = X[(Y * W + Xx) * C + Ch];
+        if (Eb == 1)
+          V = int8_t(uint8_t((uint8_t(V) & uint8_t(~Hit.Sa0)) | Hit.Sa1));
+        else
+          V = int16_t(uint16_t((uint16_t(V) & uint16_t(~Hit.Sa0)) | Hit.Sa1));
+      }
     const unsigned Clip = D.out_cvt.truncate;
     auto Finish = [&](uint64_t I, int64_t A) {
       Out.Data[I] = fixp::caccOutput(A, Clip);

@@ -12,6 +12,7 @@
 #ifndef ONNCF_TARGETS_NVDLA_VP_ENGINES_H
 #define ONNCF_TARGETS_NVDLA_VP_ENGINES_H
 
+#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/MacFaults.h"
 #include "onncf/Targets/NVDLA/Descriptors.h"
 #include "onncf/Targets/NVDLA/EmuDescriptors.h"
@@ -108,6 +109,9 @@ struct EngineContext {
   /// The MAC lane faults and substitutions (defect map cmac memory +
   /// onncf.fault cmac section); null: a fault-free array.
   const fault::MacLaneModel *Mac = nullptr;
+  /// The CBUF faults of each op of the network by op index (empty: none),
+  /// computed once per loadable (VirtualPlatform::create).
+  llvm::ArrayRef<fault::CbufConvFaults> Cbuf;
   EngineContext(const TaskMemory &Mem, const NvdlaConfig &Cfg, DescLayout L,
                 llvm::ArrayRef<LutParam> Luts, VPStats &Stats)
       : Mem(Mem), Cfg(Cfg), Layout(L), Luts(Luts), Stats(Stats) {}

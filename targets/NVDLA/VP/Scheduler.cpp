@@ -269,9 +269,11 @@ Error Scheduler::run() {
 
 Error runDLANetwork(const DLANetwork &Net, const TaskMemory &Mem,
                     const NvdlaConfig &Cfg, VPStats &Stats, const Twine &What,
-                    const fault::MacLaneModel *Mac) {
+                    const fault::MacLaneModel *Mac,
+                    ArrayRef<fault::CbufConvFaults> Cbuf) {
   EngineContext Ctx(Mem, Cfg, Net.Layout, Net.Luts, Stats);
   Ctx.Mac = Mac;
+  Ctx.Cbuf = Cbuf;
   return Scheduler(Net, Ctx, What).run();
 }
 

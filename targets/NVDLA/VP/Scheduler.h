@@ -21,7 +21,8 @@ namespace vp {
 llvm::Error runDLANetwork(const DLANetwork &Net, const TaskMemory &Mem,
                           const NvdlaConfig &Cfg, VPStats &Stats,
                           const llvm::Twine &What,
-                          const fault::MacLaneModel *Mac = nullptr);
+                          const fault::MacLaneModel *Mac = nullptr,
+                          llvm::ArrayRef<fault::CbufConvFaults> Cbuf = {});
 
 /// The engines \p Cfg lacks that \p Net uses, as an error (or success).
 llvm::Error checkNetworkEngines(const DLANetwork &Net, const NvdlaConfig &Cfg,

@@ -13,6 +13,7 @@
 #include "onncf/Targets/NVDLA/VirtualPlatform.h"
 #include "Scheduler.h"
 #include "WeightFaults.h"
+#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/DefectMap.h"
 #include "onncf/Fault/MacFaults.h"
 #include "onncf/Support/Diagnostics.h"
@@ -43,6 +44,8 @@ struct TaskInfo {
   bool IsDLA = false;
   std::vector<unsigned> Addresses; ///< Indices into Impl::Addresses.
   DLANetwork Net;                  ///< DLA1 only.
+  /// CBUF faults per op of Net (empty without a cbuf memory).
+  std::vector<fault::CbufConvFaults> Cbuf;
   DescLayout EmuLayout = DescLayout::Current012;
 };
 } // namespace
@@ -350,10 +353,54 @@ VirtualPlatform::create(std::unique_ptr<LoadableFile> File,
         Mo.anyFaulty(fault::Operand::Data))
       I.Mac = std::move(Mo);
   }
-  // A map with a cmac memory and no wmem memory injects no weight faults;
-  // any other map needs its wmem memory (applyWeightFaults says so).
+  // CBUF faults (docs/CbufFaults.md): per CONV op, the faulty elements of
+  // the input rows and packed weights it loads into its banks, listed once
+  // here; ConvEngine corrupts copies of its operands with them.
+  const int CbufMem =
+      Opts.Map ? Opts.Map->findMemoryOfKind(fault::MemoryKind::CBuf) : -1;
+  if (CbufMem >= 0)
+    for (TaskInfo &T : I.Tasks) {
+      if (!T.IsDLA)
+        continue;
+      T.Cbuf.resize(T.Net.Ops.size());
+      for (size_t K = 0; K < T.Net.Ops.size(); ++K) {
+        const DecodedOp &D = T.Net.Ops[K];
+        if (D.common.op_type != OpCONV)
+          continue;
+        std::string What =
+            (F.name() + ": task " + Twine(T.Id) + " op " + Twine(K) + " (CONV)")
+                .str();
+        const ConvOpDesc &C = D.op.conv;
+        const ConvSurfaceDesc &S = D.surface.conv;
+        if (C.in_precision > 1 || C.weight_format != 0)
+          return makeError(What + ": CBUF faults are modelled for "
+                                  "uncompressed int8 / int16 convolutions "
+                                  "only");
+        fault::CbufConvLayout L;
+        L.EntryBytes = VP->Config->CbufEntryBytes;
+        L.BankDepth = VP->Config->CbufBankDepth;
+        L.AtomC = VP->Config->AtomicC;
+        L.ElemBytes = getPrecisionBytes(Precision(C.in_precision));
+        L.C = S.src_data.channel, L.H = S.src_data.height;
+        L.W = S.src_data.width;
+        L.DataBanks = C.data_bank;
+        L.WeightBanks = C.weight_bank;
+        uint64_t WeightBytes = uint64_t(S.dst_data.channel) *
+                               S.weight_data.channel * S.weight_data.height *
+                               S.weight_data.width * L.ElemBytes;
+        auto CF = fault::cbufFaultsOfConv(*Opts.Map, unsigned(CbufMem), L,
+                                          WeightBytes, What, Opts.MapName);
+        if (!CF)
+          return CF.takeError();
+        T.Cbuf[K] = std::move(*CF);
+      }
+    }
+  // A map without a wmem memory but with cmac or cbuf faults injects no
+  // weight-memory faults; any other map needs its wmem memory
+  // (applyWeightFaults says so).
   const fault::DefectMap *WMap = Opts.Map;
-  if (MapCmac && Opts.Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
+  if ((MapCmac || CbufMem >= 0) &&
+      Opts.Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0)
     WMap = nullptr;
   if (WMap || Faults) {
     std::vector<vp::WeightRead> Reads;
@@ -433,7 +480,7 @@ VirtualPlatform::runRaw(ArrayRef<std::vector<uint8_t>> InputSurfaces,
     std::string What = (File->name() + ": task " + Twine(T.Id)).str();
     if (T.IsDLA) {
       if (Error E = vp::runDLANetwork(T.Net, TM, *Config, Run, What,
-                                      I.Mac ? &*I.Mac : nullptr))
+                                      I.Mac ? &*I.Mac : nullptr, T.Cbuf))
         return E;
     } else {
       if (Error E = vp::runEmuTask(TM, T.EmuLayout, Run))

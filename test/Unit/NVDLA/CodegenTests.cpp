@@ -8,6 +8,7 @@
 // loadable gives exactly the integer interpreter's results.
 //
 //===----------------------------------------------------------------------===//
+#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/Placement.h"
 #include "onncf/IR/Builder.h"
 #include "onncf/IR/Graph.h"
@@ -868,5 +869,66 @@ TEST(NVDLACodegen, FaultBlobNeedsOneMacArraySetting) {
   auto Bytes = emitLoadable(*N.G, Cfg);
   ASSERT_FALSE(bool(Bytes));
   EXPECT_NE(toString(Bytes.takeError()).find("the chip has one MAC array"),
+            std::string::npos);
+}
+
+namespace {
+/// cbuf_banks of every placed quant.conv / quant.fc, then the planner's
+/// [data_bank, weight_bank] of every nvdla.conv: equal, op by op.
+void expectCbufPlacementIsPlanned(Net &N, const NvdlaConfig &Cfg,
+                                  int64_t WantParts) {
+  ASSERT_VALUE(placeNvdlaWeights(*N.G, Cfg));
+  ASSERT_OK(verifyGraph(*N.G));
+  std::vector<std::vector<int64_t>> Placed;
+  for (auto &O : N.G->getOps())
+    if (O->hasAttr(fault::attr::CbufBanks)) {
+      Placed.push_back(O->getIntsAttr(fault::attr::CbufBanks));
+      EXPECT_EQ(O->getIntsAttr(fault::attr::CbufGeometry),
+                (std::vector<int64_t>{Cfg.CbufBankDepth, Cfg.CbufEntryBytes,
+                                      Cfg.AtomicC}));
+      if (WantParts)
+        EXPECT_EQ(O->getIntAttr(fault::attr::CbufParts, 0), WantParts);
+    }
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  ASSERT_OK(planNvdla(*N.G, Cfg));
+  std::vector<std::vector<int64_t>> Planned;
+  for (Op *O : nvdlaOps(*N.G))
+    if (O->getKind() == "nvdla.conv")
+      Planned.push_back(
+          {O->getIntAttr("data_bank", -1), O->getIntAttr("weight_bank", -1)});
+  EXPECT_FALSE(Placed.empty());
+  EXPECT_EQ(Placed, Planned);
+}
+} // namespace
+
+/// The CBUF fault placement (cbuf_banks, by planCbuf on the quant op) is
+/// what the planner gives each nvdla.conv, on every config, also for a
+/// convolution the planner splits (cbuf_parts counts its parts).
+TEST(NVDLACodegen, CbufPlacementMatchesPlanning) {
+  for (StringRef Name :
+       {"nvdla-small", "nvdla-small-256", "nvdla-large", "nvdla-full"}) {
+    SCOPED_TRACE(Name.str());
+    Net N = makeNet(3, false);
+    expectCbufPlacementIsPlanned(N, config(Name), 1);
+  }
+  // 128 kernels of 64x3x3 next to a 64x40x40 input on nv_small: 48
+  // kernels per part (SplitByKernelGroups), 3 parts.
+  Net S = makeConvNet(9, 64, 40, 40, 128, 1);
+  expectCbufPlacementIsPlanned(S, config("nvdla-small"), 3);
+}
+
+TEST(NVDLACodegen, PlanningRefusesAMovedCbufPlacement) {
+  Net N = makeNet(3, false);
+  const NvdlaConfig &Cfg = config("nvdla-small");
+  ASSERT_VALUE(placeNvdlaWeights(*N.G, Cfg));
+  for (auto &O : N.G->getOps())
+    if (O->getName() == "conv2")
+      O->setAttr(fault::attr::CbufBanks, std::vector<int64_t>{9, 9});
+  ASSERT_OK(lowerToNvdla(*N.G, Cfg));
+  Error E = planNvdla(*N.G, Cfg);
+  ASSERT_TRUE(bool(E));
+  EXPECT_NE(toString(std::move(E))
+                .find("its CBUF fault placement (cbuf_banks) is not the "
+                      "planner's"),
             std::string::npos);
 }
