@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NvdlaRun.h"
+#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/DefectMap.h"
 #include "onncf/Fault/MacFaults.h"
 #include "onncf/Fault/Placement.h"
@@ -39,15 +40,22 @@ Error injectAsOnncRun(Graph &G, const fault::DefectMap *Map,
     if (Error E = fault::applyMacFaults(G, nullptr))
       return E;
   }
-  // The campaign makes no CBUF maps yet (--memory=cbuf is refused).
-  if (HasCBuf)
-    return createStringError(inconvertibleErrorCode(),
-                             "%s: CBUF faults are not injected by "
-                             "onnc-campaign yet",
-                             MapName.str().c_str());
+  // CBUF faults are found while the NVDLA weight layout is still on the
+  // ops and applied after the weight memory (wmem -> decoder -> CBUF -> MAC
+  // lane, the lanes act in the kernels).
+  std::vector<fault::CbufOpFaults> Cbuf;
+  if (HasCBuf) {
+    auto F = fault::findCbufFaults(G, *Map, MapName);
+    if (!F)
+      return F.takeError();
+    Cbuf = std::move(*F);
+  }
   const fault::DefectMap *WMap = HasWMem ? Map : nullptr;
   if (WMap || fault::hasStoredWeightAttrs(G))
     if (Error E = fault::applyWeightFaults(G, WMap, MapName))
+      return E;
+  if (!Cbuf.empty())
+    if (Error E = fault::applyCbufFaults(G, Cbuf))
       return E;
   return Error::success();
 }

@@ -33,8 +33,8 @@ namespace campaign {
 /// Writes the chip's weights into the placed, mitigated graph \p G the way
 /// onnc-run --defect-map does for a graph with stored-weight attributes:
 /// MAC lanes (the map's cmac memory, or the substitutions alone), the
-/// weight memory's faults and decoders. \p Map may be null (the
-/// fault-free chip).
+/// weight memory's faults and decoders, then the CBUF faults. \p Map may be
+/// null (the fault-free chip).
 llvm::Error injectAsOnncRun(Graph &G, const fault::DefectMap *Map,
                             llvm::StringRef MapName);
 

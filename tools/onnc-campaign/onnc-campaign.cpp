@@ -202,6 +202,7 @@ struct Shared {
   const TargetInfo *Target = nullptr;
   TargetOptions TO;
   bool VP = false;
+  bool Cbuf = false; ///< --memory=cbuf: random maps of the config's CBUF
 };
 } // namespace
 
@@ -348,10 +349,20 @@ static Expected<RunRow> runOne(const Shared &S, const RunSpec &Spec) {
     Row.Seed = mapSeed(Seed, Spec.Rate, Spec.Map);
     Map.emplace();
     fault::Memory M;
-    M.Kind = fault::MemoryKind::WMem;
-    M.Name = "wmem";
-    M.Entries = S.WMemBytes;
-    M.Width = 8;
+    if (S.Cbuf) {
+      // The config's convolution buffer (onnc-fault checks a cbuf memory
+      // against exactly this geometry).
+      M.Kind = fault::MemoryKind::CBuf;
+      M.Name = "cbuf";
+      M.Banks = S.Cfg->CbufBanks;
+      M.Entries = S.Cfg->CbufBankDepth;
+      M.Width = 8 * S.Cfg->CbufEntryBytes;
+    } else {
+      M.Kind = fault::MemoryKind::WMem;
+      M.Name = "wmem";
+      M.Entries = S.WMemBytes;
+      M.Width = 8;
+    }
     unsigned Idx = Map->addMemory(M);
     fault::RandomFaults R;
     R.Rate = Spec.Rate;
@@ -367,6 +378,13 @@ static Expected<RunRow> runOne(const Shared &S, const RunSpec &Spec) {
     raw_string_ostream OS(Text);
     Map->print(OS);
     Row.MapHash = hex64(xxHash64(OS.str()));
+    // CBUF faults have no mitigation and no stored words to count (the
+    // weight-word columns stay 0).
+    if (S.Cbuf) {
+      if (Error E = evaluateChip(S, **G, &*Map, MapName, Row))
+        return E;
+      return Row;
+    }
     auto Rep = fault::mitigateWeights(**G, *Map, S.Mitigations[Spec.Mitigation],
                                       MapName);
     if (!Rep)
@@ -503,13 +521,12 @@ int main(int argc, char **argv) {
   if (MemoryKind == "cbuf" && !Cfg)
     usageError("--memory=cbuf: the host target has no CBUF (use "
                "--march=nvdla-*)");
-  if (MemoryKind == "cbuf")
-    usageError("--memory=cbuf needs random CBUF maps in onnc-campaign "
-               "(not yet; use wmem or cmac)");
-  if (MemoryKind != "wmem" && !Cmac)
+  const bool Cbuf = MemoryKind == "cbuf";
+  if (MemoryKind != "wmem" && !Cmac && !Cbuf)
     usageError("--memory=" + MemoryKind +
-               ": only wmem (the weight memory) and cmac (the MAC "
-               "array's operand lanes) are supported so far");
+               ": only wmem (the weight memory), cmac (the MAC array's "
+               "operand lanes) and, for nvdla-*, cbuf (the convolution "
+               "buffer) are supported");
   if (!Cmac &&
       (BitsStr.getNumOccurrences() || StuckStr.getNumOccurrences() ||
        OperandsStr.getNumOccurrences() || CellsStr.getNumOccurrences() ||
@@ -599,6 +616,10 @@ int main(int argc, char **argv) {
       static const StringRef LanePolicies[] = {
           "none",           "sign-bit",          "inverse-sign-bit",
           "sign-bit-clamp", "optimal:sign-bit", "optimal:inverse-sign-bit"};
+      if (Cbuf && M->name() != "none")
+        usageError("--mitigations: '" + It +
+                   "': CBUF faults have no mitigation (--memory=cbuf takes "
+                   "none only)");
       if (Cmac && !llvm::is_contained(LanePolicies, StringRef(M->name())))
         usageError("--mitigations: '" + It +
                    "' does not apply to MAC lanes (--memory=cmac takes none, "
@@ -783,6 +804,7 @@ int main(int argc, char **argv) {
       S.Target = exitOnErr(TargetRegistry::get().find(Cfg->Name));
       S.TO = TO;
       S.VP = ExecutorName == "vp";
+      S.Cbuf = Cbuf;
       auto Bytes = nvdla::placeNvdlaWeights(*G, *Cfg);
       if (!Bytes)
         exitOnError(addFileContext(Bytes.takeError(), ModelPath));
@@ -801,7 +823,11 @@ int main(int argc, char **argv) {
       exitOnError(makeError(ModelPath + ": the quantized model has no int8 "
                                         "quant.conv / quant.fc for the MAC "
                                         "array"));
-    if (!Cmac)
+    if (Cbuf)
+      P["cbuf_geometry"] =
+          json::Array{int64_t(Cfg->CbufBanks), int64_t(Cfg->CbufBankDepth),
+                      int64_t(8 * Cfg->CbufEntryBytes)};
+    else if (!Cmac)
       P["wmem_bytes"] = int64_t(S.WMemBytes);
   } else if (Cmac) {
     if (fault::placeMacLanes(*G, S.Geo) == 0)
