@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Targets/NVDLA/FaultBlob.h"
+#include "BlobJSON.h"
 #include "onncf/Support/Diagnostics.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -66,33 +67,7 @@ std::vector<uint8_t> writeFaultBlob(const FaultInfo &Info) {
   return std::vector<uint8_t>(S.begin(), S.end());
 }
 
-namespace {
-/// Typed, range-checked field access with errors naming the place.
-struct Reader {
-  const json::Object &O;
-  std::string Where;
-
-  Error integer(StringRef Key, int64_t Lo, int64_t Hi, int64_t &Out) const {
-    const json::Value *V = O.get(Key);
-    Optional<int64_t> I = V ? V->getAsInteger() : None;
-    if (!I)
-      return makeError(Where + ": '" + Key + "' must be an integer");
-    if (*I < Lo || *I > Hi)
-      return makeError(Where + ": '" + Key + "' is " + Twine(*I) +
-                       ", expected " + Twine(Lo) + ".." + Twine(Hi));
-    Out = *I;
-    return Error::success();
-  }
-  Error string(StringRef Key, std::string &Out) const {
-    const json::Value *V = O.get(Key);
-    Optional<StringRef> S = V ? V->getAsString() : None;
-    if (!S)
-      return makeError(Where + ": '" + Key + "' must be a string");
-    Out = S->str();
-    return Error::success();
-  }
-};
-} // namespace
+using Reader = BlobFieldReader;
 
 static Error readRange(const json::Value &V, const std::string &Where,
                        FaultWeightRange &W) {
@@ -193,13 +168,10 @@ static Error readCmac(const json::Value &V, const std::string &Where,
 
 Expected<FaultInfo> parseFaultBlob(ArrayRef<uint8_t> Bytes, StringRef Name) {
   std::string Where = (Name + ": blob '" + FaultBlobName + "'").str();
-  StringRef Text(reinterpret_cast<const char *>(Bytes.data()), Bytes.size());
-  Expected<json::Value> Root = json::parse(Text);
+  Expected<json::Value> Root = parseBlobObject(Bytes, Where);
   if (!Root)
-    return makeError(Where + ": " + toString(Root.takeError()));
+    return Root.takeError();
   const json::Object *O = Root->getAsObject();
-  if (!O)
-    return makeError(Where + ": expected a JSON object");
   Reader R{*O, Where};
   int64_t Version;
   if (Error E = R.integer("version", 1, 1, Version))

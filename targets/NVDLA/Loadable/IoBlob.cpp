@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "onncf/Targets/NVDLA/IoBlob.h"
+#include "BlobJSON.h"
 #include "onncf/Support/Diagnostics.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -62,44 +63,7 @@ std::vector<uint8_t> writeIoBlob(const IoInfo &Info) {
   return std::vector<uint8_t>(S.begin(), S.end());
 }
 
-namespace {
-class PortReader {
-public:
-  PortReader(const json::Object &O, std::string Where)
-      : O(O), Where(std::move(Where)) {}
-
-  Error integer(StringRef Key, int64_t Lo, int64_t Hi, int64_t &Out) {
-    const json::Value *V = O.get(Key);
-    Optional<int64_t> I = V ? V->getAsInteger() : None;
-    if (!I)
-      return makeError(Where + ": '" + Key + "' must be an integer");
-    if (*I < Lo || *I > Hi)
-      return makeError(Where + ": '" + Key + "' is " + Twine(*I) +
-                       ", expected " + Twine(Lo) + ".." + Twine(Hi));
-    Out = *I;
-    return Error::success();
-  }
-  template <typename T>
-  Error field(StringRef Key, int64_t Lo, int64_t Hi, T &Out) {
-    int64_t I;
-    if (Error E = integer(Key, Lo, Hi, I))
-      return E;
-    Out = T(I);
-    return Error::success();
-  }
-  Error string(StringRef Key, std::string &Out) {
-    const json::Value *V = O.get(Key);
-    Optional<StringRef> S = V ? V->getAsString() : None;
-    if (!S)
-      return makeError(Where + ": '" + Key + "' must be a string");
-    Out = S->str();
-    return Error::success();
-  }
-
-  const json::Object &O;
-  std::string Where;
-};
-} // namespace
+using PortReader = BlobFieldReader;
 
 static Error readPort(const json::Value &V, std::string Where, IoPort &P) {
   const json::Object *O = V.getAsObject();
@@ -150,13 +114,10 @@ static Error readPort(const json::Value &V, std::string Where, IoPort &P) {
 
 Expected<IoInfo> parseIoBlob(ArrayRef<uint8_t> Bytes, StringRef Name) {
   std::string Where = (Name + ": blob '" + IoBlobName + "'").str();
-  StringRef Text(reinterpret_cast<const char *>(Bytes.data()), Bytes.size());
-  Expected<json::Value> Root = json::parse(Text);
+  Expected<json::Value> Root = parseBlobObject(Bytes, Where);
   if (!Root)
-    return makeError(Where + ": " + toString(Root.takeError()));
+    return Root.takeError();
   const json::Object *O = Root->getAsObject();
-  if (!O)
-    return makeError(Where + ": expected a JSON object");
   IoInfo Info;
   PortReader R(*O, Where);
   int64_t Version;
