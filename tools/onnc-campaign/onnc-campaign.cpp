@@ -538,6 +538,12 @@ int main(int argc, char **argv) {
     usageError("--quantize: " + toString(ActBits.takeError()));
   if (WeightBits < 2 || WeightBits > 16)
     usageError("--weight-bits must be in 2..16, not " + Twine(WeightBits));
+  // The NVDLA backend stores int8 weights and runs int8 activations only
+  // (onnc-fault -march=nvdla-* says the same, later).
+  if (Cfg && (WeightBits != 8 || *ActBits != 8))
+    usageError("--march=" + March +
+               ": NVDLA fault-aware compilation needs --weight-bits=8 and "
+               "--quantize=int8");
   auto Method = parseCalibrationMethod(CalibMethod);
   if (!Method)
     usageError("--calibration-method: " + toString(Method.takeError()));
