@@ -74,6 +74,11 @@ static cl::opt<std::string>
                           "NVDLA-placed quant IR, default) or vp (each run's "
                           "loadable on the virtual platform)"),
                  cl::init("host"), cl::cat(Cat));
+static cl::opt<bool> AllowCpuFallback(
+    "allow-cpu-fallback",
+    cl::desc("nvdla-*: ops the config cannot run (quant.add without SDP EW) "
+             "run as EMU1 CPU tasks, as onnc-fault --allow-cpu-fallback"),
+    cl::init(false), cl::cat(Cat));
 static cl::opt<std::string>
     QuantizeMode("quantize", cl::desc("Activation type: int8 (default)"),
                  cl::init("int8"), cl::cat(Cat));
@@ -514,6 +519,8 @@ int main(int argc, char **argv) {
   }
   if (ExecutorName != "host" && ExecutorName != "vp")
     usageError("--executor=" + ExecutorName + ": not host or vp");
+  if (AllowCpuFallback && !Cfg)
+    usageError("--allow-cpu-fallback needs --march=nvdla-*");
   if (ExecutorName == "vp" && !Cfg)
     usageError("--executor=vp runs NVDLA loadables: it needs "
                "--march=nvdla-*");
@@ -681,8 +688,11 @@ int main(int argc, char **argv) {
     MitsJ.push_back(M);
   // The march as the command spells it: nvdla-* with its executor (host
   // campaigns keep their earlier command line).
-  std::string MarchArg = Cfg ? (Cfg->Name + " --executor=" + ExecutorName).str()
-                             : March.getValue();
+  std::string MarchArg =
+      Cfg ? (Cfg->Name + " --executor=" + ExecutorName +
+             (AllowCpuFallback ? " --allow-cpu-fallback" : ""))
+                .str()
+          : March.getValue();
   std::string Command =
       formatv("onnc-campaign {0} --march={1} --quantize={2} "
               "--weight-bits={3} {4} --images={5} "
@@ -803,6 +813,7 @@ int main(int argc, char **argv) {
     TO.ActivationBits = *ActBits;
     TO.WeightBits = WeightBits;
     TO.Threads = 1; // parallelism is across runs
+    TO.AllowCpuFallback = AllowCpuFallback;
     if (Cfg) {
       // NVDLA: onnc-fault's nvdla-place-weights on the quant graph; each
       // run mitigates it (and for the VP lowers it) as onnc-fault does.
@@ -829,6 +840,7 @@ int main(int argc, char **argv) {
       exitOnError(makeError(ModelPath + ": the quantized model has no int8 "
                                         "quant.conv / quant.fc for the MAC "
                                         "array"));
+    P["allow_cpu_fallback"] = bool(AllowCpuFallback);
     if (Cbuf)
       P["cbuf_geometry"] =
           json::Array{int64_t(Cfg->CbufBanks), int64_t(Cfg->CbufBankDepth),
@@ -848,6 +860,15 @@ int main(int argc, char **argv) {
     P["wmem_bytes"] = int64_t(S.WMemBytes);
   }
   S.PlacedText = printGraphToString(*G);
+  if (Cfg) {
+    // Both executors evaluate only what onnc-fault -march=<Cfg> compiles:
+    // one trial lowering of the placed graph reports an op the config
+    // cannot run (e.g. quant.add without SDP EW) once, up front, instead of
+    // the host executor running a model the chip cannot.
+    auto Trial = exitOnErr(parseGraph(S.PlacedText, "<placed model>"));
+    if (Error E = S.Target->Lower(*Trial, S.TO))
+      exitOnError(addFileContext(std::move(E), ModelPath));
+  }
   // The calibrated, quantized model itself, so a changed calibration (data
   // or code) gives another campaign.
   P["quantized_model_hash"] = hex64(xxHash64(S.PlacedText));
