@@ -4,11 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NvdlaRun.h"
-#include "onncf/Fault/CbufFaults.h"
 #include "onncf/Fault/DefectMap.h"
-#include "onncf/Fault/MacFaults.h"
-#include "onncf/Fault/Placement.h"
-#include "onncf/Fault/WeightFaults.h"
 #include "onncf/IR/Graph.h"
 #include "onncf/Targets/NVDLA/LoadableReader.h"
 #include "onncf/Targets/NVDLA/NvdlaConfig.h"
@@ -23,43 +19,6 @@ namespace campaign {
 // The same steps, in the same order, as onnc-run's model path: a campaign
 // run must compute what onnc-run on onnc-fault's --emit=quant-ir output
 // computes for the same chip.
-Error injectAsOnncRun(Graph &G, const fault::DefectMap *Map,
-                      StringRef MapName) {
-  const bool HasCMac =
-      Map && Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0;
-  const bool HasCBuf =
-      Map && Map->findMemoryOfKind(fault::MemoryKind::CBuf) >= 0;
-  const bool HasWMem =
-      Map && Map->findMemoryOfKind(fault::MemoryKind::WMem) >= 0;
-  if (HasCMac) {
-    if (!fault::hasMacPlacement(G))
-      fault::placeMacLanes(G, fault::nvSmallMacGeometry());
-    if (Error E = fault::applyMacFaults(G, Map, MapName))
-      return E;
-  } else if (fault::hasMacPlacement(G)) {
-    if (Error E = fault::applyMacFaults(G, nullptr))
-      return E;
-  }
-  // CBUF faults are found while the NVDLA weight layout is still on the
-  // ops and applied after the weight memory (wmem -> decoder -> CBUF -> MAC
-  // lane, the lanes act in the kernels).
-  std::vector<fault::CbufOpFaults> Cbuf;
-  if (HasCBuf) {
-    auto F = fault::findCbufFaults(G, *Map, MapName);
-    if (!F)
-      return F.takeError();
-    Cbuf = std::move(*F);
-  }
-  const fault::DefectMap *WMap = HasWMem ? Map : nullptr;
-  if (WMap || fault::hasStoredWeightAttrs(G))
-    if (Error E = fault::applyWeightFaults(G, WMap, MapName))
-      return E;
-  if (!Cbuf.empty())
-    if (Error E = fault::applyCbufFaults(G, Cbuf))
-      return E;
-  return Error::success();
-}
-
 Expected<std::unique_ptr<Executor>> compileForVP(Graph &G, const TargetInfo &T,
                                                  const TargetOptions &TO,
                                                  const nvdla::NvdlaConfig &Cfg,

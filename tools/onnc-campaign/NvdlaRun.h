@@ -4,8 +4,8 @@
 // -march=nvdla-* places the weights with the NVDLA backend's placement
 // (placeNvdlaWeights, as onnc-fault -march=nvdla-* --defect-map does) and
 // evaluates each run's chip either with the host integer interpreter on the
-// placed, mitigated quant graph (the faults injected as onnc-run
-// --defect-map does for such a graph) or by compiling that graph to a
+// placed, mitigated quant graph (the faults injected by fault::injectChip,
+// as onnc-run --defect-map does) or by compiling that graph to a
 // loadable in memory and running it on the virtual platform with the map
 // (as onnc-run LOADABLE --defect-map does). Both are bit-exact
 // (test/NVDLA/fault-*-vp-vs-host.test), so they give the same rows.
@@ -29,14 +29,6 @@ namespace nvdla {
 struct NvdlaConfig;
 }
 namespace campaign {
-
-/// Writes the chip's weights into the placed, mitigated graph \p G the way
-/// onnc-run --defect-map does for a graph with stored-weight attributes:
-/// MAC lanes (the map's cmac memory, or the substitutions alone), the
-/// weight memory's faults and decoders, then the CBUF faults. \p Map may be
-/// null (the fault-free chip).
-llvm::Error injectAsOnncRun(Graph &G, const fault::DefectMap *Map,
-                            llvm::StringRef MapName);
 
 /// Lowers \p G (a placed, mitigated quant graph; consumed) for \p Cfg with
 /// target \p T, emits the loadable in memory and returns a virtual-platform

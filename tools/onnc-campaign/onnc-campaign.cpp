@@ -18,6 +18,7 @@
 #include "onncf/Campaign/Stats.h"
 #include "onncf/Config/Version.h"
 #include "onncf/Data/Dataset.h"
+#include "onncf/Fault/ChipInjection.h"
 #include "onncf/Fault/DefectMap.h"
 #include "onncf/Fault/MacFaults.h"
 #include "onncf/Fault/Policy.h"
@@ -227,7 +228,7 @@ static Error evaluateChip(const Shared &S, Graph &G,
     Exec = std::move(*E);
   } else {
     if (S.Cfg) {
-      if (Error E = injectAsOnncRun(G, Map, MapName))
+      if (Error E = fault::injectChip(G, Map, MapName))
         return E;
     } else if (MemoryKind == "cmac") {
       if (Error E = fault::applyMacFaults(G, Map, MapName))

@@ -12,7 +12,7 @@
 #include "onncf/Data/Dataset.h"
 #include "onncf/Data/NPY.h"
 #include "onncf/Data/TensorProtoIO.h"
-#include "onncf/Fault/CbufFaults.h"
+#include "onncf/Fault/ChipInjection.h"
 #include "onncf/Fault/DefectMap.h"
 #include "onncf/Fault/MacFaults.h"
 #include "onncf/Fault/WeightFaults.h"
@@ -425,41 +425,9 @@ int main(int argc, char **argv) {
                                       "stored integer weights (quant.conv / "
                                       "quant.fc); compile it with onnc-fault "
                                       "first"));
-  // MAC lane faults (docs/CmacFaults.md): cmac_lanes for the kernels,
-  // written while wmem_kcrs is still there; a lanes-only map has no weight
-  // memory to inject.
-  const fault::DefectMap *WMap = Map ? &*Map : nullptr;
-  if (Map && Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0) {
-    if (!fault::hasMacPlacement(*G))
-      fault::placeMacLanes(*G, fault::nvSmallMacGeometry());
-    if (Error E = fault::applyMacFaults(*G, &*Map, DefectMapPath))
-      exitOnError(addFileContext(std::move(E), ModelPath));
-  } else if (fault::hasMacPlacement(*G)) {
-    if (Error E = fault::applyMacFaults(*G, nullptr))
-      exitOnError(addFileContext(std::move(E), ModelPath));
-  }
-  // CBUF faults (docs/CbufFaults.md): found while the NVDLA weight layout
-  // is still on the ops, applied after the weight memory (order per weight:
-  // wmem -> decoder -> CBUF -> MAC lane, the lanes act in the kernels).
-  std::vector<fault::CbufOpFaults> Cbuf;
-  if (Map && Map->findMemoryOfKind(fault::MemoryKind::CBuf) >= 0) {
-    auto F = fault::findCbufFaults(*G, *Map, DefectMapPath);
-    if (!F)
-      exitOnError(addFileContext(F.takeError(), ModelPath));
-    Cbuf = std::move(*F);
-  }
-  // A map without a wmem memory injects no weight-memory faults (unless it
-  // has nothing else either: then applyWeightFaults says what is missing).
-  if (Map && Map->findMemoryOfKind(fault::MemoryKind::WMem) < 0 &&
-      (Map->findMemoryOfKind(fault::MemoryKind::CMac) >= 0 ||
-       Map->findMemoryOfKind(fault::MemoryKind::CBuf) >= 0))
-    WMap = nullptr;
-  if (WMap || fault::hasStoredWeightAttrs(*G))
-    if (Error E = fault::applyWeightFaults(*G, WMap, DefectMapPath))
-      exitOnError(addFileContext(std::move(E), ModelPath));
-  if (!Cbuf.empty())
-    if (Error E = fault::applyCbufFaults(*G, Cbuf))
-      exitOnError(addFileContext(std::move(E), ModelPath));
+  // MAC lanes, weight memory and decoders, CBUF (docs/FaultInjection.md).
+  if (Error E = fault::injectChip(*G, Map ? &*Map : nullptr, DefectMapPath))
+    exitOnError(addFileContext(std::move(E), ModelPath));
   InterpreterOptions IO;
   IO.Threads = Threads;
   auto I = Interpreter::create(*G, IO);
