@@ -9,12 +9,15 @@
 // run on a thread pool, one run per thread, so results do not depend on -j.
 // `onnc-campaign merge` recombines --shard outputs. --memory=cmac sweeps
 // seed 000's MAC lane faults instead (operand x bit x stuck value x lane
-// mitigation on chosen cells, onncf/Fault/MacFaults.h). See
-// docs/tools/onnc-campaign.md.
+// mitigation on chosen cells, onncf/Fault/MacFaults.h), --memory=cbuf the
+// NVDLA convolution buffer. This file is the driver (options, calibration,
+// placement, the sweep's list of runs, the pool); one run is Runs.cpp.
+// See docs/tools/onnc-campaign.md.
 //
 //===----------------------------------------------------------------------===//
 #include "NvdlaRun.h"
 #include "Results.h"
+#include "Runs.h"
 #include "onncf/Campaign/Stats.h"
 #include "onncf/Config/Version.h"
 #include "onncf/Data/Dataset.h"
@@ -108,7 +111,9 @@ static cl::opt<int64_t> Limit("limit",
                               cl::desc("Use the first N images (0: all)"),
                               cl::init(0), cl::cat(Cat));
 static cl::opt<std::string>
-    MemoryKind("memory", cl::desc("Faulty memory: wmem (default) or cmac"),
+    MemoryKind("memory",
+               cl::desc("Faulty memory: wmem (default), cmac (MAC lanes) or "
+                        "cbuf (nvdla-*: the convolution buffer)"),
                cl::init("wmem"), cl::cat(Cat));
 static cl::opt<std::string>
     BitsStr("bits",
@@ -180,138 +185,6 @@ static uint64_t hashFile(StringRef Path) {
   return xxHash64((*B)->getBuffer());
 }
 
-namespace {
-/// One cell of the sweep.
-struct RunSpec {
-  uint64_t Index;
-  double Rate;
-  unsigned Map;
-  unsigned Mitigation; ///< index into the mitigation list
-  // --memory=cmac: Bit < 0 is the fault-free run.
-  fault::Operand Operand = fault::Operand::Weight;
-  int Bit = -1, Stuck = 0;
-};
-
-/// What every run shares (read-only while the pool runs).
-struct Shared {
-  std::string PlacedText; ///< the quantized, placed graph as text IR
-  uint64_t WMemBytes = 0;
-  std::vector<fault::Mitigation> Mitigations;
-  Dataset Data;
-  EvaluateOptions EO;
-  double Sa1Share = 0.8;
-  // --memory=cmac
-  fault::MacGeometry Geo;
-  std::vector<unsigned> Cells;
-  // -march=nvdla-*: the config, its target and options; VP: --executor=vp.
-  const nvdla::NvdlaConfig *Cfg = nullptr;
-  const TargetInfo *Target = nullptr;
-  TargetOptions TO;
-  bool VP = false;
-  bool Cbuf = false; ///< --memory=cbuf: random maps of the config's CBUF
-};
-} // namespace
-
-/// Evaluates the chip \p Map (null: fault-free) on the placed, mitigated
-/// graph \p G (consumed) and fills \p Row's accuracy fields. Host target:
-/// the faults injected as before (weight memory, or MAC lanes for cmac).
-/// NVDLA: the injection of onnc-run --defect-map and the interpreter, or
-/// the loadable on the virtual platform.
-static Error evaluateChip(const Shared &S, Graph &G,
-                          const fault::DefectMap *Map, StringRef MapName,
-                          RunRow &Row) {
-  std::unique_ptr<Executor> Exec;
-  if (S.VP) {
-    auto E = compileForVP(G, *S.Target, S.TO, *S.Cfg, Map, MapName);
-    if (!E)
-      return E.takeError();
-    Exec = std::move(*E);
-  } else {
-    if (S.Cfg) {
-      if (Error E = fault::injectChip(G, Map, MapName))
-        return E;
-    } else if (MemoryKind == "cmac") {
-      if (Error E = fault::applyMacFaults(G, Map, MapName))
-        return E;
-    } else if (Error E = fault::applyWeightFaults(G, Map, MapName)) {
-      return E;
-    }
-    InterpreterOptions IO;
-    IO.Threads = 1; // parallelism is across runs
-    auto I = Interpreter::create(G, IO);
-    if (!I)
-      return I.takeError();
-    Exec = std::move(*I);
-  }
-  auto R = evaluateDataset(*Exec, S.Data, S.EO);
-  if (!R)
-    return R.takeError();
-  Row.Top1Correct = R->Top1;
-  Row.Top5Correct = R->Top5;
-  Row.Count = R->Count;
-  return Error::success();
-}
-
-/// A cmac run: explicit `cell` faults on bit Spec.Bit of the chosen cells'
-/// Spec.Operand lane, the lane mitigation, then the host interpreter.
-static Expected<RunRow> runCmac(const Shared &S, const RunSpec &Spec) {
-  RunRow Row;
-  Row.Index = Spec.Index;
-  Row.WeightBits = WeightBits;
-  Row.MapHash = "-";
-  Row.Mitigation =
-      Spec.Bit < 0 ? "none" : S.Mitigations[Spec.Mitigation].name();
-  auto G = parseGraph(S.PlacedText, "<placed model>");
-  if (!G)
-    return G.takeError();
-  std::optional<fault::DefectMap> Map;
-  std::string MapName;
-  if (Spec.Bit >= 0) {
-    Row.Operand = Spec.Operand == fault::Operand::Weight ? "weight" : "data";
-    Row.Bit = Spec.Bit;
-    Row.Stuck = Spec.Stuck;
-    Map.emplace();
-    fault::Memory M;
-    M.Kind = fault::MemoryKind::CMac;
-    M.Name = "cmac";
-    M.Entries = S.Geo.cells();
-    M.Width = 8;
-    unsigned Idx = Map->addMemory(M);
-    for (unsigned Cell : S.Cells) {
-      fault::ExplicitFault F;
-      F.Scope = fault::FaultScope::Cell;
-      F.Mem = Idx;
-      F.Index = uint64_t(Cell) * 2 + unsigned(Spec.Operand);
-      F.Bit = unsigned(Spec.Bit);
-      F.StuckAt1 = Spec.Stuck == 1;
-      Map->Faults.push_back(F);
-    }
-    MapName =
-        formatv("map({0},bit={1},sa{2})", Row.Operand, Spec.Bit, Spec.Stuck)
-            .str();
-    if (Error E = Map->finalize(MapName))
-      return E;
-    std::string Text;
-    raw_string_ostream OS(Text);
-    Map->print(OS);
-    Row.MapHash = hex64(xxHash64(OS.str()));
-    auto Rep = fault::mitigateMacLanes(**G, *Map,
-                                       S.Mitigations[Spec.Mitigation], MapName);
-    if (!Rep)
-      return Rep.takeError();
-    Row.Clamped = Rep->Clamped;
-    auto L = fault::MacLaneModel::fromDefectMap(*Map, S.Geo, MapName);
-    if (!L)
-      return L.takeError();
-    for (unsigned C = 0; C < S.Geo.cells(); ++C)
-      Row.FaultyLanes += L->faulty(C, fault::Operand::Weight) +
-                         L->faulty(C, fault::Operand::Data);
-  }
-  if (Error E = evaluateChip(S, **G, Map ? &*Map : nullptr, MapName, Row))
-    return E;
-  return Row;
-}
-
 /// Parses "0-7" / "2,4,6" / "0,3-5" into distinct integers in [0, Max].
 static std::vector<int> parseIntList(StringRef Opt, StringRef S, int Max) {
   std::vector<int> R;
@@ -333,75 +206,6 @@ static std::vector<int> parseIntList(StringRef Opt, StringRef S, int Max) {
     }
   }
   return R;
-}
-
-static Expected<RunRow> runOne(const Shared &S, const RunSpec &Spec) {
-  if (MemoryKind == "cmac")
-    return runCmac(S, Spec);
-  RunRow Row;
-  Row.Index = Spec.Index;
-  Row.Rate = Spec.Rate;
-  Row.Map = Spec.Map;
-  Row.WeightBits = WeightBits;
-  Row.Mitigation =
-      Spec.Rate == 0 ? "none" : S.Mitigations[Spec.Mitigation].name();
-  Row.MapHash = "-";
-  auto G = parseGraph(S.PlacedText, "<placed model>");
-  if (!G)
-    return G.takeError();
-  std::optional<fault::DefectMap> Map;
-  std::string MapName;
-  if (Spec.Rate != 0) {
-    Row.Seed = mapSeed(Seed, Spec.Rate, Spec.Map);
-    Map.emplace();
-    fault::Memory M;
-    if (S.Cbuf) {
-      // The config's convolution buffer (onnc-fault checks a cbuf memory
-      // against exactly this geometry).
-      M.Kind = fault::MemoryKind::CBuf;
-      M.Name = "cbuf";
-      M.Banks = S.Cfg->CbufBanks;
-      M.Entries = S.Cfg->CbufBankDepth;
-      M.Width = 8 * S.Cfg->CbufEntryBytes;
-    } else {
-      M.Kind = fault::MemoryKind::WMem;
-      M.Name = "wmem";
-      M.Entries = S.WMemBytes;
-      M.Width = 8;
-    }
-    unsigned Idx = Map->addMemory(M);
-    fault::RandomFaults R;
-    R.Rate = Spec.Rate;
-    R.Sa1Share = S.Sa1Share;
-    R.Seed = Row.Seed;
-    Map->Random[Idx] = R;
-    MapName = formatv("map(rate={0},k={1},seed={2})", formatDouble(Spec.Rate),
-                      Spec.Map, Row.Seed)
-                  .str();
-    if (Error E = Map->finalize(MapName))
-      return E;
-    std::string Text;
-    raw_string_ostream OS(Text);
-    Map->print(OS);
-    Row.MapHash = hex64(xxHash64(OS.str()));
-    // CBUF faults have no mitigation and no stored words to count (the
-    // weight-word columns stay 0).
-    if (S.Cbuf) {
-      if (Error E = evaluateChip(S, **G, &*Map, MapName, Row))
-        return E;
-      return Row;
-    }
-    auto Rep = fault::mitigateWeights(**G, *Map, S.Mitigations[Spec.Mitigation],
-                                      MapName);
-    if (!Rep)
-      return Rep.takeError();
-    Row.FaultyWords = Rep->Totals.FaultyWords;
-    Row.Words1NonSilent = Rep->Totals.Words1NonSilent;
-    Row.Words2PlusNonSilent = Rep->Totals.Words2PlusNonSilent;
-  }
-  if (Error E = evaluateChip(S, **G, Map ? &*Map : nullptr, MapName, Row))
-    return E;
-  return Row;
 }
 
 /// Writes the CSV, summary and plot of \p Rows.
@@ -563,6 +367,9 @@ int main(int argc, char **argv) {
     usageError("--limit must be >= 0 and --batch >= 1");
   std::vector<double> Rates;
   Shared S;
+  S.WeightBits = WeightBits;
+  S.Seed = Seed;
+  S.Cmac = Cmac;
   std::vector<int> Bits, Stucks;
   std::vector<fault::Operand> Operands;
   std::vector<std::string> OperandNames;
