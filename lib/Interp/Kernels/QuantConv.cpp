@@ -519,6 +519,34 @@ Error checkLaneOperands(const Tensor &X, const Tensor &W) {
   return Error::success();
 }
 
+/// An op's MAC lanes (none without cmac_lanes) and the weights its kernels
+/// multiply with: \p W itself, or a copy through the weight lanes (\p Per
+/// consecutive weights share one (k, c): R * S of a conv, the lanes' RS for
+/// an fc).
+struct LaneOperands {
+  std::optional<MacLanes> Lanes;
+  Tensor LaneWeights;
+  const Tensor *W = nullptr;
+};
+
+Error readLaneOperands(const Op &O, const Tensor &X, const Tensor &W,
+                       std::optional<int64_t> Per, LaneOperands &LO) {
+  auto L = readMacLanes(O);
+  if (!L)
+    return L.takeError();
+  LO.Lanes = std::move(*L);
+  LO.W = &W;
+  if (!LO.Lanes)
+    return Error::success();
+  if (Error E = checkLaneOperands(X, W))
+    return E;
+  if (LO.Lanes->AnyWeight) {
+    LO.LaneWeights = laneWeights(W, *LO.Lanes, Per ? *Per : LO.Lanes->RS);
+    LO.W = &LO.LaneWeights;
+  }
+  return Error::success();
+}
+
 /// The input with the op's cbuf_data_hits applied to every image (index
 /// within one image's C x H x W cube), or \p X itself without them.
 Expected<const Tensor *> cbufInput(const Op &O, const Tensor &X, Tensor &Copy) {
@@ -583,29 +611,20 @@ Error quantConvKernel(const Op &O, ArrayRef<const Tensor *> In,
   auto S = readOutputStage(O, B, WS[0], Y);
   if (!S)
     return S.takeError();
-  auto L = readMacLanes(O);
-  if (!L)
-    return L.takeError();
-  Tensor WL;
-  const Tensor *WP = &W;
-  if (*L) {
-    if (Error E = checkLaneOperands(X, W))
-      return E;
-    if ((*L)->AnyWeight) {
-      WL = laneWeights(W, **L, WS[2] * WS[3]);
-      WP = &WL;
-    }
-  }
+  LaneOperands LO;
+  if (Error E = readLaneOperands(O, X, W, WS[2] * WS[3], LO))
+    return E;
+  const Tensor *WP = LO.W;
   dispatch3(X.getElementType(), W.getElementType(), Y.getElementType(),
             [&](auto XV, auto WV, auto YV) {
               convTyped<decltype(XV), decltype(WV), decltype(YV)>(X, *WP, *G,
                                                                   Group, *S, Y);
             });
-  if (*L && (*L)->AnyData) {
+  if (LO.Lanes && LO.Lanes->AnyData) {
     if (Y.getElementType() == ElementType::I8)
-      convDataLanes<int8_t>(X, *WP, *G, Group, *S, **L, Y);
+      convDataLanes<int8_t>(X, *WP, *G, Group, *S, *LO.Lanes, Y);
     else
-      convDataLanes<int16_t>(X, *WP, *G, Group, *S, **L, Y);
+      convDataLanes<int16_t>(X, *WP, *G, Group, *S, *LO.Lanes, Y);
   }
   return Error::success();
 }
@@ -707,28 +726,19 @@ Error quantFCKernel(const Op &O, ArrayRef<const Tensor *> In,
   auto S = readOutputStage(O, B, W.getShape()[0], Y);
   if (!S)
     return S.takeError();
-  auto L = readMacLanes(O);
-  if (!L)
-    return L.takeError();
-  Tensor WL;
-  const Tensor *WP = &W;
-  if (*L) {
-    if (Error E = checkLaneOperands(X, W))
-      return E;
-    if ((*L)->AnyWeight) {
-      WL = laneWeights(W, **L, (*L)->RS);
-      WP = &WL;
-    }
-  }
+  LaneOperands LO;
+  if (Error E = readLaneOperands(O, X, W, std::nullopt, LO))
+    return E;
+  const Tensor *WP = LO.W;
   dispatch3(X.getElementType(), W.getElementType(), Y.getElementType(),
             [&](auto XV, auto WV, auto YV) {
               fcTyped<decltype(XV), decltype(WV), decltype(YV)>(X, *WP, *S, Y);
             });
-  if (*L && (*L)->AnyData) {
+  if (LO.Lanes && LO.Lanes->AnyData) {
     if (Y.getElementType() == ElementType::I8)
-      fcDataLanes<int8_t>(X, *WP, *S, **L, Y);
+      fcDataLanes<int8_t>(X, *WP, *S, *LO.Lanes, Y);
     else
-      fcDataLanes<int16_t>(X, *WP, *S, **L, Y);
+      fcDataLanes<int16_t>(X, *WP, *S, *LO.Lanes, Y);
   }
   return Error::success();
 }
