@@ -161,14 +161,16 @@ static cl::opt<std::string> DefectMapPath(
     "defect-map",
     cl::desc("Compile for the chip of this defect map: place the weights in "
              "its weight memory and store them with --mitigation (host and "
-             "nvdla-*)"),
+             "nvdla-*); nvdla-* also takes maps of the convolution buffer "
+             "(cbuf) and MAC lanes (cmac)"),
     cl::value_desc("FILE"), cl::cat(FaultCat));
 static cl::opt<std::string> MitigationName(
     "mitigation",
     cl::desc("With --defect-map: how weights are stored: none (default), "
              "add-sub, lsb, c1, sign-bit, inverse-sign-bit, sign-bit-clamp, "
              "optimal[:none|lsb|c1|sign-bit|inverse-sign-bit] or auto (per "
-             "layer)"),
+             "layer); MAC lanes (cmac) take none, sign-bit, inverse-sign-bit, "
+             "sign-bit-clamp and optimal:sign-bit|inverse-sign-bit"),
     cl::value_desc("policy"), cl::init("none"), cl::cat(FaultCat));
 static cl::opt<std::string> FaultReportPath(
     "report",

@@ -132,11 +132,13 @@ static cl::opt<std::string> CompareDimg(
 
 static cl::opt<std::string> DefectMapPath(
     "defect-map",
-    cl::desc("Inject this defect map's weight-memory faults into the stored "
-             "weights at load, then apply their read decoders. Models: a "
-             "graph without placement gets the host's linear one; NVDLA "
-             "loadables: the bytes every CONV op reads as weights, byte "
-             "address = offset in the weights memory"),
+    cl::desc("Inject this chip's faults: weight-memory cells into the stored "
+             "weights at load (then their read decoders), convolution-buffer "
+             "(cbuf) cells into every convolution's operands, MAC lane "
+             "(cmac) faults into every product. Models: a graph without "
+             "placement gets the host's linear one; NVDLA loadables: the "
+             "bytes every CONV op reads as weights, byte address = offset in "
+             "the weights memory"),
     cl::value_desc("FILE"), cl::cat(RunCat));
 
 /// A --mean / --std value; a bad item is a usage error.
