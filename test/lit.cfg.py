@@ -8,7 +8,12 @@ config.suffixes = [".ir", ".test", ".onnxtxt"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py.in", "Unit"]
 config.test_source_root = os.path.dirname(__file__)
-config.test_exec_root = os.path.join(config.onncf_obj_root, "test")
+# The sanitized rerun (ONNCF_SANITIZED=1, test/CMakeLists.txt) runs next to
+# the plain lit suites under ctest -j: its %t files live in a tree of their
+# own, or the two runs would delete and overwrite each other's files.
+config.test_exec_root = os.path.join(
+    config.onncf_obj_root,
+    "test-sanitized" if os.environ.get("ONNCF_SANITIZED") == "1" else "test")
 
 # Our tools first, then FileCheck/not/count from LLVM.
 path = os.pathsep.join([config.onncf_tools_dir, config.llvm_tools_dir,
